@@ -1,0 +1,169 @@
+#include "actors/party/party_entity_actor.hpp"
+
+#include <algorithm>
+
+#include <caf/all.hpp>
+
+#include "actors/party/party_rules.hpp"
+#include "actors/region/passivation.hpp"
+#include "actors/user/points.hpp"
+#include "messages/errors.hpp"
+
+namespace lunch {
+
+namespace {
+
+using party_impl = party_entity_actor::extend<caf::reacts_to<idle_atom>>;
+
+struct party_state : entity_base_state {
+  int64_t id = 0;
+  bool exists = false;
+  party_record party;
+  static inline const char* name = "lunch.party";
+};
+
+using self_ptr = party_impl::stateful_pointer<party_state>;
+using view_promise = caf::typed_response_promise<party_view>;
+
+caf::error missing(const party_state& st) {
+  return make_error(errc::not_found,
+                    "party " + std::to_string(st.id) + " not found");
+}
+
+// Marks the party gone after the owner deleted it; replies with its last
+// state flagged as deleted.
+void forget(self_ptr self, view_promise rp) {
+  auto& st = self->state;
+  party_view last{st.party, {}, true};
+  st.exists = false;
+  st.party = party_record{};
+  rp.deliver(std::move(last));
+}
+
+void delete_party(self_ptr self, view_promise rp) {
+  auto& st = self->state;
+  self->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id)
+    .await([=](bool) mutable { forget(self, rp); },
+           [=](caf::error& e) mutable { rp.deliver(e); });
+}
+
+party_impl::behavior_type party_entity(self_ptr self, int64_t id,
+                                       entity_context ctx) {
+  self->state.id = id;
+  self->state.ctx = ctx;
+  self->request(ctx.owner, ctx.timeout, db_load_atom::value, id)
+    .await(
+      [=](party_lookup& x) {
+        self->state.exists = x.found;
+        self->state.party = std::move(x.party);
+      },
+      [=](caf::error& e) { self->quit(e); });
+  arm_idle_check<party_impl>(self);
+  return {
+    [=](pty_get_atom, int64_t) -> caf::result<party_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists)
+        return missing(st);
+      return party_view{st.party, {}, false};
+    },
+    [=](pty_join_atom, int64_t,
+        const std::string& user) -> caf::result<party_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists)
+        return missing(st);
+      if (auto v = check_join(st.party, user); !v.ok())
+        return make_error(v);
+      auto rp = self->make_response_promise<party_view>();
+      self
+        ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id,
+                  user, points_party_joined)
+        .await(
+          [=](points_award& award) mutable {
+            auto& st = self->state;
+            st.party.member_ids.push_back(award.employee_id);
+            // The joiner's entity may live on another shard.
+            caf::anon_send(st.ctx.gateway, pts_award_atom::value, award);
+            rp.deliver(party_view{st.party, {}, false});
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](pty_leave_atom, int64_t,
+        const std::string& user) -> caf::result<party_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists)
+        return missing(st);
+      auto decision = check_leave(st.party, user);
+      if (!decision.result.ok())
+        return make_error(decision.result);
+      auto rp = self->make_response_promise<party_view>();
+      if (decision.deletes_party) {
+        delete_party(self, rp);
+        return rp;
+      }
+      self
+        ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id,
+                  user)
+        .await(
+          [=](bool) mutable {
+            auto& members = self->state.party.member_ids;
+            members.erase(std::remove(members.begin(), members.end(), user),
+                          members.end());
+            rp.deliver(party_view{self->state.party, {}, false});
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](pty_update_atom, const party_patch& patch) -> caf::result<party_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists)
+        return missing(st);
+      if (auto v = check_host(st.party, patch.actor_id); !v.ok())
+        return make_error(v);
+      auto changed = st.party;
+      if (auto v = apply_patch(changed, patch); !v.ok())
+        return make_error(v);
+      auto rp = self->make_response_promise<party_view>();
+      self
+        ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
+        .await(
+          [=](bool) mutable {
+            self->state.party = changed;
+            rp.deliver(party_view{changed, {}, false});
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](pty_delete_atom, int64_t,
+        const std::string& actor) -> caf::result<party_view> {
+      auto& st = self->state;
+      st.touch();
+      if (!st.exists)
+        return missing(st);
+      if (auto v = check_host(st.party, actor); !v.ok())
+        return make_error(v);
+      auto rp = self->make_response_promise<party_view>();
+      delete_party(self, rp);
+      return rp;
+    },
+    [=](new_owner_atom, shard_owner_actor owner) {
+      self->state.touch();
+      self->state.ctx.owner = std::move(owner);
+    },
+    [=](idle_atom) { on_idle_check<party_impl>(self, self->state.id); },
+  };
+}
+
+} // namespace
+
+party_entity_actor spawn_party_entity(caf::local_actor* parent, int64_t id,
+                                      entity_context ctx) {
+  auto h = parent->spawn<caf::linked>(party_entity, id, std::move(ctx));
+  return caf::actor_cast<party_entity_actor>(h);
+}
+
+} // namespace lunch

@@ -1,0 +1,275 @@
+#include "actors/shard/shard_owner_actor.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <caf/all.hpp>
+#include <pqxx/connection>
+#include <pqxx/subtransaction>
+#include <pqxx/transaction>
+
+#include "actors/shard/shard_store.hpp"
+#include "actors/user/points.hpp"
+#include "messages/errors.hpp"
+#include "runtime/db/connection.hpp"
+#include "runtime/db/map_error.hpp"
+#include "runtime/log.hpp"
+
+namespace lunch {
+
+namespace {
+
+// Private: ends the current group commit. Never leaves this file.
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+
+using owner_impl = shard_owner_actor::extend<caf::reacts_to<flush_atom>>;
+
+// A batch never grows past this many operations before it commits.
+constexpr size_t max_batch = 256;
+
+// While the database is down, reconnect at most this often; requests in
+// between fail at once instead of waiting for a connect timeout.
+constexpr auto reconnect_interval = std::chrono::milliseconds(250);
+
+// A reply waiting for its batch to commit.
+struct pending_reply {
+  std::function<void()> deliver;
+  std::function<void(const caf::error&)> fail;
+};
+
+struct owner_state {
+  int32_t shard = 0;
+  std::string dsn;
+  shard_store store{0};
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<pqxx::work> batch;
+  std::vector<pending_reply> pending;
+  bool flush_scheduled = false;
+  bool was_down = false;
+  std::chrono::steady_clock::time_point last_attempt;
+  static inline const char* name = "lunch.shard_owner";
+};
+
+using self_ptr = owner_impl::stateful_pointer<owner_state>;
+
+void drop_connection(self_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  // Destroying a transaction on a dead connection must not throw out of
+  // here; pqxx swallows errors in destructors.
+  st.batch.reset();
+  st.conn.reset();
+  auto pending = std::move(st.pending);
+  st.pending.clear();
+  for (auto& p : pending)
+    p.fail(reason);
+  if (!st.was_down)
+    log::warn("shard.disconnected", {{"shard", std::to_string(st.shard)},
+                                     {"reason", message_of(reason)}});
+  st.was_down = true;
+}
+
+// Opens the connection and the batch transaction if needed. Returns false
+// when the database is unreachable.
+bool ensure_batch(self_ptr self) {
+  auto& st = self->state;
+  if (st.batch)
+    return true;
+  if (!st.conn) {
+    auto now = std::chrono::steady_clock::now();
+    if (st.was_down && now - st.last_attempt < reconnect_interval)
+      return false;
+    st.last_attempt = now;
+    try {
+      st.conn = db::open_connection(st.dsn);
+      shard_store::prepare(*st.conn);
+      log::info("shard.connected", {{"shard", std::to_string(st.shard)}});
+      st.was_down = false;
+    } catch (const std::exception& e) {
+      st.conn.reset();
+      if (!st.was_down)
+        log::warn("shard.unreachable", {{"shard", std::to_string(st.shard)},
+                                        {"error", db::first_line(e.what())}});
+      st.was_down = true;
+      return false;
+    }
+  }
+  try {
+    st.batch = std::make_unique<pqxx::work>(*st.conn, "batch");
+    return true;
+  } catch (const std::exception& e) {
+    drop_connection(self, make_error(db::map_error(e)));
+    return false;
+  }
+}
+
+void flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  if (!st.batch)
+    return;
+  try {
+    st.batch->commit();
+  } catch (const std::exception& e) {
+    auto failure = db::map_error(e);
+    auto err = make_error(failure);
+    if (failure.code == errc::unavailable || !st.conn
+        || !st.conn->is_open()) {
+      drop_connection(self, err);
+      return;
+    }
+    st.batch.reset();
+    auto pending = std::move(st.pending);
+    st.pending.clear();
+    for (auto& p : pending)
+      p.fail(err);
+    return;
+  }
+  st.batch.reset();
+  auto pending = std::move(st.pending);
+  st.pending.clear();
+  for (auto& p : pending)
+    p.deliver();
+}
+
+void schedule_flush(self_ptr self) {
+  auto& st = self->state;
+  if (st.pending.size() >= max_batch) {
+    flush(self);
+    return;
+  }
+  if (!st.flush_scheduled && st.batch) {
+    st.flush_scheduled = true;
+    // Goes to the back of the mailbox: every request already queued joins
+    // this batch (group commit).
+    caf::anon_send(caf::actor_cast<owner_impl>(self), flush_atom::value);
+  }
+}
+
+// Runs one operation in a savepoint of the open batch. Success replies wait
+// for the commit; a domain error rolls back only this operation and
+// replies at once.
+template <class T, class F>
+caf::typed_response_promise<T> run(self_ptr self, F op) {
+  auto rp = self->make_response_promise<T>();
+  auto& st = self->state;
+  if (!ensure_batch(self)) {
+    rp.deliver(make_error(errc::unavailable,
+                          "shard " + std::to_string(st.shard)
+                            + " database is unreachable"));
+    return rp;
+  }
+  try {
+    pqxx::subtransaction sub{*st.batch, "op"};
+    T value = op(sub);
+    sub.commit();
+    st.pending.push_back(
+      {[rp, value]() mutable { rp.deliver(std::move(value)); },
+       [rp](const caf::error& e) mutable { rp.deliver(e); }});
+  } catch (const std::exception& e) {
+    auto x = db::map_error(e);
+    if (x.code == errc::unavailable) {
+      drop_connection(self, make_error(x));
+      rp.deliver(make_error(x));
+      return rp;
+    }
+    if (x.code == errc::internal)
+      log::error("shard.sql_error", {{"shard", std::to_string(st.shard)},
+                                     {"error", x.message}});
+    rp.deliver(make_error(x));
+  }
+  schedule_flush(self);
+  return rp;
+}
+
+owner_impl::behavior_type owner(self_ptr self, int32_t shard,
+                                std::string dsn) {
+  self->state.shard = shard;
+  self->state.dsn = std::move(dsn);
+  self->state.store = shard_store{shard};
+  auto store = [self]() -> shard_store& { return self->state.store; };
+  return {
+    [=](db_load_atom, const std::string& id) {
+      return run<user_lookup>(
+        self, [&](auto& tx) { return store().load_user(tx, id); });
+    },
+    [=](db_insert_atom, const user_profile& p) {
+      return run<user_profile>(
+        self, [&](auto& tx) { return store().insert_user(tx, p); });
+    },
+    [=](db_save_atom, const user_profile& p) {
+      return run<user_profile>(
+        self, [&](auto& tx) { return store().save_user(tx, p); });
+    },
+    [=](db_delete_atom, const std::string& id) {
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        store().delete_user(tx, id);
+        return std::vector<int64_t>{};
+      });
+    },
+    [=](db_purge_atom, const std::string& id) {
+      return run<std::vector<int64_t>>(
+        self, [&](auto& tx) { return store().purge_user(tx, id); });
+    },
+    [=](pts_scan_atom, const std::string& id) {
+      return run<points_mark>(
+        self, [&](auto& tx) { return store().scan_points(tx, id); });
+    },
+    [=](usr_search_atom, const std::string& term, int32_t limit) {
+      return run<std::vector<user_summary>>(
+        self, [&](auto& tx) { return store().search(tx, term, limit); });
+    },
+    [=](db_insert_atom, const party_record& p) {
+      return run<party_created>(self, [&](auto& tx) {
+        return store().insert_party(tx, p, points_party_created);
+      });
+    },
+    [=](db_load_atom, int64_t id) {
+      return run<party_lookup>(
+        self, [&](auto& tx) { return store().load_party(tx, id); });
+    },
+    [=](db_addmem_atom, int64_t party, const std::string& user,
+        int64_t points) {
+      return run<points_award>(self, [&](auto& tx) {
+        return store().add_member(tx, party, user, points);
+      });
+    },
+    [=](db_rmmem_atom, int64_t party, const std::string& user) {
+      return run<bool>(self, [&](auto& tx) {
+        return store().remove_member(tx, party, user);
+      });
+    },
+    [=](db_save_atom, const party_record& p) {
+      return run<bool>(self,
+                       [&](auto& tx) { return store().save_party(tx, p); });
+    },
+    [=](db_delete_atom, int64_t id) {
+      return run<bool>(self,
+                       [&](auto& tx) { return store().delete_party(tx, id); });
+    },
+    [=](pty_mine_atom, const std::string& user) {
+      return run<std::vector<party_record>>(
+        self, [&](auto& tx) { return store().parties_of(tx, user); });
+    },
+    [=](pty_list_atom, const party_filter& filter) {
+      return run<std::vector<party_record>>(
+        self, [&](auto& tx) { return store().list(tx, filter); });
+    },
+    [=](shd_stats_atom) {
+      return run<shard_stats>(self,
+                              [&](auto& tx) { return store().stats(tx); });
+    },
+    [=](flush_atom) { flush(self); },
+  };
+}
+
+} // namespace
+
+shard_owner_actor spawn_shard_owner(caf::local_actor* parent, int32_t shard,
+                                    std::string dsn) {
+  auto h = parent->spawn<caf::detached + caf::linked>(owner, shard,
+                                                      std::move(dsn));
+  return caf::actor_cast<shard_owner_actor>(h);
+}
+
+} // namespace lunch

@@ -1,0 +1,353 @@
+#include "actors/shard/shard_store.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pqxx/result>
+#include <pqxx/row>
+
+#include "actors/shard/slot_map.hpp"
+#include "runtime/db/map_error.hpp"
+
+namespace lunch {
+
+namespace {
+
+using db::domain_error;
+
+constexpr const char* user_columns = R"(
+  employee_id, nickname, email, gender, age_group, main_dish_genre,
+  lunch_styles::text, food_preferences::text, allergies::text,
+  preferred_time, frequent_areas::text, notification_settings::text,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))";
+
+// Members come back as one JSON array per party: host first, then in join
+// order.
+constexpr const char* party_columns = R"(
+  p.id, p.host_employee_id, p.title, p.restaurant_name, p.restaurant_address,
+  p.party_date::text, p.party_time, p.meeting_location, p.max_members,
+  p.is_from_match,
+  to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+  (SELECT coalesce(json_agg(m.employee_id ORDER BY m.is_host DESC, m.seq),
+                   '[]'::json)
+     FROM party_members m WHERE m.party_id = p.id)::text)";
+
+struct statement {
+  const char* name;
+  std::string sql;
+};
+
+std::vector<statement> statements() {
+  std::string users = user_columns;
+  std::string parties = party_columns;
+  return {
+    {"load_user", "SELECT " + users + " FROM users WHERE employee_id = $1"},
+    {"insert_user",
+     "INSERT INTO users (employee_id, nickname, email, gender, age_group,"
+     " main_dish_genre, lunch_styles, food_preferences, allergies,"
+     " preferred_time, frequent_areas, notification_settings)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb,"
+     " $10, $11::jsonb, $12::jsonb) RETURNING "
+       + users},
+    {"save_user",
+     "UPDATE users SET nickname = $2, email = $3, gender = $4,"
+     " age_group = $5, main_dish_genre = $6, lunch_styles = $7::jsonb,"
+     " food_preferences = $8::jsonb, allergies = $9::jsonb,"
+     " preferred_time = $10, frequent_areas = $11::jsonb,"
+     " notification_settings = $12::jsonb, updated_at = now()"
+     " WHERE employee_id = $1 RETURNING "
+       + users},
+    {"delete_user", "DELETE FROM users WHERE employee_id = $1"},
+    {"hosted_parties",
+     "DELETE FROM parties WHERE host_employee_id = $1 RETURNING id"},
+    {"drop_memberships",
+     "DELETE FROM party_members WHERE employee_id = $1 RETURNING party_id"},
+    {"drop_ledger", "DELETE FROM user_activity WHERE employee_id = $1"},
+    {"scan_points",
+     "SELECT coalesce(sum(points_earned), 0), coalesce(max(id), 0)"
+     " FROM user_activity WHERE employee_id = $1"},
+    {"search",
+     "SELECT employee_id, nickname, main_dish_genre FROM users"
+     " WHERE strpos(lower(nickname), lower($1)) > 0"
+     "    OR strpos(lower(main_dish_genre), lower($1)) > 0"
+     " ORDER BY nickname, employee_id LIMIT $2"},
+    {"next_party_seq", "SELECT nextval('party_seq')"},
+    {"insert_party",
+     "INSERT INTO parties (id, host_employee_id, title, restaurant_name,"
+     " restaurant_address, party_date, party_time, meeting_location,"
+     " max_members, is_from_match)"
+     " VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10)"},
+    {"insert_member",
+     "INSERT INTO party_members (party_id, employee_id, is_host)"
+     " VALUES ($1, $2, $3)"},
+    // The capacity check is repeated here, under a row lock, so that the
+    // database itself never holds more members than max_members.
+    {"lock_party",
+     "SELECT max_members, (SELECT count(*) FROM party_members"
+     " WHERE party_id = $1) FROM parties WHERE id = $1 FOR UPDATE"},
+    {"insert_award",
+     "INSERT INTO user_activity (employee_id, activity_type, points_earned,"
+     " description, party_id) VALUES ($1, $2, $3, $4, $5) RETURNING id"},
+    {"remove_member",
+     "DELETE FROM party_members WHERE party_id = $1 AND employee_id = $2"
+     " AND NOT is_host"},
+    {"load_party", "SELECT " + parties + " FROM parties p WHERE p.id = $1"},
+    {"save_party",
+     "UPDATE parties SET title = $2, restaurant_name = $3,"
+     " restaurant_address = $4, party_date = $5::date, party_time = $6,"
+     " meeting_location = $7, max_members = $8 WHERE id = $1"},
+    {"delete_party", "DELETE FROM parties WHERE id = $1"},
+    {"parties_of",
+     "SELECT " + parties
+       + " FROM parties p JOIN party_members pm ON pm.party_id = p.id"
+         " WHERE pm.employee_id = $1"
+         " ORDER BY p.party_date DESC, p.party_time DESC, p.id DESC"},
+    {"list_regular",
+     "SELECT " + parties
+       + " FROM parties p WHERE NOT p.is_from_match"
+         " ORDER BY p.id DESC LIMIT $1"},
+    {"list_random_of",
+     "SELECT " + parties
+       + " FROM parties p JOIN party_members pm ON pm.party_id = p.id"
+         " WHERE p.is_from_match AND pm.employee_id = $1"
+         " ORDER BY p.id DESC LIMIT $2"},
+    {"stats",
+     "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM parties),"
+     " (SELECT count(*) FROM party_members),"
+     " pg_database_size(current_database())"},
+  };
+}
+
+std::string to_json_array(const std::vector<std::string>& xs) {
+  return nlohmann::json(xs).dump();
+}
+
+std::vector<std::string> from_json_array(const pqxx::field& f) {
+  return nlohmann::json::parse(f.c_str()).get<std::vector<std::string>>();
+}
+
+user_profile read_user(const pqxx::row& r) {
+  user_profile p;
+  p.employee_id = r[0].as<std::string>();
+  p.nickname = r[1].as<std::string>();
+  p.email = r[2].as<std::string>();
+  p.gender = r[3].as<std::string>();
+  p.age_group = r[4].as<std::string>();
+  p.main_dish_genre = r[5].as<std::string>();
+  p.lunch_styles = from_json_array(r[6]);
+  p.food_preferences = from_json_array(r[7]);
+  p.allergies = from_json_array(r[8]);
+  p.preferred_time = r[9].as<std::string>();
+  p.frequent_areas = from_json_array(r[10]);
+  p.notification_settings = from_json_array(r[11]);
+  p.created_at = r[12].as<std::string>();
+  return p;
+}
+
+party_record read_party(const pqxx::row& r) {
+  party_record p;
+  p.id = r[0].as<int64_t>();
+  p.host_employee_id = r[1].as<std::string>();
+  p.title = r[2].as<std::string>();
+  p.restaurant_name = r[3].as<std::string>();
+  p.restaurant_address = r[4].as<std::string>();
+  p.party_date = r[5].as<std::string>();
+  p.party_time = r[6].as<std::string>();
+  p.meeting_location = r[7].as<std::string>();
+  p.max_members = r[8].as<int32_t>();
+  p.is_from_match = r[9].as<bool>();
+  p.created_at = r[10].as<std::string>();
+  p.member_ids = from_json_array(r[11]);
+  return p;
+}
+
+std::vector<party_record> read_parties(const pqxx::result& rows) {
+  std::vector<party_record> result;
+  result.reserve(rows.size());
+  for (const auto& r : rows)
+    result.push_back(read_party(r));
+  return result;
+}
+
+template <class Tx>
+pqxx::result write_user(Tx& tx, const char* stmt, const user_profile& p) {
+  return tx.exec_prepared(stmt, p.employee_id, p.nickname, p.email, p.gender,
+                          p.age_group, p.main_dish_genre,
+                          to_json_array(p.lunch_styles),
+                          to_json_array(p.food_preferences),
+                          to_json_array(p.allergies), p.preferred_time,
+                          to_json_array(p.frequent_areas),
+                          to_json_array(p.notification_settings));
+}
+
+} // namespace
+
+void shard_store::prepare(pqxx::connection_base& conn) {
+  for (const auto& s : statements())
+    conn.prepare(s.name, s.sql);
+}
+
+user_lookup shard_store::load_user(pqxx::transaction_base& tx,
+                                   const std::string& id) {
+  auto rows = tx.exec_prepared("load_user", id);
+  if (rows.empty())
+    return {};
+  return {true, read_user(rows[0])};
+}
+
+user_profile shard_store::insert_user(pqxx::transaction_base& tx,
+                                      const user_profile& p) {
+  try {
+    return read_user(write_user(tx, "insert_user", p).at(0));
+  } catch (const pqxx::unique_violation&) {
+    throw domain_error(errc::already_exists,
+                       "user " + p.employee_id + " already exists");
+  }
+}
+
+user_profile shard_store::save_user(pqxx::transaction_base& tx,
+                                    const user_profile& p) {
+  auto rows = write_user(tx, "save_user", p);
+  if (rows.empty())
+    throw domain_error(errc::not_found, "user " + p.employee_id
+                                          + " not found");
+  return read_user(rows[0]);
+}
+
+void shard_store::delete_user(pqxx::transaction_base& tx,
+                              const std::string& id) {
+  if (tx.exec_prepared("delete_user", id).affected_rows() == 0)
+    throw domain_error(errc::not_found, "user " + id + " not found");
+}
+
+std::vector<int64_t> shard_store::purge_user(pqxx::transaction_base& tx,
+                                             const std::string& id) {
+  std::vector<int64_t> touched;
+  for (const auto& r : tx.exec_prepared("hosted_parties", id))
+    touched.push_back(r[0].as<int64_t>());
+  for (const auto& r : tx.exec_prepared("drop_memberships", id))
+    touched.push_back(r[0].as<int64_t>());
+  tx.exec_prepared("drop_ledger", id);
+  return touched;
+}
+
+points_mark shard_store::scan_points(pqxx::transaction_base& tx,
+                                     const std::string& id) {
+  auto r = tx.exec_prepared1("scan_points", id);
+  return {shard_, r[0].as<int64_t>(), r[1].as<int64_t>()};
+}
+
+std::vector<user_summary> shard_store::search(pqxx::transaction_base& tx,
+                                              const std::string& term,
+                                              int32_t limit) {
+  std::vector<user_summary> result;
+  for (const auto& r : tx.exec_prepared("search", term, limit))
+    result.push_back({r[0].as<std::string>(), r[1].as<std::string>(),
+                      r[2].as<std::string>(), shard_});
+  return result;
+}
+
+party_created shard_store::insert_party(pqxx::transaction_base& tx,
+                                        const party_record& p,
+                                        int64_t host_points) {
+  auto seq = tx.exec_prepared1("next_party_seq")[0].as<int64_t>();
+  auto id = make_party_id(seq, slot_of(p.host_employee_id));
+  try {
+    tx.exec_prepared("insert_party", id, p.host_employee_id, p.title,
+                     p.restaurant_name, p.restaurant_address, p.party_date,
+                     p.party_time, p.meeting_location, p.max_members,
+                     p.is_from_match);
+  } catch (const pqxx::foreign_key_violation&) {
+    throw domain_error(errc::not_found,
+                       "host_employee_id: user " + p.host_employee_id
+                         + " not found");
+  }
+  for (const auto& member : p.member_ids)
+    tx.exec_prepared("insert_member", id, member,
+                     member == p.host_employee_id);
+  auto ledger = tx.exec_prepared1("insert_award", p.host_employee_id,
+                                  "party_created", host_points,
+                                  "created party " + std::to_string(id), id);
+  auto stored = load_party(tx, id);
+  return {stored.party,
+          {p.host_employee_id, shard_, ledger[0].as<int64_t>(), host_points}};
+}
+
+party_lookup shard_store::load_party(pqxx::transaction_base& tx, int64_t id) {
+  auto rows = tx.exec_prepared("load_party", id);
+  if (rows.empty())
+    return {};
+  return {true, read_party(rows[0])};
+}
+
+points_award shard_store::add_member(pqxx::transaction_base& tx,
+                                     int64_t party, const std::string& user,
+                                     int64_t points) {
+  auto lock = tx.exec_prepared("lock_party", party);
+  if (lock.empty())
+    throw domain_error(errc::not_found,
+                       "party " + std::to_string(party) + " not found");
+  if (lock[0][1].as<int64_t>() >= lock[0][0].as<int64_t>())
+    throw domain_error(errc::party_full, "party is full");
+  try {
+    tx.exec_prepared("insert_member", party, user, false);
+  } catch (const pqxx::unique_violation&) {
+    throw domain_error(errc::already_joined, "already joined");
+  }
+  auto ledger = tx.exec_prepared1("insert_award", user, "party_joined",
+                                  points,
+                                  "joined party " + std::to_string(party),
+                                  party);
+  return {user, shard_, ledger[0].as<int64_t>(), points};
+}
+
+bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
+                                const std::string& user) {
+  if (tx.exec_prepared("remove_member", party, user).affected_rows() == 0)
+    throw domain_error(errc::not_member, "not a member of this party");
+  return true;
+}
+
+bool shard_store::save_party(pqxx::transaction_base& tx,
+                             const party_record& p) {
+  auto rows = tx.exec_prepared("save_party", p.id, p.title, p.restaurant_name,
+                               p.restaurant_address, p.party_date,
+                               p.party_time, p.meeting_location,
+                               p.max_members);
+  if (rows.affected_rows() == 0)
+    throw domain_error(errc::not_found,
+                       "party " + std::to_string(p.id) + " not found");
+  return true;
+}
+
+bool shard_store::delete_party(pqxx::transaction_base& tx, int64_t id) {
+  if (tx.exec_prepared("delete_party", id).affected_rows() == 0)
+    throw domain_error(errc::not_found,
+                       "party " + std::to_string(id) + " not found");
+  return true;
+}
+
+std::vector<party_record> shard_store::parties_of(pqxx::transaction_base& tx,
+                                                  const std::string& user) {
+  return read_parties(tx.exec_prepared("parties_of", user));
+}
+
+std::vector<party_record> shard_store::list(pqxx::transaction_base& tx,
+                                            const party_filter& filter) {
+  if (filter.is_from_match && !filter.employee_id.empty())
+    return read_parties(tx.exec_prepared("list_random_of", filter.employee_id,
+                                         filter.limit));
+  return read_parties(tx.exec_prepared("list_regular", filter.limit));
+}
+
+shard_stats shard_store::stats(pqxx::transaction_base& tx) {
+  auto r = tx.exec_prepared1("stats");
+  shard_stats s;
+  s.shard = shard_;
+  s.reachable = true;
+  s.user_count = r[0].as<int64_t>();
+  s.party_count = r[1].as<int64_t>();
+  s.member_count = r[2].as<int64_t>();
+  s.bytes = r[3].as<int64_t>();
+  return s;
+}
+
+} // namespace lunch

@@ -1,0 +1,57 @@
+#pragma once
+
+// All SQL of a shard database, as prepared statements. Every method runs
+// inside the caller's transaction; domain outcomes are thrown as
+// db::domain_error, database failures as pqxx exceptions.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+#include <pqxx/transaction_base>
+
+#include "messages/entity_protocol.hpp"
+#include "messages/model.hpp"
+
+namespace lunch {
+
+class shard_store {
+public:
+  explicit shard_store(int32_t shard) : shard_(shard) {
+    // nop
+  }
+
+  /// Prepares every statement on a fresh connection.
+  static void prepare(pqxx::connection_base& conn);
+
+  user_lookup load_user(pqxx::transaction_base& tx, const std::string& id);
+  user_profile insert_user(pqxx::transaction_base& tx, const user_profile& p);
+  user_profile save_user(pqxx::transaction_base& tx, const user_profile& p);
+  void delete_user(pqxx::transaction_base& tx, const std::string& id);
+  std::vector<int64_t> purge_user(pqxx::transaction_base& tx,
+                                  const std::string& id);
+  points_mark scan_points(pqxx::transaction_base& tx, const std::string& id);
+  std::vector<user_summary> search(pqxx::transaction_base& tx,
+                                   const std::string& term, int32_t limit);
+
+  party_created insert_party(pqxx::transaction_base& tx,
+                             const party_record& p, int64_t host_points);
+  party_lookup load_party(pqxx::transaction_base& tx, int64_t id);
+  points_award add_member(pqxx::transaction_base& tx, int64_t party,
+                          const std::string& user, int64_t points);
+  bool remove_member(pqxx::transaction_base& tx, int64_t party,
+                     const std::string& user);
+  bool save_party(pqxx::transaction_base& tx, const party_record& p);
+  bool delete_party(pqxx::transaction_base& tx, int64_t id);
+  std::vector<party_record> parties_of(pqxx::transaction_base& tx,
+                                       const std::string& user);
+  std::vector<party_record> list(pqxx::transaction_base& tx,
+                                 const party_filter& filter);
+  shard_stats stats(pqxx::transaction_base& tx);
+
+private:
+  int32_t shard_;
+};
+
+} // namespace lunch

@@ -1,0 +1,135 @@
+#include "config/node_config.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace lunch::config {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void reject(const std::string& origin, const std::string& field,
+                         const std::string& why) {
+  throw config_error(origin + ": " + field + ": " + why);
+}
+
+void reject_unknown_keys(const json& obj, const std::set<std::string>& known,
+                         const std::string& origin,
+                         const std::string& prefix) {
+  for (auto it = obj.begin(); it != obj.end(); ++it)
+    if (known.count(it.key()) == 0)
+      reject(origin, prefix + it.key(), "unknown key");
+}
+
+std::string required_string(const json& obj, const char* key,
+                            const std::string& origin) {
+  auto it = obj.find(key);
+  if (it == obj.end())
+    reject(origin, key, "missing");
+  if (!it->is_string() || it->get<std::string>().empty())
+    reject(origin, key, "must be a non-empty string");
+  return it->get<std::string>();
+}
+
+int64_t integer_in(const json& value, const std::string& field, int64_t lo,
+                   int64_t hi, const std::string& origin) {
+  if (!value.is_number_integer())
+    reject(origin, field, "must be an integer");
+  auto x = value.get<int64_t>();
+  if (x < lo || x > hi)
+    reject(origin, field,
+           "must be between " + std::to_string(lo) + " and "
+             + std::to_string(hi));
+  return x;
+}
+
+} // namespace
+
+node_config parse_node_config(const std::string& text,
+                              const std::string& origin) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line…"
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    reject(origin, "(file)",
+           "invalid JSON: "
+             + (pos == std::string::npos ? what : what.substr(pos + 2)));
+  }
+  if (!doc.is_object())
+    reject(origin, "(file)", "must be a JSON object");
+  reject_unknown_keys(doc,
+                      {"node", "listen", "catalog", "shards", "log_level",
+                       "request_timeout_ms", "passivate_after_ms", "threads"},
+                      origin, "");
+  node_config cfg;
+  cfg.node = required_string(doc, "node", origin);
+  for (char c : cfg.node)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+      reject(origin, "node", "may contain only letters, digits, - and _");
+  if (auto it = doc.find("listen"); it != doc.end()) {
+    if (!it->is_object())
+      reject(origin, "listen", "must be an object {\"host\", \"port\"}");
+    reject_unknown_keys(*it, {"host", "port"}, origin, "listen.");
+    if (auto h = it->find("host"); h != it->end()) {
+      if (!h->is_string() || h->get<std::string>().empty())
+        reject(origin, "listen.host", "must be a non-empty string");
+      cfg.listen.host = h->get<std::string>();
+    }
+    if (auto p = it->find("port"); p != it->end())
+      cfg.listen.port = static_cast<uint16_t>(
+        integer_in(*p, "listen.port", 1, 65535, origin));
+  }
+  cfg.catalog = required_string(doc, "catalog", origin);
+  auto shards = doc.find("shards");
+  if (shards == doc.end())
+    reject(origin, "shards", "missing (a list of shard database DSNs)");
+  if (!shards->is_array() || shards->empty())
+    reject(origin, "shards", "must be a non-empty list of DSN strings");
+  if (shards->size() > 64)
+    reject(origin, "shards", "at most 64 shards are supported");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < shards->size(); ++i) {
+    auto field = "shards[" + std::to_string(i) + "]";
+    const auto& s = (*shards)[i];
+    if (!s.is_string() || s.get<std::string>().empty())
+      reject(origin, field, "must be a non-empty libpq connection string");
+    if (!seen.insert(s.get<std::string>()).second)
+      reject(origin, field, "duplicates another shard's DSN");
+    cfg.shards.push_back(s.get<std::string>());
+  }
+  if (auto it = doc.find("log_level"); it != doc.end()) {
+    static const std::set<std::string> levels{"debug", "info", "warn",
+                                              "error"};
+    if (!it->is_string() || levels.count(it->get<std::string>()) == 0)
+      reject(origin, "log_level", "must be one of debug, info, warn, error");
+    cfg.log_level = it->get<std::string>();
+  }
+  if (auto it = doc.find("request_timeout_ms"); it != doc.end())
+    cfg.request_timeout_ms = integer_in(*it, "request_timeout_ms", 10,
+                                        600000, origin);
+  if (auto it = doc.find("passivate_after_ms"); it != doc.end())
+    cfg.passivate_after_ms = integer_in(*it, "passivate_after_ms", 100,
+                                        86400000, origin);
+  if (auto it = doc.find("threads"); it != doc.end())
+    cfg.threads = static_cast<int32_t>(
+      integer_in(*it, "threads", 0, 64, origin));
+  return cfg;
+}
+
+node_config load_node_config(const std::string& path) {
+  std::ifstream in{path};
+  if (!in)
+    throw config_error(path + ": (file): cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_node_config(text.str(), path);
+}
+
+} // namespace lunch::config

@@ -1,0 +1,53 @@
+#pragma once
+
+// Project atoms: the verbs of every protocol. At most 10 characters of
+// [0-9A-Za-z_] each; two atoms with the same text are the same type.
+
+#include <caf/atom.hpp>
+
+namespace lunch {
+
+// users
+using usr_create_atom = caf::atom_constant<caf::atom("usr_create")>;
+using usr_get_atom = caf::atom_constant<caf::atom("usr_get")>;
+using usr_update_atom = caf::atom_constant<caf::atom("usr_update")>;
+using usr_delete_atom = caf::atom_constant<caf::atom("usr_delete")>;
+using usr_search_atom = caf::atom_constant<caf::atom("usr_search")>;
+using usr_shard_atom = caf::atom_constant<caf::atom("usr_shard")>;
+using usr_brief_atom = caf::atom_constant<caf::atom("usr_brief")>;
+
+// parties
+using pty_create_atom = caf::atom_constant<caf::atom("pty_create")>;
+using pty_get_atom = caf::atom_constant<caf::atom("pty_get")>;
+using pty_join_atom = caf::atom_constant<caf::atom("pty_join")>;
+using pty_leave_atom = caf::atom_constant<caf::atom("pty_leave")>;
+using pty_update_atom = caf::atom_constant<caf::atom("pty_update")>;
+using pty_delete_atom = caf::atom_constant<caf::atom("pty_delete")>;
+using pty_mine_atom = caf::atom_constant<caf::atom("pty_mine")>;
+using pty_list_atom = caf::atom_constant<caf::atom("pty_list")>;
+
+// points
+using pts_award_atom = caf::atom_constant<caf::atom("pts_award")>;
+using pts_scan_atom = caf::atom_constant<caf::atom("pts_scan")>;
+
+// shards and node
+using shd_map_atom = caf::atom_constant<caf::atom("shd_map")>;
+using shd_stats_atom = caf::atom_constant<caf::atom("shd_stats")>;
+using shd_plan_atom = caf::atom_constant<caf::atom("shd_plan")>;
+using nod_status_atom = caf::atom_constant<caf::atom("nod_status")>;
+
+// shard owner storage verbs (node-local)
+using db_load_atom = caf::atom_constant<caf::atom("db_load")>;
+using db_insert_atom = caf::atom_constant<caf::atom("db_insert")>;
+using db_save_atom = caf::atom_constant<caf::atom("db_save")>;
+using db_delete_atom = caf::atom_constant<caf::atom("db_delete")>;
+using db_purge_atom = caf::atom_constant<caf::atom("db_purge")>;
+using db_addmem_atom = caf::atom_constant<caf::atom("db_addmem")>;
+using db_rmmem_atom = caf::atom_constant<caf::atom("db_rmmem")>;
+
+// entity lifecycle (node-local)
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+using new_owner_atom = caf::atom_constant<caf::atom("new_owner")>;
+using evict_atom = caf::atom_constant<caf::atom("evict")>;
+
+} // namespace lunch

@@ -1,0 +1,104 @@
+#pragma once
+
+// Entity actors and the shard region that activates them.
+//
+// A user or party entity holds the cached state of one key, loads it from
+// its shard owner on activation, serialises every change through itself and
+// asks its region to passivate it when idle. The region (one per shard) is
+// the only way in: it routes by key, activates entities on demand, restarts
+// the shard owner and answers the shard-wide queries.
+//
+// user entity:
+//   (usr_create_atom, user_profile)   -> user_view | already_exists
+//   (usr_get_atom, user_id)           -> user_view | not_found
+//   (usr_update_atom, user_patch)     -> user_view | not_found, invalid_argument
+//   (usr_delete_atom, user_id)        -> user_view | not_found
+//   (usr_brief_atom, user_id)         -> member_view | not_found
+//   (pts_award_atom, points_award)    -> ()   a committed award to count
+//   (new_owner_atom, shard_owner)     -> ()   the owner was restarted
+// party entity:
+//   (pty_get_atom, party_id)          -> party_view | not_found
+//   (pty_join_atom, party_id, user)   -> party_view | party_full, already_joined
+//   (pty_leave_atom, party_id, user)  -> party_view | not_member, forbidden
+//   (pty_update_atom, party_patch)    -> party_view | forbidden, invalid_argument
+//   (pty_delete_atom, party_id, user) -> party_view | forbidden
+//   (new_owner_atom, shard_owner)     -> ()
+// region, in addition to routing all of the above:
+//   (pty_create_atom, party_record)   -> party_view
+//   (usr_search_atom, term, limit)    -> [user_summary]  (this shard)
+//   (pty_mine_atom, user_id)          -> [party_record]  (this shard)
+//   (pty_list_atom, party_filter)     -> [party_record]  (this shard)
+//   (shd_stats_atom)                  -> shard_stats
+//   (db_purge_atom, user_id)          -> [party ids]     a user was deleted
+//   (pts_scan_atom, user_id)          -> points_mark
+//   (nod_status_atom)                 -> region_status
+//   (passivate_atom, key, handled)    -> bool  an idle entity asks to stop;
+//       granted only when it has handled every message the region sent it,
+//       so no request is ever stranded in a stopping entity's mailbox
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/shard_protocol.hpp"
+
+namespace lunch {
+
+struct region_status {
+  int32_t shard = 0;
+  int64_t active_users = 0;
+  int64_t active_parties = 0;
+  int64_t owner_restarts = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, region_status& x) {
+  return f(caf::meta::type_name("lunch::region_status"), x.shard,
+           x.active_users, x.active_parties, x.owner_restarts);
+}
+
+using user_entity_actor = caf::typed_actor<
+  caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
+  caf::replies_to<usr_get_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
+  caf::reacts_to<pts_award_atom, points_award>,
+  caf::reacts_to<new_owner_atom, shard_owner_actor>>;
+
+using party_entity_actor = caf::typed_actor<
+  caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
+  caf::reacts_to<new_owner_atom, shard_owner_actor>>;
+
+using region_actor = caf::typed_actor<
+  caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
+  caf::replies_to<usr_get_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
+  caf::reacts_to<pts_award_atom, points_award>,
+  caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_create_atom, party_record>::with<party_view>,
+  caf::replies_to<usr_search_atom, std::string,
+                  int32_t>::with<std::vector<user_summary>>,
+  caf::replies_to<pty_mine_atom, std::string>::with<std::vector<party_record>>,
+  caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
+  caf::replies_to<shd_stats_atom>::with<shard_stats>,
+  caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,
+  caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
+  caf::replies_to<nod_status_atom>::with<region_status>,
+  caf::replies_to<passivate_atom, std::string, int64_t>::with<bool>,
+  caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>>;
+
+} // namespace lunch

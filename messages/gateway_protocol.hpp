@@ -1,0 +1,68 @@
+#pragma once
+
+// The node gateway: the one actor a node publishes. It accepts every
+// command, routes it by key (slot map) to the shard region that owns it and
+// combines cross-shard answers. lunchctl talks only to this interface.
+//
+//   (usr_create_atom, user_profile)     -> user_view
+//   (usr_get_atom, user_id)             -> user_view
+//   (usr_update_atom, user_patch)       -> user_view
+//   (usr_delete_atom, user_id)          -> user_view
+//   (usr_search_atom, term, limit)      -> [user_summary]   all shards
+//   (usr_shard_atom, key)               -> key_location
+//   (usr_brief_atom, user_id)           -> member_view
+//   (pty_create_atom, party_record)     -> party_view
+//   (pty_get_atom, party_id)            -> party_view
+//   (pty_join_atom, party_id, user_id)  -> party_view
+//   (pty_leave_atom, party_id, user_id) -> party_view (deleted = true when a
+//                                          random-lunch host left)
+//   (pty_update_atom, party_patch)      -> party_view
+//   (pty_delete_atom, party_id, user_id)-> party_view (deleted = true)
+//   (pty_mine_atom, user_id, regular)   -> [party_view]     all shards
+//   (pty_list_atom, party_filter)       -> [party_record]   all shards
+//   (shd_map_atom)                      -> [slot_range]
+//   (shd_stats_atom)                    -> [shard_stats]
+//   (shd_plan_atom)                     -> rebalance_plan
+//   (nod_status_atom)                   -> node_status
+//   (pts_award_atom, points_award)      -> ()   from party entities
+//   (pts_scan_atom, user_id)            -> [points_mark]    all shards
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/inspect.hpp"
+#include "messages/model.hpp"
+
+namespace lunch {
+
+using gateway_actor = caf::typed_actor<
+  caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
+  caf::replies_to<usr_get_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_search_atom, std::string,
+                  int32_t>::with<std::vector<user_summary>>,
+  caf::replies_to<usr_shard_atom, std::string>::with<key_location>,
+  caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
+  caf::replies_to<pty_create_atom, party_record>::with<party_view>,
+  caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_mine_atom, std::string,
+                  bool>::with<std::vector<party_view>>,
+  caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
+  caf::replies_to<shd_map_atom>::with<std::vector<slot_range>>,
+  caf::replies_to<shd_stats_atom>::with<std::vector<shard_stats>>,
+  caf::replies_to<shd_plan_atom>::with<rebalance_plan>,
+  caf::replies_to<nod_status_atom>::with<node_status>,
+  caf::reacts_to<pts_award_atom, points_award>,
+  caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>>;
+
+} // namespace lunch

@@ -1,0 +1,91 @@
+#pragma once
+
+// The shard owner: the single writer of one shard database. It runs on its
+// own thread (detached) because every message is a blocking PostgreSQL
+// round trip. Writes are group-committed: replies leave after the commit.
+//
+//   (db_load_atom, user_id)              -> user_lookup
+//   (db_insert_atom, user_profile)       -> user_profile | already_exists
+//   (db_save_atom, user_profile)         -> user_profile | not_found
+//   (db_delete_atom, user_id)            -> [party ids touched] | not_found
+//       deletes the user, the parties they host, their memberships and
+//       ledger rows on this shard
+//   (db_purge_atom, user_id)             -> [party ids touched]
+//       removes a deleted user's memberships and ledger rows here
+//   (pts_scan_atom, user_id)             -> points_mark
+//   (usr_search_atom, term, limit)       -> [user_summary]
+//   (db_insert_atom, party_record)       -> party_created  (host +50 points)
+//   (db_load_atom, party_id)             -> party_lookup
+//   (db_addmem_atom, party_id, user_id, points)
+//                                        -> points_award | party_full, …
+//   (db_rmmem_atom, party_id, user_id)   -> bool
+//   (db_save_atom, party_record)         -> bool
+//   (db_delete_atom, party_id)           -> bool
+//   (pty_mine_atom, user_id)             -> [party_record] (memberships here)
+//   (pty_list_atom, party_filter)        -> [party_record]
+//   (shd_stats_atom)                     -> shard_stats
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/inspect.hpp"
+#include "messages/model.hpp"
+
+namespace lunch {
+
+struct user_lookup {
+  bool found = false;
+  user_profile profile;
+};
+
+struct party_lookup {
+  bool found = false;
+  party_record party;
+};
+
+struct party_created {
+  party_record party;
+  points_award award;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_lookup& x) {
+  return f(caf::meta::type_name("lunch::user_lookup"), x.found, x.profile);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, party_lookup& x) {
+  return f(caf::meta::type_name("lunch::party_lookup"), x.found, x.party);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, party_created& x) {
+  return f(caf::meta::type_name("lunch::party_created"), x.party, x.award);
+}
+
+using shard_owner_actor = caf::typed_actor<
+  caf::replies_to<db_load_atom, std::string>::with<user_lookup>,
+  caf::replies_to<db_insert_atom, user_profile>::with<user_profile>,
+  caf::replies_to<db_save_atom, user_profile>::with<user_profile>,
+  caf::replies_to<db_delete_atom, std::string>::with<std::vector<int64_t>>,
+  caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,
+  caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
+  caf::replies_to<usr_search_atom, std::string,
+                  int32_t>::with<std::vector<user_summary>>,
+  caf::replies_to<db_insert_atom, party_record>::with<party_created>,
+  caf::replies_to<db_load_atom, int64_t>::with<party_lookup>,
+  caf::replies_to<db_addmem_atom, int64_t, std::string,
+                  int64_t>::with<points_award>,
+  caf::replies_to<db_rmmem_atom, int64_t, std::string>::with<bool>,
+  caf::replies_to<db_save_atom, party_record>::with<bool>,
+  caf::replies_to<db_delete_atom, int64_t>::with<bool>,
+  caf::replies_to<pty_mine_atom, std::string>::with<std::vector<party_record>>,
+  caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
+  caf::replies_to<shd_stats_atom>::with<shard_stats>>;
+
+} // namespace lunch

@@ -1,0 +1,662 @@
+// lunchctl: the command-line client. Connects to one node's gateway, sends
+// one command, prints the answer (table or --json) and exits with
+// 0 ok, 1 domain error, 2 usage error, 3 node/shard unreachable or timeout.
+
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "actors/party/party_rules.hpp"
+#include "actors/user/user_rules.hpp"
+#include "messages/errors.hpp"
+#include "messages/gateway_protocol.hpp"
+#include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/system_config.hpp"
+
+namespace {
+
+using namespace lunch;
+using nlohmann::json;
+using ctl::print_fields;
+using ctl::print_party;
+using ctl::print_table;
+
+constexpr int exit_ok = 0;
+constexpr int exit_domain = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_unreachable = 3;
+
+struct global_options {
+  std::string node;
+  bool json = false;
+  double timeout_s = 10;
+};
+
+// A connected session with one node.
+class session {
+public:
+  session(caf::actor_system& sys, gateway_actor gw, caf::timespan timeout,
+          bool json)
+    : self_(sys), gw_(std::move(gw)), timeout_(timeout), json_(json) {
+    // nop
+  }
+
+  /// Sends one request; returns the answer, or records the error.
+  template <class T, class... Ts>
+  std::optional<T> ask(Ts... xs) {
+    std::optional<T> result;
+    self_->request(gw_, timeout_, xs...)
+      .receive([&](T& x) { result = std::move(x); },
+               [&](caf::error& e) { error_ = std::move(e); });
+    return result;
+  }
+
+  /// Prints the recorded error and returns the exit code for it.
+  int fail() const {
+    return report(errc_of(error_), message_of(error_).empty()
+                                     ? to_string(errc_of(error_))
+                                     : message_of(error_));
+  }
+
+  int report(errc code, const std::string& message) const {
+    if (json_)
+      std::cout << json{{"error", to_string(code)}, {"message", message}}.dump()
+                << '\n';
+    else
+      std::cerr << "error: " << to_string(code) << ": " << message << '\n';
+    return exit_code(code);
+  }
+
+  bool json_output() const {
+    return json_;
+  }
+
+  /// Prints `doc` with --json, else runs `human`.
+  int print(const json& doc, const std::function<void()>& human) const {
+    if (json_)
+      std::cout << doc.dump() << '\n';
+    else
+      human();
+    return exit_ok;
+  }
+
+  const caf::error& error() const {
+    return error_;
+  }
+
+private:
+  caf::scoped_actor self_;
+  gateway_actor gw_;
+  caf::timespan timeout_;
+  bool json_;
+  caf::error error_;
+};
+
+using command = std::function<int(session&)>;
+
+// -- option helpers -----------------------------------------------------------
+
+const auto hhmm = CLI::Validator(
+  [](std::string& s) {
+    return is_hhmm(s) ? std::string{} : "must be HH:MM (00:00-23:59)";
+  },
+  "HH:MM");
+
+const auto iso_date = CLI::Validator(
+  [](std::string& s) {
+    return is_iso_date(s) ? std::string{} : "must be a date YYYY-MM-DD";
+  },
+  "YYYY-MM-DD");
+
+// The profile flags shared by user create/update/prefs. Each remembers
+// whether it was given, so updates change only what was named.
+struct profile_flags {
+  std::optional<std::string> nickname, email, gender, age_group, genre,
+    styles, food, allergies, time, areas, notifications;
+
+  void add(CLI::App* cmd, bool with_profile) {
+    if (with_profile) {
+      cmd->add_option("--nickname", nickname, "nickname, 1-50 characters");
+      cmd->add_option("--email", email);
+      cmd->add_option("--gender", gender, "남 | 여 | 기타");
+      cmd->add_option("--age-group", age_group, "10대 … 60대");
+      cmd->add_option("--genre", genre, "main dish genre, e.g. 한식,중식");
+    }
+    cmd->add_option("--styles", styles, "lunch styles, comma separated");
+    cmd->add_option("--food", food, "food preferences, comma separated");
+    cmd->add_option("--allergies", allergies, "comma separated");
+    cmd->add_option("--time", time, "preferred time HH:MM")->check(hhmm);
+    cmd->add_option("--areas", areas, "frequent areas, comma separated");
+    cmd->add_option("--notifications", notifications, "comma separated");
+  }
+
+  user_patch patch(const std::string& id) const {
+    user_patch p;
+    p.values.employee_id = id;
+    auto text = [&](const std::optional<std::string>& x, std::string& dst,
+                    const char* field) {
+      if (x) {
+        dst = *x;
+        p.fields.emplace_back(field);
+      }
+    };
+    auto list = [&](const std::optional<std::string>& x,
+                    std::vector<std::string>& dst, const char* field) {
+      if (x) {
+        dst = comma_split(*x);
+        p.fields.emplace_back(field);
+      }
+    };
+    text(nickname, p.values.nickname, "nickname");
+    text(email, p.values.email, "email");
+    text(gender, p.values.gender, "gender");
+    text(age_group, p.values.age_group, "age_group");
+    text(genre, p.values.main_dish_genre, "main_dish_genre");
+    list(styles, p.values.lunch_styles, "lunch_styles");
+    list(food, p.values.food_preferences, "food_preferences");
+    list(allergies, p.values.allergies, "allergies");
+    text(time, p.values.preferred_time, "preferred_time");
+    list(areas, p.values.frequent_areas, "frequent_areas");
+    list(notifications, p.values.notification_settings,
+         "notification_settings");
+    return p;
+  }
+};
+
+void print_user(const user_view& v) {
+  print_fields(ctl::to_json(v));
+}
+
+// -- user commands ------------------------------------------------------------
+
+void setup_user(CLI::App& app, command& run) {
+  auto user = app.add_subcommand("user", "users and their preferences");
+  user->require_subcommand(1);
+
+  {
+    auto cmd = user->add_subcommand("create", "create a user");
+    auto id = std::make_shared<std::string>();
+    auto flags = std::make_shared<profile_flags>();
+    cmd->add_option("ID", *id, "employee id")->required();
+    flags->add(cmd, true);
+    cmd->get_option("--nickname")->required();
+    cmd->callback([&run, id, flags] {
+      run = [id, flags](session& s) {
+        auto p = flags->patch(*id).values;
+        auto v = s.ask<user_view>(usr_create_atom::value, p);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] { print_user(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("get", "show a user");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("ID", *id)->required();
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        auto v = s.ask<user_view>(usr_get_atom::value, *id);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] { print_user(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("update", "change some profile fields");
+    auto id = std::make_shared<std::string>();
+    auto flags = std::make_shared<profile_flags>();
+    cmd->add_option("ID", *id)->required();
+    flags->add(cmd, true);
+    cmd->callback([&run, id, flags] {
+      run = [id, flags](session& s) {
+        auto patch = flags->patch(*id);
+        if (patch.fields.empty())
+          return s.report(errc::invalid_argument,
+                          "nothing to update: give at least one field flag");
+        auto v = s.ask<user_view>(usr_update_atom::value, patch);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] { print_user(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("prefs", "show or set preferences");
+    auto id = std::make_shared<std::string>();
+    auto flags = std::make_shared<profile_flags>();
+    cmd->add_option("ID", *id)->required();
+    flags->add(cmd, false);
+    cmd->callback([&run, id, flags] {
+      run = [id, flags](session& s) {
+        auto patch = flags->patch(*id);
+        auto v = patch.fields.empty()
+                   ? s.ask<user_view>(usr_get_atom::value, *id)
+                   : s.ask<user_view>(usr_update_atom::value, patch);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::prefs_json(v->profile), [&] {
+          print_fields(ctl::prefs_json(v->profile));
+        });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("search", "search nickname or genre");
+    auto term = std::make_shared<std::string>();
+    auto limit = std::make_shared<int32_t>(20);
+    cmd->add_option("TERM", *term)->required();
+    cmd->add_option("--limit", *limit, "at most this many (1-1000)")
+      ->check(CLI::Range(1, 1000));
+    cmd->callback([&run, term, limit] {
+      run = [term, limit](session& s) {
+        auto v = s.ask<std::vector<user_summary>>(usr_search_atom::value,
+                                                  *term, *limit);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& u : *v)
+            rows.push_back({u.employee_id, u.nickname, u.main_dish_genre,
+                            std::to_string(u.shard)});
+          print_table({"ID", "NICKNAME", "GENRE", "SHARD"}, rows);
+        });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("delete", "delete a user");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("ID", *id)->required();
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        auto v = s.ask<user_view>(usr_delete_atom::value, *id);
+        if (!v)
+          return s.fail();
+        return s.print({{"message", "user deleted"}, {"employee_id", *id}},
+                       [&] { std::cout << "deleted user " << *id << '\n'; });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("shard", "where a key lives");
+    auto id = std::make_shared<std::string>();
+    cmd->add_option("ID", *id)->required();
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        auto v = s.ask<key_location>(usr_shard_atom::value, *id);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v),
+                       [&] { print_fields(ctl::to_json(*v)); });
+      };
+    });
+  }
+  {
+    auto cmd = user->add_subcommand("import", "create users from JSON");
+    auto file = std::make_shared<std::string>();
+    cmd->add_option("FILE", *file, "a JSON array of users")
+      ->required()
+      ->check(CLI::ExistingFile);
+    cmd->callback([&run, file] {
+      run = [file](session& s) {
+        json doc;
+        try {
+          std::ifstream in{*file};
+          doc = json::parse(in);
+          if (!doc.is_array())
+            throw std::runtime_error("must be a JSON array of users");
+        } catch (const std::exception& e) {
+          std::cerr << "error: " << *file << ": " << e.what() << '\n';
+          return exit_usage;
+        }
+        int created = 0, existing = 0;
+        for (const auto& item : doc) {
+          auto v = s.ask<user_view>(usr_create_atom::value,
+                                    ctl::profile_from_json(item));
+          if (v) {
+            ++created;
+          } else if (errc_of(s.error()) == errc::already_exists) {
+            ++existing;
+          } else {
+            return s.fail();
+          }
+        }
+        return s.print({{"created", created}, {"skipped_existing", existing}},
+                       [&] {
+                         std::cout << "created " << created
+                                   << " users, skipped " << existing
+                                   << " existing\n";
+                       });
+      };
+    });
+  }
+}
+
+// -- party commands -----------------------------------------------------------
+
+int print_party_result(session& s, const party_view& v) {
+  if (v.deleted)
+    return s.print({{"message", "party deleted"}, {"party_id", v.party.id}},
+                   [&] { std::cout << "deleted party " << v.party.id << '\n'; });
+  return s.print(ctl::to_json(v), [&] { print_party(v); });
+}
+
+void print_party_list(const std::vector<party_record>& xs) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : xs)
+    rows.push_back({std::to_string(p.id), p.party_date, p.party_time, p.title,
+                    p.restaurant_name,
+                    std::to_string(p.member_ids.size()) + "/"
+                      + std::to_string(p.max_members),
+                    p.is_from_match ? "random" : ""});
+  print_table({"ID", "DATE", "TIME", "TITLE", "RESTAURANT", "MEMBERS", "TYPE"},
+              rows);
+}
+
+void setup_party(CLI::App& app, command& run) {
+  auto party = app.add_subcommand("party", "lunch parties");
+  party->require_subcommand(1);
+
+  {
+    auto cmd = party->add_subcommand("create", "create a party");
+    auto p = std::make_shared<party_record>();
+    auto members = std::make_shared<std::string>();
+    cmd->add_option("--host", p->host_employee_id)->required();
+    cmd->add_option("--title", p->title)->required();
+    cmd->add_option("--restaurant", p->restaurant_name)->required();
+    cmd->add_option("--address", p->restaurant_address);
+    cmd->add_option("--date", p->party_date)->required()->check(iso_date);
+    cmd->add_option("--time", p->party_time)->required()->check(hhmm);
+    cmd->add_option("--location", p->meeting_location)->required();
+    cmd->add_option("--max", p->max_members, "max members, >= 1")
+      ->required();
+    cmd->add_option("--members", *members, "initial members, comma separated");
+    cmd->add_flag("--random", p->is_from_match, "a random-lunch party");
+    cmd->callback([&run, p, members] {
+      run = [p, members](session& s) {
+        auto record = *p;
+        record.member_ids = comma_split(*members);
+        auto v = s.ask<party_view>(pty_create_atom::value, record);
+        if (!v)
+          return s.fail();
+        return s.print({{"message", "party created"}, {"party_id", v->party.id}},
+                       [&] {
+                         std::cout << "created party " << v->party.id << "\n\n";
+                         print_party(*v);
+                       });
+      };
+    });
+  }
+  {
+    auto cmd = party->add_subcommand("get", "show a party");
+    auto id = std::make_shared<int64_t>();
+    cmd->add_option("PID", *id)->required();
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        auto v = s.ask<party_view>(pty_get_atom::value, *id);
+        return v ? print_party_result(s, *v) : s.fail();
+      };
+    });
+  }
+  {
+    auto cmd = party->add_subcommand("list", "list parties");
+    auto user = std::make_shared<std::string>();
+    auto limit = std::make_shared<int32_t>(100);
+    cmd->add_option("--user", *user,
+                    "that user's random-lunch parties instead");
+    cmd->add_option("--limit", *limit)->check(CLI::Range(1, 1000));
+    cmd->callback([&run, user, limit] {
+      run = [user, limit](session& s) {
+        party_filter f{*user, !user->empty(), *limit};
+        auto v = s.ask<std::vector<party_record>>(pty_list_atom::value, f);
+        if (!v)
+          return s.fail();
+        auto doc = json::array();
+        for (const auto& p : *v)
+          doc.push_back(ctl::summary_json(p));
+        return s.print(doc, [&] { print_party_list(*v); });
+      };
+    });
+  }
+  for (auto verb : {"join", "leave"}) {
+    auto cmd = party->add_subcommand(verb, std::string{verb} + " a party");
+    auto id = std::make_shared<int64_t>();
+    auto user = std::make_shared<std::string>();
+    cmd->add_option("PID", *id)->required();
+    cmd->add_option("USER", *user)->required();
+    bool join = std::string{verb} == "join";
+    cmd->callback([&run, id, user, join] {
+      run = [id, user, join](session& s) {
+        auto v = join ? s.ask<party_view>(pty_join_atom::value, *id, *user)
+                      : s.ask<party_view>(pty_leave_atom::value, *id, *user);
+        return v ? print_party_result(s, *v) : s.fail();
+      };
+    });
+  }
+  {
+    auto cmd = party->add_subcommand("update", "change a party (host only)");
+    auto patch = std::make_shared<party_patch>();
+    auto fields = std::make_shared<std::map<std::string, CLI::Option*>>();
+    cmd->add_option("PID", patch->id)->required();
+    cmd->add_option("--as", patch->actor_id, "the host's id")->required();
+    auto& v = patch->values;
+    (*fields)["title"] = cmd->add_option("--title", v.title);
+    (*fields)["restaurant_name"] = cmd->add_option("--restaurant",
+                                                   v.restaurant_name);
+    (*fields)["restaurant_address"] = cmd->add_option("--address",
+                                                      v.restaurant_address);
+    (*fields)["party_date"] = cmd->add_option("--date", v.party_date)
+                                ->check(iso_date);
+    (*fields)["party_time"] = cmd->add_option("--time", v.party_time)
+                                ->check(hhmm);
+    (*fields)["meeting_location"] = cmd->add_option("--location",
+                                                    v.meeting_location);
+    (*fields)["max_members"] = cmd->add_option("--max", v.max_members);
+    cmd->callback([&run, patch, fields] {
+      for (auto& [name, opt] : *fields)
+        if (opt->count() > 0)
+          patch->fields.push_back(name);
+      run = [patch](session& s) {
+        if (patch->fields.empty())
+          return s.report(errc::invalid_argument,
+                          "nothing to update: give at least one field flag");
+        auto v = s.ask<party_view>(pty_update_atom::value, *patch);
+        return v ? print_party_result(s, *v) : s.fail();
+      };
+    });
+  }
+  {
+    auto cmd = party->add_subcommand("delete", "delete a party (host only)");
+    auto id = std::make_shared<int64_t>();
+    auto actor = std::make_shared<std::string>();
+    cmd->add_option("PID", *id)->required();
+    cmd->add_option("--as", *actor, "the host's id")->required();
+    cmd->callback([&run, id, actor] {
+      run = [id, actor](session& s) {
+        auto v = s.ask<party_view>(pty_delete_atom::value, *id, *actor);
+        return v ? print_party_result(s, *v) : s.fail();
+      };
+    });
+  }
+  {
+    auto cmd = party->add_subcommand("mine", "a user's parties, all shards");
+    auto user = std::make_shared<std::string>();
+    auto regular = std::make_shared<bool>(false);
+    cmd->add_option("USER", *user)->required();
+    cmd->add_flag("--regular", *regular, "only normal (not random) parties");
+    cmd->callback([&run, user, regular] {
+      run = [user, regular](session& s) {
+        auto v = s.ask<std::vector<party_view>>(pty_mine_atom::value, *user,
+                                                *regular);
+        if (!v)
+          return s.fail();
+        auto doc = json::array();
+        std::vector<party_record> records;
+        for (const auto& p : *v) {
+          doc.push_back(ctl::to_json(p));
+          records.push_back(p.party);
+        }
+        return s.print(doc, [&] { print_party_list(records); });
+      };
+    });
+  }
+}
+
+// -- shard and node commands --------------------------------------------------
+
+void setup_shard_and_node(CLI::App& app, command& run) {
+  auto shard = app.add_subcommand("shard", "shards and slots");
+  shard->require_subcommand(1);
+  shard->add_subcommand("map", "slot ranges per shard")->callback([&run] {
+    run = [](session& s) {
+      auto v = s.ask<std::vector<slot_range>>(shd_map_atom::value);
+      if (!v)
+        return s.fail();
+      int32_t shards = 0;
+      for (const auto& r : *v)
+        shards = std::max(shards, r.shard + 1);
+      auto doc = ctl::to_json(*v, shards);
+      return s.print(doc, [&] {
+        std::cout << v->size() << " slot ranges over " << shards
+                  << " shards (16384 slots)\n";
+        std::vector<std::vector<std::string>> rows;
+        for (int32_t i = 0; i < shards; ++i)
+          rows.push_back({std::to_string(i),
+                          doc["slots_per_shard"][i].dump()});
+        print_table({"SHARD", "SLOTS"}, rows);
+        if (v->size() <= 32)
+          for (const auto& r : *v)
+            std::cout << r.first << "-" << r.last << " -> " << r.shard
+                      << '\n';
+      });
+    };
+  });
+  shard->add_subcommand("stats", "users, parties and size per shard")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<std::vector<shard_stats>>(shd_stats_atom::value);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& x : *v)
+            rows.push_back(
+              x.reachable
+                ? std::vector<std::string>{std::to_string(x.shard),
+                                           std::to_string(x.user_count),
+                                           std::to_string(x.party_count),
+                                           std::to_string(x.member_count),
+                                           std::to_string(x.bytes / 1024)
+                                             + " KiB"}
+                : std::vector<std::string>{std::to_string(x.shard), "-", "-",
+                                           "-", "unreachable: " + x.error});
+          print_table({"SHARD", "USERS", "PARTIES", "MEMBERS", "SIZE"}, rows);
+        });
+      };
+    });
+  shard->add_subcommand("plan", "rebalance plan (no data moves)")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<rebalance_plan>(shd_plan_atom::value);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] {
+          std::cout << "average users per shard: "
+                    << v->average_users_per_shard << '\n';
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& st : v->steps)
+            rows.push_back(
+              {std::to_string(st.shard), st.action, std::to_string(st.count)});
+          if (rows.empty())
+            std::cout << "balanced: no moves needed\n";
+          else
+            print_table({"SHARD", "ACTION", "COUNT"}, rows);
+        });
+      };
+    });
+  auto node = app.add_subcommand("node", "the node itself");
+  node->require_subcommand(1);
+  node->add_subcommand("status", "name, address, uptime, entities")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<node_status>(nod_status_atom::value);
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v),
+                       [&] { print_fields(ctl::to_json(*v)); });
+      };
+    });
+}
+
+bool split_address(const std::string& addr, std::string& host,
+                   uint16_t& port) {
+  auto colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return false;
+  host = addr.substr(0, colon);
+  try {
+    size_t used = 0;
+    auto p = std::stoul(addr.substr(colon + 1), &used);
+    if (used != addr.size() - colon - 1 || p == 0 || p > 65535)
+      return false;
+    port = static_cast<uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lunchctl: send commands to a lunchmesh node"};
+  app.require_subcommand(1);
+  global_options opts;
+  const char* env_node = std::getenv("LUNCH_NODE");
+  opts.node = env_node && *env_node ? env_node : "127.0.0.1:4710";
+  app.add_option("--node", opts.node, "HOST:PORT of a node (env LUNCH_NODE)");
+  app.add_flag("--json", opts.json, "print one JSON document");
+  app.add_option("--timeout", opts.timeout_s, "seconds to wait for an answer")
+    ->check(CLI::Range(0.01, 3600.0));
+  command run;
+  setup_user(app, run);
+  setup_party(app, run);
+  setup_shard_and_node(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    auto rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_usage;
+  }
+  std::string host;
+  uint16_t port = 0;
+  if (!split_address(opts.node, host, port)) {
+    std::cerr << "lunchctl: --node: must be HOST:PORT, got '" << opts.node
+              << "'\n";
+    return exit_usage;
+  }
+  caf::actor_system_config cfg;
+  lunch::runtime::configure(cfg, 2);
+  caf::actor_system sys{cfg};
+  auto gw = sys.middleman().remote_actor<gateway_actor>(host, port);
+  auto timeout = std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>(opts.timeout_s));
+  if (!gw) {
+    session s{sys, {}, timeout, opts.json};
+    return s.report(errc::unavailable, "cannot reach node " + opts.node + ": "
+                                         + sys.render(gw.error()));
+  }
+  int rc;
+  {
+    session s{sys, *gw, timeout, opts.json};
+    rc = run(s);
+  }
+  return rc;
+}

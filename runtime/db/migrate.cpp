@@ -1,0 +1,194 @@
+#include "runtime/db/migrate.hpp"
+
+#include <functional>
+#include <string>
+
+#include <pqxx/result>
+#include <pqxx/transaction>
+
+#include "actors/shard/slot_map.hpp"
+#include "runtime/db/map_error.hpp"
+
+namespace lunch::db {
+
+namespace {
+
+using step = std::function<void(pqxx::work&)>;
+
+// Distinct advisory-lock keys, so catalog and shards never block each other
+// when they share one PostgreSQL database in tests.
+constexpr int64_t catalog_lock = 0x6c756e6368'01;
+constexpr int64_t shard_lock = 0x6c756e6368'02;
+
+void run_migrations(pqxx::connection& conn, int64_t lock,
+                    const std::vector<step>& steps) {
+  {
+    pqxx::work tx{conn};
+    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(lock) + ")");
+    tx.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version integer PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())");
+    tx.commit();
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    auto version = static_cast<int32_t>(i + 1);
+    pqxx::work tx{conn};
+    tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(lock) + ")");
+    auto done = tx.exec_params("SELECT 1 FROM schema_migrations"
+                               " WHERE version = $1",
+                               version);
+    if (!done.empty())
+      continue;
+    steps[i](tx);
+    tx.exec_params("INSERT INTO schema_migrations (version) VALUES ($1)",
+                   version);
+    tx.commit();
+  }
+}
+
+const std::vector<step> catalog_steps = {
+  // 1: cluster settings and the slot map
+  [](pqxx::work& tx) {
+    tx.exec("CREATE TABLE cluster_info ("
+            " key text PRIMARY KEY, value text NOT NULL)");
+    tx.exec("CREATE TABLE slot_map ("
+            " slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 16384),"
+            " shard integer NOT NULL CHECK (shard >= 0))");
+  },
+};
+
+// Shard schema. A user's rows and the parties they host live on the
+// user's shard; party members may live anywhere, so they carry no foreign
+// key to users.
+std::vector<step> shard_steps(int32_t index) {
+  return {
+    [index](pqxx::work& tx) {
+      tx.exec("CREATE TABLE shard_meta (shard_index integer NOT NULL,"
+              " created_at timestamptz NOT NULL DEFAULT now())");
+      tx.exec_params("INSERT INTO shard_meta (shard_index) VALUES ($1)",
+                     index);
+      tx.exec(R"(CREATE TABLE users (
+        employee_id text PRIMARY KEY,
+        nickname text NOT NULL,
+        email text NOT NULL DEFAULT '',
+        gender text NOT NULL DEFAULT '',
+        age_group text NOT NULL DEFAULT '',
+        main_dish_genre text NOT NULL DEFAULT '',
+        lunch_styles jsonb NOT NULL DEFAULT '[]',
+        food_preferences jsonb NOT NULL DEFAULT '[]',
+        allergies jsonb NOT NULL DEFAULT '[]',
+        preferred_time text NOT NULL DEFAULT '',
+        frequent_areas jsonb NOT NULL DEFAULT '[]',
+        notification_settings jsonb NOT NULL DEFAULT '[]',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()))");
+      tx.exec("CREATE INDEX users_nickname ON users (nickname)");
+      // Party ids are seq * 16384 + host slot. Each shard draws from its
+      // own residue class mod 64, so ids stay unique even after slots
+      // move between shards.
+      tx.exec("CREATE SEQUENCE party_seq START WITH "
+              + std::to_string(index + 1) + " INCREMENT BY "
+              + std::to_string(max_shards));
+      tx.exec(R"(CREATE TABLE parties (
+        id bigint PRIMARY KEY,
+        host_employee_id text NOT NULL
+          REFERENCES users (employee_id) ON DELETE CASCADE,
+        title text NOT NULL,
+        restaurant_name text NOT NULL,
+        restaurant_address text NOT NULL DEFAULT '',
+        party_date date NOT NULL,
+        party_time text NOT NULL,
+        meeting_location text NOT NULL,
+        max_members integer NOT NULL CHECK (max_members >= 1),
+        is_from_match boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now()))");
+      tx.exec("CREATE INDEX parties_date ON parties (party_date)");
+      tx.exec("CREATE INDEX parties_host ON parties (host_employee_id)");
+      tx.exec(R"(CREATE TABLE party_members (
+        party_id bigint NOT NULL REFERENCES parties (id) ON DELETE CASCADE,
+        employee_id text NOT NULL,
+        is_host boolean NOT NULL DEFAULT false,
+        joined_at timestamptz NOT NULL DEFAULT now(),
+        seq bigserial,
+        PRIMARY KEY (party_id, employee_id)))");
+      tx.exec("CREATE INDEX party_members_user"
+              " ON party_members (employee_id, party_id)");
+      // The points ledger (spec §8.1 system A). An award is written on
+      // the shard of the action, in the action's transaction.
+      tx.exec(R"(CREATE TABLE user_activity (
+        id bigserial PRIMARY KEY,
+        employee_id text NOT NULL,
+        activity_type text NOT NULL,
+        points_earned integer NOT NULL,
+        description text NOT NULL DEFAULT '',
+        party_id bigint,
+        created_at timestamptz NOT NULL DEFAULT now()))");
+      tx.exec("CREATE INDEX user_activity_user"
+              " ON user_activity (employee_id, id)");
+    },
+  };
+}
+
+} // namespace
+
+int32_t catalog_schema_version() {
+  return static_cast<int32_t>(catalog_steps.size());
+}
+
+int32_t shard_schema_version() {
+  return static_cast<int32_t>(shard_steps(0).size());
+}
+
+std::vector<int32_t> migrate_catalog(pqxx::connection& conn, int32_t shards) {
+  run_migrations(conn, catalog_lock, catalog_steps);
+  pqxx::work tx{conn};
+  tx.exec("SELECT pg_advisory_xact_lock("
+          + std::to_string(catalog_lock) + ")");
+  auto row = tx.exec("SELECT value FROM cluster_info"
+                     " WHERE key = 'shard_count'");
+  if (row.empty()) {
+    tx.exec_params("INSERT INTO cluster_info (key, value)"
+                   " VALUES ('shard_count', $1)",
+                   std::to_string(shards));
+    tx.exec_params("INSERT INTO slot_map (slot, shard)"
+                   " SELECT s, s % $1 FROM generate_series(0, 16383) s",
+                   shards);
+  } else if (auto known = row[0][0].as<std::string>();
+             known != std::to_string(shards)) {
+    throw domain_error(errc::invalid_argument,
+                       "the config lists " + std::to_string(shards)
+                         + " shards but the catalog was created for "
+                         + known);
+  }
+  std::vector<int32_t> table(slot_count, -1);
+  for (auto r : tx.exec("SELECT slot, shard FROM slot_map"))
+    table.at(r[0].as<size_t>()) = r[1].as<int32_t>();
+  tx.commit();
+  for (auto s : table)
+    if (s < 0 || s >= shards)
+      throw domain_error(errc::invalid_argument,
+                         "the catalog's slot map is incomplete or names"
+                         " an unknown shard");
+  return table;
+}
+
+void migrate_shard(pqxx::connection& conn, int32_t index) {
+  // A database created as another shard must not silently take this one's
+  // place: its rows would become unreachable.
+  {
+    pqxx::work tx{conn};
+    auto exists = tx.exec("SELECT to_regclass('shard_meta') IS NOT NULL");
+    if (exists[0][0].as<bool>()) {
+      auto row = tx.exec("SELECT shard_index FROM shard_meta");
+      if (!row.empty() && row[0][0].as<int32_t>() != index)
+        throw domain_error(errc::invalid_argument,
+                           "database " + std::string{conn.dbname()} + " is shard "
+                             + row[0][0].as<std::string>()
+                             + ", listed as shard " + std::to_string(index));
+    }
+    tx.commit();
+  }
+  run_migrations(conn, shard_lock, shard_steps(index));
+}
+
+} // namespace lunch::db

@@ -1,0 +1,7 @@
+target_sources(lunch_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/log.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/system_config.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/db/connection.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/db/map_error.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/db/migrate.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node.cpp)

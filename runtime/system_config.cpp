@@ -1,0 +1,49 @@
+#include "runtime/system_config.hpp"
+
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "messages/entity_protocol.hpp"
+#include "messages/errors.hpp"
+#include "messages/gateway_protocol.hpp"
+
+namespace lunch::runtime {
+
+void configure(caf::actor_system_config& cfg, int32_t threads) {
+  cfg.load<caf::io::middleman>();
+  // add_message_type<T> also registers std::vector<T>.
+  cfg.add_message_type<user_profile>("lunch::user_profile");
+  cfg.add_message_type<user_patch>("lunch::user_patch");
+  cfg.add_message_type<user_view>("lunch::user_view");
+  cfg.add_message_type<user_summary>("lunch::user_summary");
+  cfg.add_message_type<party_record>("lunch::party_record");
+  cfg.add_message_type<party_patch>("lunch::party_patch");
+  cfg.add_message_type<member_view>("lunch::member_view");
+  cfg.add_message_type<party_view>("lunch::party_view");
+  cfg.add_message_type<party_filter>("lunch::party_filter");
+  cfg.add_message_type<key_location>("lunch::key_location");
+  cfg.add_message_type<slot_range>("lunch::slot_range");
+  cfg.add_message_type<shard_stats>("lunch::shard_stats");
+  cfg.add_message_type<rebalance_step>("lunch::rebalance_step");
+  cfg.add_message_type<rebalance_plan>("lunch::rebalance_plan");
+  cfg.add_message_type<node_status>("lunch::node_status");
+  cfg.add_message_type<points_mark>("lunch::points_mark");
+  cfg.add_message_type<points_award>("lunch::points_award");
+  cfg.add_message_type<user_lookup>("lunch::user_lookup");
+  cfg.add_message_type<party_lookup>("lunch::party_lookup");
+  cfg.add_message_type<party_created>("lunch::party_created");
+  cfg.add_message_type<region_status>("lunch::region_status");
+  cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
+  cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
+  register_error_renderer(cfg);
+  // Nodes of a different protocol version refuse the BASP handshake.
+  cfg.set("middleman.app-identifiers",
+          std::vector<std::string>{"lunchmesh/1"});
+  if (threads > 0)
+    cfg.set("scheduler.max-threads", threads);
+}
+
+} // namespace lunch::runtime

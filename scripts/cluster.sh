@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Local lunchd nodes on top of the private PostgreSQL (scripts/pg.sh).
+#
+#   scripts/cluster.sh up [N]      start nodes node0..node{N-1} (N=1 for now)
+#   scripts/cluster.sh down        stop every recorded node
+#   scripts/cluster.sh status      running/stopped + `lunchctl node status`
+#   scripts/cluster.sh logs [NODE] the last 50 log lines (NODE: node0 or 0)
+#
+# Environment: LUNCH_CLUSTER_DIR (default $ROOT/.cluster: configs, logs,
+# pids), LUNCH_BASE_PORT (default 4710; node i listens on BASE+i),
+# LUNCH_PG_DIR and LUNCH_SHARDS (passed on to pg.sh), LUNCH_BIN_DIR
+# (default $ROOT/build/bin).
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+CLUSTER_DIR=$(realpath -m "${LUNCH_CLUSTER_DIR:-$ROOT/.cluster}")
+BIN_DIR=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+LUNCHD=$BIN_DIR/lunchd
+LUNCHCTL=$BIN_DIR/lunchctl
+PG=$ROOT/scripts/pg.sh
+READY_TIMEOUT=15
+STOP_TIMEOUT=10
+
+usage() {
+  echo "usage: $SCRIPT_NAME up [N] | down | status | logs [NODE]" >&2
+  exit 2
+}
+
+# Node names that have a config in CLUSTER_DIR, in numeric order.
+list_nodes() {
+  local f
+  shopt -s nullglob
+  for f in "$CLUSTER_DIR"/node*.json; do
+    f=${f##*/}
+    echo "${f%.json}"
+  done | sort -V
+}
+
+node_pid() {
+  cat "$CLUSTER_DIR/$1.pid" 2>/dev/null || true
+}
+
+node_running() {
+  proc_alive "$(node_pid "$1")" lunchd
+}
+
+node_addr() {
+  cat "$CLUSTER_DIR/$1.addr" 2>/dev/null || true
+}
+
+write_config() {
+  local name=$1 port=$2 out=$3 catalog shards=() i
+  catalog=$("$PG" dsn lunch_catalog)
+  for ((i = 0; i < ${LUNCH_SHARDS:-4}; i++)); do
+    shards+=("$("$PG" dsn "lunch_shard_$i")")
+  done
+  # python3 does the JSON quoting (DSNs carry paths).
+  python3 - "$name" "$port" "$catalog" "${shards[@]}" >"$out" <<'PY'
+import json, sys
+name, port, catalog, *shards = sys.argv[1:]
+json.dump({
+    "node": name,
+    "listen": {"host": "127.0.0.1", "port": int(port)},
+    "catalog": catalog,
+    "shards": shards,
+    "log_level": "info",
+}, sys.stdout, indent=2)
+print()
+PY
+}
+
+# SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; only for our lunchd pids.
+stop_pids() {
+  local pid left=() deadline=$((SECONDS + STOP_TIMEOUT))
+  for pid in "$@"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  while :; do
+    left=()
+    for pid in "$@"; do
+      if proc_alive "$pid" lunchd; then
+        left+=("$pid")
+      fi
+    done
+    if ((${#left[@]} == 0 || SECONDS >= deadline)); then
+      break
+    fi
+    sleep 0.2
+  done
+  for pid in "${left[@]}"; do
+    echo "$SCRIPT_NAME: pid $pid ignored SIGTERM for ${STOP_TIMEOUT}s; sending SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
+start_node() {
+  local i=$1 name="node$1" port addr pid cfg log deadline
+  port=$((${LUNCH_BASE_PORT:-4710} + i))
+  addr=127.0.0.1:$port
+  cfg=$CLUSTER_DIR/$name.json
+  log=$CLUSTER_DIR/$name.log
+  if node_running "$name"; then
+    echo "$name already running (pid $(node_pid "$name"), $(node_addr "$name"))"
+    return 0
+  fi
+  if port_in_use "$port"; then
+    die "port $port is already in use; set LUNCH_BASE_PORT to a free port"
+  fi
+  write_config "$name" "$port" "$cfg"
+  echo "$addr" >"$CLUSTER_DIR/$name.addr"
+  echo "--- $(date -Is) starting $name on $addr" >>"$log"
+  # setsid + nohup + </dev/null: the node outlives this script and its
+  # terminal, and a Ctrl-C meant for the caller never reaches it (callers
+  # stop it with `down`). setsid does not fork here (a background child is
+  # no process-group leader), so $! is lunchd's own pid.
+  setsid nohup "$LUNCHD" --config "$cfg" </dev/null >>"$log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$CLUSTER_DIR/$name.pid"
+  deadline=$((SECONDS + READY_TIMEOUT))
+  while :; do
+    if "$LUNCHCTL" --node "$addr" --timeout 2 node status >/dev/null 2>&1; then
+      echo "$name up (pid $pid, $addr, log $log)"
+      return 0
+    fi
+    if ! proc_alive "$pid" lunchd; then
+      echo "$SCRIPT_NAME: $name exited during start-up; last log lines:" >&2
+      break
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "$SCRIPT_NAME: $name not ready after ${READY_TIMEOUT}s; last log lines:" >&2
+      stop_pids "$pid"
+      break
+    fi
+    sleep 0.3
+  done
+  tail -n 30 "$log" >&2 || true
+  rm -f "$CLUSTER_DIR/$name.pid"
+  exit 1
+}
+
+up() {
+  local n=${1:-1} i
+  [[ $n =~ ^[1-9][0-9]*$ ]] || usage
+  if ((n > 1)); then
+    echo "cluster.sh: multi-node clusters need the cluster issue; use N=1" >&2
+    exit 2
+  fi
+  [[ -x $LUNCHD && -x $LUNCHCTL ]] ||
+    die "missing $LUNCHD or $LUNCHCTL; build first (cmake -S . -B build && cmake --build build)"
+  mkdir -p "$CLUSTER_DIR"
+  "$PG" start >/dev/null
+  for ((i = 0; i < n; i++)); do
+    start_node "$i"
+  done
+}
+
+down() {
+  local name pid pids=() names=()
+  while read -r name; do
+    pid=$(node_pid "$name")
+    if proc_alive "$pid" lunchd; then
+      pids+=("$pid")
+      names+=("$name")
+    fi
+  done < <(list_nodes)
+  if ((${#pids[@]} > 0)); then
+    stop_pids "${pids[@]}"
+    echo "stopped: ${names[*]}"
+  else
+    echo "no nodes running"
+  fi
+  rm -f "$CLUSTER_DIR"/node*.pid
+}
+
+status() {
+  local name addr rc=0 any=0
+  while read -r name; do
+    any=1
+    addr=$(node_addr "$name")
+    if node_running "$name"; then
+      echo "$name: running (pid $(node_pid "$name"), $addr)"
+      if ! "$LUNCHCTL" --node "$addr" node status; then
+        rc=1
+      fi
+    else
+      echo "$name: stopped"
+      rc=1
+    fi
+  done < <(list_nodes)
+  if ((any == 0)); then
+    echo "no nodes in $CLUSTER_DIR (run: $SCRIPT_NAME up)"
+    rc=1
+  fi
+  return "$rc"
+}
+
+logs() {
+  local node=${1:-} files=() name
+  if [[ -n $node ]]; then
+    [[ $node == node* ]] || node=node$node
+    [[ -f $CLUSTER_DIR/$node.log ]] || die "no log for $node in $CLUSTER_DIR"
+    files=("$CLUSTER_DIR/$node.log")
+  else
+    while read -r name; do
+      if [[ -f $CLUSTER_DIR/$name.log ]]; then
+        files+=("$CLUSTER_DIR/$name.log")
+      fi
+    done < <(list_nodes)
+    ((${#files[@]} > 0)) || die "no logs in $CLUSTER_DIR"
+  fi
+  tail -n 50 "${files[@]}"
+}
+
+(($# >= 1)) || usage
+cmd=$1
+shift
+case $cmd in
+  up) (($# <= 1)) || usage; up "$@" ;;
+  down) (($# == 0)) || usage; down ;;
+  status) (($# == 0)) || usage; status ;;
+  logs) (($# <= 1)) || usage; logs "$@" ;;
+  *) usage ;;
+esac

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# A guided tour of lunchmesh on one node: builds, starts a fresh private
+# PostgreSQL ($ROOT/.pg-demo) and a node ($ROOT/.cluster-demo), imports
+# the 20 seed users, walks through users, a party and the shard tools with
+# lunchctl, then stops everything (also on failure or Ctrl-C).
+#
+# LUNCH_BASE_PORT picks the node's port; by default a free one, so the
+# demo does not clash with a node already running on 4710.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+# The child scripts (pg.sh, cluster.sh) read these.
+export LUNCH_PG_DIR=$ROOT/.pg-demo
+export LUNCH_CLUSTER_DIR=$ROOT/.cluster-demo
+PG=$ROOT/scripts/pg.sh
+CLUSTER=$ROOT/scripts/cluster.sh
+LUNCHCTL=$ROOT/build/bin/lunchctl
+SURPRISES=0
+
+ensure_packages
+build_project
+
+cleanup() {
+  "$CLUSTER" down >/dev/null 2>&1 || true
+  "$PG" stop >/dev/null 2>&1 || true
+}
+# shellcheck disable=SC2317 # called from the EXIT trap
+on_exit() {
+  local rc=$?
+  if ((rc != 0)) && [[ -f $LUNCH_CLUSTER_DIR/node0.log ]]; then
+    echo "demo FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
+    tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
+  fi
+  cleanup
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Fresh state each time, so the demo is repeatable (stop leftovers of an
+# interrupted run first: their files are about to be removed).
+cleanup
+rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+
+if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+  LUNCH_BASE_PORT=$(free_port 1)
+fi
+export LUNCH_BASE_PORT
+export LUNCH_NODE=127.0.0.1:$LUNCH_BASE_PORT
+
+# Shows a command, then runs it; a failure ends the demo (set -e).
+ctl() {
+  printf '\n$ lunchctl %s\n' "$*"
+  "$LUNCHCTL" "$@"
+}
+
+# Shows a command that must be refused with exit code WANT. A refusal is
+# the point here, so it does not stop the demo; any other outcome is
+# reported and makes the demo exit 1 at the end.
+ctl_refused() {
+  local want=$1 rc=0
+  shift
+  printf '\n$ lunchctl %s    # expected: refused, exit %s\n' "$*" "$want"
+  "$LUNCHCTL" "$@" || rc=$?
+  if ((rc == want)); then
+    echo "(refused as expected: exit $rc)"
+  else
+    echo "UNEXPECTED: exit $rc, wanted $want" >&2
+    SURPRISES=$((SURPRISES + 1))
+  fi
+}
+
+heading "Starting PostgreSQL and one node (port $LUNCH_BASE_PORT)"
+"$CLUSTER" up 1
+
+heading "Importing the 20 seed users"
+ctl user import "$ROOT/config/seed-users.json"
+
+heading "Users"
+ctl user get 1
+ctl user shard KOICA001
+ctl user shard TEST001
+ctl user shard TEST002
+
+heading "A party: host 1 with member 2, at most 3 people"
+# The old app's "today" is Korean time.
+tomorrow=$(TZ=Asia/Seoul date -d tomorrow +%F)
+printf '\n$ lunchctl --json party create --host 1 ... --date %s --max 3 --members 2\n' "$tomorrow"
+# With --json even an error is printed on stdout: show it before failing.
+rc=0
+created=$("$LUNCHCTL" --json party create --host 1 --title "내일 점심 같이 해요" \
+  --restaurant "한솥밥집" --address "성남시 수정구 시흥동" --date "$tomorrow" \
+  --time 12:00 --location "1층 로비" --max 3 --members 2) || rc=$?
+echo "$created"
+((rc == 0)) || die "party create failed (exit $rc)"
+pid=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["party_id"])' <<<"$created")
+echo "party id: $pid"
+
+heading "Joining: user 3 fills the party, user 4 is turned away"
+ctl party join "$pid" 3
+ctl_refused 1 party join "$pid" 4
+
+heading "Leaving: a member may leave, the host of a normal party may not"
+ctl party leave "$pid" 3
+ctl_refused 1 party leave "$pid" 3
+ctl_refused 1 party leave "$pid" 1
+
+heading "The party and user 1's parties"
+ctl party get "$pid"
+ctl party mine 1
+
+heading "Search across all shards"
+ctl user search 김
+ctl user search 한식 --limit 5
+
+heading "Shards and the node"
+ctl shard stats
+ctl shard map
+ctl shard plan
+ctl node status
+
+heading "Stopping"
+cleanup
+if ((SURPRISES > 0)); then
+  echo "demo finished with $SURPRISES unexpected result(s)" >&2
+  exit 1
+fi
+echo "demo finished"

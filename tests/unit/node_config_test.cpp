@@ -1,0 +1,156 @@
+#include "config/node_config.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+using namespace lunch::config;
+
+namespace {
+
+const std::string minimal = R"({
+  "node": "node0",
+  "catalog": "dbname=lunch_catalog",
+  "shards": ["dbname=lunch_shard0", "dbname=lunch_shard1"]
+})";
+
+// The message of the config_error that parsing `text` throws.
+std::string error_of(const std::string& text) {
+  try {
+    parse_node_config(text, "node.json");
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+} // namespace
+
+TEST_CASE("a minimal config parses with defaults", "[node_config]") {
+  auto cfg = parse_node_config(minimal, "node.json");
+  CHECK(cfg.node == "node0");
+  CHECK(cfg.catalog == "dbname=lunch_catalog");
+  CHECK(cfg.shards
+        == std::vector<std::string>{"dbname=lunch_shard0",
+                                    "dbname=lunch_shard1"});
+  CHECK(cfg.listen.host == "127.0.0.1");
+  CHECK(cfg.listen.port == 4710);
+  CHECK(cfg.log_level == "info");
+  CHECK(cfg.request_timeout_ms == 5000);
+  CHECK(cfg.passivate_after_ms == 60000);
+  CHECK(cfg.threads == 0);
+}
+
+TEST_CASE("a full config parses", "[node_config]") {
+  auto cfg = parse_node_config(R"({
+    "node": "node-1_a",
+    "listen": {"host": "0.0.0.0", "port": 5000},
+    "catalog": "host=db dbname=cat",
+    "shards": ["host=db dbname=s0"],
+    "log_level": "debug",
+    "request_timeout_ms": 10,
+    "passivate_after_ms": 100,
+    "threads": 4
+  })",
+                               "node.json");
+  CHECK(cfg.node == "node-1_a");
+  CHECK(cfg.listen.host == "0.0.0.0");
+  CHECK(cfg.listen.port == 5000);
+  CHECK(cfg.shards.size() == 1);
+  CHECK(cfg.log_level == "debug");
+  CHECK(cfg.request_timeout_ms == 10);
+  CHECK(cfg.passivate_after_ms == 100);
+  CHECK(cfg.threads == 4);
+}
+
+TEST_CASE("config errors name the file and the field", "[node_config]") {
+  SECTION("unknown keys") {
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],"shard":1})")
+          == "node.json: shard: unknown key");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "listen":{"port":1,"hots":"x"}})")
+          == "node.json: listen.hots: unknown key");
+  }
+  SECTION("shards") {
+    CHECK(starts_with(error_of(R"({"node":"n","catalog":"c"})"),
+                      "node.json: shards: missing"));
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":[]})")
+          == "node.json: shards: must be a non-empty list of DSN strings");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":"s"})")
+          == "node.json: shards: must be a non-empty list of DSN strings");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s0", 1]})")
+          == "node.json: shards[1]: must be a non-empty libpq connection "
+             "string");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s0", ""]})")
+          == "node.json: shards[1]: must be a non-empty libpq connection "
+             "string");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s0","s1","s0"]})")
+          == "node.json: shards[2]: duplicates another shard's DSN");
+  }
+  SECTION("required strings") {
+    CHECK(error_of(R"({"catalog":"c","shards":["s"]})")
+          == "node.json: node: missing");
+    CHECK(error_of(R"({"node":"","catalog":"c","shards":["s"]})")
+          == "node.json: node: must be a non-empty string");
+    CHECK(error_of(R"({"node":"a b","catalog":"c","shards":["s"]})")
+          == "node.json: node: may contain only letters, digits, - and _");
+    CHECK(error_of(R"({"node":"n","shards":["s"]})")
+          == "node.json: catalog: missing");
+  }
+  SECTION("listen port") {
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "listen":{"port":0}})")
+          == "node.json: listen.port: must be between 1 and 65535");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "listen":{"port":65536}})")
+          == "node.json: listen.port: must be between 1 and 65535");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "listen":{"port":"4710"}})")
+          == "node.json: listen.port: must be an integer");
+  }
+  SECTION("request_timeout_ms out of range") {
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "request_timeout_ms":9})")
+          == "node.json: request_timeout_ms: must be between 10 and 600000");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "request_timeout_ms":600001})")
+          == "node.json: request_timeout_ms: must be between 10 and 600000");
+    CHECK(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                       "request_timeout_ms":1.5})")
+          == "node.json: request_timeout_ms: must be an integer");
+  }
+  SECTION("log level") {
+    CHECK(starts_with(error_of(R"({"node":"n","catalog":"c","shards":["s"],
+                                   "log_level":"trace"})"),
+                      "node.json: log_level: "));
+  }
+  SECTION("invalid JSON and non-objects") {
+    CHECK(starts_with(error_of(R"({"node": "n",)"),
+                      "node.json: (file): invalid JSON: "));
+    CHECK(starts_with(error_of(""), "node.json: (file): invalid JSON: "));
+    CHECK(error_of("[1, 2]") == "node.json: (file): must be a JSON object");
+  }
+}
+
+TEST_CASE("load_node_config reads a file", "[node_config]") {
+  auto path = std::string{"lunch_unit_node_config_test.json"};
+  {
+    std::ofstream out{path};
+    out << minimal;
+  }
+  auto cfg = load_node_config(path);
+  CHECK(cfg.node == "node0");
+  std::remove(path.c_str());
+  try {
+    load_node_config(path);
+    FAIL("expected config_error");
+  } catch (const config_error& e) {
+    CHECK(std::string{e.what()} == path + ": (file): cannot be read");
+  }
+}
