@@ -47,108 +47,133 @@ void delete_party(self_ptr self, view_promise rp) {
            [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
+// Runs `fn(rp)` once the party is loaded (see user_entity_actor.cpp).
+template <class F>
+view_promise when_loaded(self_ptr self, F fn) {
+  auto rp = self->make_response_promise<party_view>();
+  auto& st = self->state;
+  st.touch();
+  if (st.loaded) {
+    fn(rp);
+    return rp;
+  }
+  self->request(st.ctx.owner, st.ctx.timeout, db_load_atom::value, st.id)
+    .await(
+      [=](party_lookup& x) mutable {
+        auto& st = self->state;
+        st.loaded = true;
+        st.exists = x.found;
+        st.party = std::move(x.party);
+        fn(rp);
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
+
+// Checks that the party exists, then runs `fn(rp)`.
+template <class F>
+view_promise when_present(self_ptr self, F fn) {
+  return when_loaded(self, [=](view_promise rp) mutable {
+    if (!self->state.exists)
+      rp.deliver(missing(self->state));
+    else
+      fn(rp);
+  });
+}
+
+void join(self_ptr self, const std::string& user, view_promise rp) {
+  auto& st = self->state;
+  if (auto v = check_join(st.party, user); !v.ok()) {
+    rp.deliver(make_error(v));
+    return;
+  }
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id,
+              user, points_party_joined)
+    .await(
+      [=](points_award& award) mutable {
+        auto& st = self->state;
+        st.party.member_ids.push_back(award.employee_id);
+        // The joiner's entity may live on another shard.
+        caf::anon_send(st.ctx.gateway, pts_award_atom::value, award);
+        rp.deliver(party_view{st.party, {}, false});
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
+}
+
+void leave(self_ptr self, const std::string& user, view_promise rp) {
+  auto& st = self->state;
+  auto decision = check_leave(st.party, user);
+  if (!decision.result.ok()) {
+    rp.deliver(make_error(decision.result));
+    return;
+  }
+  if (decision.deletes_party) {
+    delete_party(self, rp);
+    return;
+  }
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user)
+    .await(
+      [=](bool) mutable {
+        auto& members = self->state.party.member_ids;
+        members.erase(std::remove(members.begin(), members.end(), user),
+                      members.end());
+        rp.deliver(party_view{self->state.party, {}, false});
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
+}
+
+void update(self_ptr self, const party_patch& patch, view_promise rp) {
+  auto& st = self->state;
+  auto changed = st.party;
+  if (auto v = check_host(st.party, patch.actor_id); !v.ok()) {
+    rp.deliver(make_error(v));
+    return;
+  }
+  if (auto v = apply_patch(changed, patch); !v.ok()) {
+    rp.deliver(make_error(v));
+    return;
+  }
+  self->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
+    .await(
+      [=](bool) mutable {
+        self->state.party = changed;
+        rp.deliver(party_view{changed, {}, false});
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
+}
+
 party_impl::behavior_type party_entity(self_ptr self, int64_t id,
                                        entity_context ctx) {
   self->state.id = id;
   self->state.ctx = ctx;
-  self->request(ctx.owner, ctx.timeout, db_load_atom::value, id)
-    .await(
-      [=](party_lookup& x) {
-        self->state.exists = x.found;
-        self->state.party = std::move(x.party);
-      },
-      [=](caf::error& e) { self->quit(e); });
   arm_idle_check<party_impl>(self);
   return {
-    [=](pty_get_atom, int64_t) -> caf::result<party_view> {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists)
-        return missing(st);
-      return party_view{st.party, {}, false};
+    [=](pty_get_atom, int64_t) {
+      return when_present(self, [=](view_promise rp) mutable {
+        rp.deliver(party_view{self->state.party, {}, false});
+      });
     },
-    [=](pty_join_atom, int64_t,
-        const std::string& user) -> caf::result<party_view> {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists)
-        return missing(st);
-      if (auto v = check_join(st.party, user); !v.ok())
-        return make_error(v);
-      auto rp = self->make_response_promise<party_view>();
-      self
-        ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id,
-                  user, points_party_joined)
-        .await(
-          [=](points_award& award) mutable {
-            auto& st = self->state;
-            st.party.member_ids.push_back(award.employee_id);
-            // The joiner's entity may live on another shard.
-            caf::anon_send(st.ctx.gateway, pts_award_atom::value, award);
-            rp.deliver(party_view{st.party, {}, false});
-          },
-          [=](caf::error& e) mutable { rp.deliver(e); });
-      return rp;
+    [=](pty_join_atom, int64_t, const std::string& user) {
+      return when_present(self,
+                          [=](view_promise rp) { join(self, user, rp); });
     },
-    [=](pty_leave_atom, int64_t,
-        const std::string& user) -> caf::result<party_view> {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists)
-        return missing(st);
-      auto decision = check_leave(st.party, user);
-      if (!decision.result.ok())
-        return make_error(decision.result);
-      auto rp = self->make_response_promise<party_view>();
-      if (decision.deletes_party) {
-        delete_party(self, rp);
-        return rp;
-      }
-      self
-        ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id,
-                  user)
-        .await(
-          [=](bool) mutable {
-            auto& members = self->state.party.member_ids;
-            members.erase(std::remove(members.begin(), members.end(), user),
-                          members.end());
-            rp.deliver(party_view{self->state.party, {}, false});
-          },
-          [=](caf::error& e) mutable { rp.deliver(e); });
-      return rp;
+    [=](pty_leave_atom, int64_t, const std::string& user) {
+      return when_present(self,
+                          [=](view_promise rp) { leave(self, user, rp); });
     },
-    [=](pty_update_atom, const party_patch& patch) -> caf::result<party_view> {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists)
-        return missing(st);
-      if (auto v = check_host(st.party, patch.actor_id); !v.ok())
-        return make_error(v);
-      auto changed = st.party;
-      if (auto v = apply_patch(changed, patch); !v.ok())
-        return make_error(v);
-      auto rp = self->make_response_promise<party_view>();
-      self
-        ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
-        .await(
-          [=](bool) mutable {
-            self->state.party = changed;
-            rp.deliver(party_view{changed, {}, false});
-          },
-          [=](caf::error& e) mutable { rp.deliver(e); });
-      return rp;
+    [=](pty_update_atom, const party_patch& patch) {
+      return when_present(self,
+                          [=](view_promise rp) { update(self, patch, rp); });
     },
-    [=](pty_delete_atom, int64_t,
-        const std::string& actor) -> caf::result<party_view> {
-      auto& st = self->state;
-      st.touch();
-      if (!st.exists)
-        return missing(st);
-      if (auto v = check_host(st.party, actor); !v.ok())
-        return make_error(v);
-      auto rp = self->make_response_promise<party_view>();
-      delete_party(self, rp);
-      return rp;
+    [=](pty_delete_atom, int64_t, const std::string& actor) {
+      return when_present(self, [=](view_promise rp) mutable {
+        if (auto v = check_host(self->state.party, actor); !v.ok())
+          rp.deliver(make_error(v));
+        else
+          delete_party(self, rp);
+      });
     },
     [=](new_owner_atom, shard_owner_actor owner) {
       self->state.touch();

@@ -24,6 +24,7 @@ struct entity_base_state {
   std::chrono::steady_clock::time_point last_active
     = std::chrono::steady_clock::now();
   bool passivating = false;
+  bool loaded = false; // false: the next request loads from the owner
 
   /// Call at the start of every handler of a region-sent message.
   void touch() {

@@ -1,0 +1,531 @@
+// lunchbench: the load client of scripts/bench/writes.sh. Connects to one
+// node's gateway and drives it from ONE event-based actor that keeps
+// --inflight requests outstanding (every reply sends the next request), in
+// four phases, each timed on its own:
+//
+//   setup   create the bench users "bench-u<i>" (already_exists is skipped)
+//   writes  party creates interleaved with joins of random bench users to
+//           parties created earlier in this run (party_full and
+//           already_joined are refusals: completed, counted apart)
+//   warmup  one usr_get per bench user, so every user entity is active
+//   reads   usr_get of random bench users (answered from the entities)
+//
+// Latency is steady_clock at send -> at reply, per request. Prints a table,
+// or one JSON object with --json. Exit codes: 0 ok, 1 unexpected errors,
+// 2 usage, 3 node unreachable.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "messages/errors.hpp"
+#include "messages/gateway_protocol.hpp"
+#include "runtime/system_config.hpp"
+
+namespace {
+
+using namespace lunch;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+constexpr int exit_ok = 0;
+constexpr int exit_errors = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_unreachable = 3;
+
+struct options {
+  std::string node = "127.0.0.1:4710";
+  int64_t users = 1000;
+  int64_t parties = 2000;
+  int64_t joins_per_party = 3;
+  int64_t inflight = 64;
+  int64_t reads = 100000;
+  int32_t threads = 2;
+  double timeout_s = 30;
+  uint64_t seed = 1;
+  bool json = false;
+};
+
+// Latencies in milliseconds.
+struct latencies {
+  std::vector<double> ms;
+
+  void add(clock_type::time_point sent, clock_type::time_point now) {
+    ms.push_back(std::chrono::duration<double, std::milli>(now - sent).count());
+  }
+
+  // Nearest rank on the sorted samples; 0 without samples.
+  double percentile(double p) {
+    if (ms.empty())
+      return 0;
+    std::sort(ms.begin(), ms.end());
+    auto rank = static_cast<size_t>(p / 100.0 * static_cast<double>(ms.size()));
+    return ms[std::min(rank, ms.size() - 1)];
+  }
+};
+
+// One timed phase.
+struct phase {
+  std::string name;
+  int64_t total = 0;
+  int64_t issued = 0;
+  int64_t completed = 0;
+  int64_t ok = 0;
+  int64_t refused = 0; // expected domain refusals (completed ops)
+  int64_t errors = 0;  // anything else
+  std::map<std::string, int64_t> refusals;
+  std::map<std::string, int64_t> error_kinds;
+  latencies all;
+  clock_type::time_point start;
+  clock_type::time_point end;
+
+  double seconds() const {
+    return std::chrono::duration<double>(end - start).count();
+  }
+
+  double rate() const {
+    auto s = seconds();
+    return s > 0 ? static_cast<double>(completed) / s : 0;
+  }
+};
+
+struct results {
+  bool finished = false; // false: the driver stopped early
+  std::string abort_reason;
+  std::vector<phase> phases; // setup, writes, warmup, reads
+  int64_t creates = 0, joins = 0;
+  latencies create_lat, join_lat;
+  std::vector<std::string> error_samples;
+};
+
+enum class op_kind { create_user, write, warm_read, read };
+
+struct driver_state {
+  options opts;
+  gateway_actor gw;
+  caf::timespan timeout{};
+  std::mt19937_64 rng;
+  std::shared_ptr<results> out;
+  size_t current = 0; // index into out->phases
+  int64_t inflight = 0;
+  // writes: what is left to issue, and the parties created so far
+  int64_t creates_left = 0;
+  int64_t joins_left = 0;
+  std::vector<int64_t> created;
+  static inline const char* name = "lunchbench.driver";
+};
+
+using driver_ptr = caf::stateful_actor<driver_state>*;
+
+std::string user_id(int64_t i) {
+  return "bench-u" + std::to_string(i);
+}
+
+user_profile bench_user(int64_t i) {
+  user_profile p;
+  p.employee_id = user_id(i);
+  p.nickname = "bench user " + std::to_string(i);
+  p.email = user_id(i) + "@example.com";
+  p.main_dish_genre = "한식,중식";
+  p.food_preferences = {"한식", "중식"};
+  p.allergies = {"없음"};
+  p.preferred_time = "12:00";
+  return p;
+}
+
+int64_t random_below(driver_ptr self, int64_t n) {
+  std::uniform_int_distribution<int64_t> d(0, n - 1);
+  return d(self->state.rng);
+}
+
+phase& cur(driver_ptr self) {
+  return self->state.out->phases[self->state.current];
+}
+
+void note_error(driver_ptr self, phase& ph, const caf::error& e) {
+  ++ph.errors;
+  auto code = errc_of(e);
+  ++ph.error_kinds[to_string(code)];
+  auto& samples = self->state.out->error_samples;
+  if (samples.size() < 10)
+    samples.push_back(ph.name + ": " + self->system().render(e));
+}
+
+void pump(driver_ptr self);
+
+// Starts the next phase that has work, or ends the run.
+void next_phase(driver_ptr self) {
+  auto& st = self->state;
+  ++st.current;
+  while (st.current < st.out->phases.size() && cur(self).total == 0)
+    ++st.current;
+  if (st.current < st.out->phases.size()) {
+    cur(self).start = clock_type::now();
+    pump(self);
+    return;
+  }
+  st.out->finished = true;
+  self->quit();
+}
+
+// Every reply ends here: record, then refill the window or finish.
+void completed(driver_ptr self) {
+  auto& st = self->state;
+  auto& ph = cur(self);
+  --st.inflight;
+  ++ph.completed;
+  if (ph.completed < ph.total) {
+    pump(self);
+    return;
+  }
+  ph.end = clock_type::now();
+  next_phase(self);
+}
+
+template <class T>
+auto on_ok(driver_ptr self, clock_type::time_point sent,
+           latencies* extra = nullptr) {
+  return [=](T&) {
+    auto now = clock_type::now();
+    auto& ph = cur(self);
+    ph.all.add(sent, now);
+    if (extra)
+      extra->add(sent, now);
+    ++ph.ok;
+    completed(self);
+  };
+}
+
+// `expected` lists the domain refusals that count as completed ops.
+auto on_error(driver_ptr self, clock_type::time_point sent,
+              std::vector<errc> expected, latencies* extra = nullptr) {
+  return [=](caf::error& e) {
+    auto now = clock_type::now();
+    auto& ph = cur(self);
+    auto code = errc_of(e);
+    if (std::find(expected.begin(), expected.end(), code) != expected.end()) {
+      ph.all.add(sent, now);
+      if (extra)
+        extra->add(sent, now);
+      ++ph.refused;
+      ++ph.refusals[to_string(code)];
+    } else {
+      note_error(self, ph, e);
+    }
+    completed(self);
+  };
+}
+
+party_record bench_party(driver_ptr self) {
+  party_record p;
+  p.host_employee_id = user_id(random_below(self, self->state.opts.users));
+  p.title = "bench lunch";
+  p.restaurant_name = "Bench Bistro";
+  p.restaurant_address = "1 Benchmark Road";
+  p.party_date = "2026-12-01";
+  p.party_time = "12:00";
+  p.meeting_location = "lobby";
+  p.max_members = 8;
+  return p;
+}
+
+void issue_write(driver_ptr self, clock_type::time_point sent) {
+  auto& st = self->state;
+  auto out = st.out;
+  // Creates are spread over the run with the odds of what is left; a join
+  // needs a party whose create has completed.
+  bool create = st.creates_left > 0
+                && (st.created.empty() || st.joins_left == 0
+                    || random_below(self, st.creates_left + st.joins_left)
+                         < st.creates_left);
+  if (create) {
+    --st.creates_left;
+    ++out->creates;
+    self->request(st.gw, st.timeout, pty_create_atom::value, bench_party(self))
+      .then(
+        [=](party_view& v) {
+          self->state.created.push_back(v.party.id);
+          on_ok<party_view>(self, sent, &out->create_lat)(v);
+        },
+        on_error(self, sent, {}, &out->create_lat));
+    return;
+  }
+  --st.joins_left;
+  ++out->joins;
+  auto party = st.created[random_below(self, static_cast<int64_t>(
+                                                st.created.size()))];
+  auto user = user_id(random_below(self, st.opts.users));
+  self->request(st.gw, st.timeout, pty_join_atom::value, party, user)
+    .then(on_ok<party_view>(self, sent, &out->join_lat),
+          on_error(self, sent, {errc::party_full, errc::already_joined},
+                   &out->join_lat));
+}
+
+void issue(driver_ptr self, op_kind kind, int64_t index) {
+  auto& st = self->state;
+  auto sent = clock_type::now();
+  switch (kind) {
+    case op_kind::create_user:
+      self
+        ->request(st.gw, st.timeout, usr_create_atom::value, bench_user(index))
+        .then(on_ok<user_view>(self, sent),
+              on_error(self, sent, {errc::already_exists}));
+      break;
+    case op_kind::write:
+      issue_write(self, sent);
+      break;
+    case op_kind::warm_read:
+      self->request(st.gw, st.timeout, usr_get_atom::value, user_id(index))
+        .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
+      break;
+    case op_kind::read:
+      self
+        ->request(st.gw, st.timeout, usr_get_atom::value,
+                  user_id(random_below(self, st.opts.users)))
+        .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
+      break;
+  }
+}
+
+// Sends until the window is full or the phase has nothing left to send.
+void pump(driver_ptr self) {
+  auto& st = self->state;
+  static const op_kind kinds[] = {op_kind::create_user, op_kind::write,
+                                  op_kind::warm_read, op_kind::read};
+  auto kind = kinds[st.current];
+  auto& ph = cur(self);
+  while (st.inflight < st.opts.inflight && ph.issued < ph.total) {
+    if (kind == op_kind::write && st.creates_left == 0 && st.created.empty()) {
+      // Only joins are left and no party exists yet: wait for the creates
+      // in flight; if none is, every create failed and nothing can join.
+      if (st.inflight == 0) {
+        auto left = ph.total - ph.issued;
+        ph.issued = ph.total;
+        ph.completed += left;
+        ph.errors += left;
+        ph.error_kinds["no_party_to_join"] += left;
+        ph.end = clock_type::now();
+        next_phase(self);
+      }
+      return;
+    }
+    auto index = ph.issued++;
+    ++st.inflight;
+    issue(self, kind, index);
+  }
+}
+
+caf::behavior driver(driver_ptr self, options opts, gateway_actor gw,
+                     std::shared_ptr<results> out) {
+  auto& st = self->state;
+  st.opts = opts;
+  st.gw = std::move(gw);
+  st.timeout = std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>(opts.timeout_s));
+  st.rng.seed(opts.seed);
+  st.out = out;
+  st.creates_left = opts.parties;
+  st.joins_left = opts.parties * opts.joins_per_party;
+  auto add = [&](const char* name, int64_t total) {
+    phase ph;
+    ph.name = name;
+    ph.total = total;
+    out->phases.push_back(std::move(ph));
+  };
+  add("setup", opts.users);
+  add("writes", st.creates_left + st.joins_left);
+  add("warmup", opts.users);
+  add("reads", opts.reads);
+  // Starts the first phase with work (e.g. --reads 0 skips the reads).
+  st.current = static_cast<size_t>(-1);
+  next_phase(self);
+  // Every message we get is a response, handled by its .then(...); the
+  // dummy handler keeps the behavior non-empty.
+  return {[](caf::ok_atom) {}};
+}
+
+json phase_json(phase& ph) {
+  json j{{"ops", ph.completed},
+         {"ok", ph.ok},
+         {"refused", ph.refused},
+         {"errors", ph.errors},
+         {"seconds", ph.seconds()},
+         {"ops_per_s", ph.rate()},
+         {"p50_ms", ph.all.percentile(50)},
+         {"p99_ms", ph.all.percentile(99)}};
+  if (!ph.refusals.empty())
+    j["refusals"] = ph.refusals;
+  if (!ph.error_kinds.empty())
+    j["error_kinds"] = ph.error_kinds;
+  return j;
+}
+
+json to_json(const options& opts, results& r) {
+  json j{{"node", opts.node},
+         {"users", opts.users},
+         {"parties", opts.parties},
+         {"joins_per_party", opts.joins_per_party},
+         {"inflight", opts.inflight},
+         {"threads", opts.threads},
+         {"finished", r.finished}};
+  int64_t errors = 0;
+  for (auto& ph : r.phases) {
+    j[ph.name] = phase_json(ph);
+    errors += ph.errors;
+  }
+  if (r.phases.size() > 1) {
+    auto& w = j["writes"];
+    w["creates"] = r.creates;
+    w["joins"] = r.joins;
+    w["create_p50_ms"] = r.create_lat.percentile(50);
+    w["create_p99_ms"] = r.create_lat.percentile(99);
+    w["join_p50_ms"] = r.join_lat.percentile(50);
+    w["join_p99_ms"] = r.join_lat.percentile(99);
+  }
+  j["errors"] = errors;
+  j["error_samples"] = r.error_samples;
+  if (!r.abort_reason.empty())
+    j["abort_reason"] = r.abort_reason;
+  return j;
+}
+
+std::string fixed(double x, int digits) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << x;
+  return os.str();
+}
+
+void print_human(const options& opts, results& r) {
+  std::cout << "lunchbench: node " << opts.node << ", " << opts.users
+            << " users, " << opts.parties << " parties x "
+            << opts.joins_per_party << " joins, " << opts.inflight
+            << " in flight\n";
+  std::cout << std::left << std::setw(8) << "PHASE" << std::right
+            << std::setw(9) << "OPS" << std::setw(9) << "REFUSED"
+            << std::setw(8) << "ERRORS" << std::setw(9) << "SECONDS"
+            << std::setw(11) << "OPS/S" << std::setw(10) << "P50 ms"
+            << std::setw(10) << "P99 ms" << '\n';
+  for (auto& ph : r.phases)
+    std::cout << std::left << std::setw(8) << ph.name << std::right
+              << std::setw(9) << ph.completed << std::setw(9) << ph.refused
+              << std::setw(8) << ph.errors << std::setw(9)
+              << fixed(ph.seconds(), 2) << std::setw(11)
+              << fixed(ph.rate(), 0) << std::setw(10)
+              << fixed(ph.all.percentile(50), 2) << std::setw(10)
+              << fixed(ph.all.percentile(99), 2) << '\n';
+  std::cout << "writes: " << r.creates << " creates (p50 "
+            << fixed(r.create_lat.percentile(50), 2) << " ms, p99 "
+            << fixed(r.create_lat.percentile(99), 2) << " ms), " << r.joins
+            << " joins (p50 " << fixed(r.join_lat.percentile(50), 2)
+            << " ms, p99 " << fixed(r.join_lat.percentile(99), 2) << " ms)\n";
+  for (auto& ph : r.phases)
+    for (auto& [code, n] : ph.refusals)
+      std::cout << ph.name << ": refused " << code << ": " << n << '\n';
+  for (auto& ph : r.phases)
+    for (auto& [code, n] : ph.error_kinds)
+      std::cout << ph.name << ": error " << code << ": " << n << '\n';
+  for (auto& s : r.error_samples)
+    std::cout << "error sample: " << s << '\n';
+  if (!r.finished)
+    std::cout << "stopped early: " << r.abort_reason << '\n';
+}
+
+bool split_address(const std::string& addr, std::string& host,
+                   uint16_t& port) {
+  auto colon = addr.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return false;
+  host = addr.substr(0, colon);
+  try {
+    size_t used = 0;
+    auto p = std::stoul(addr.substr(colon + 1), &used);
+    if (used != addr.size() - colon - 1 || p == 0 || p > 65535)
+      return false;
+    port = static_cast<uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lunchbench: write/read load client for one lunchmesh node"};
+  options opts;
+  app.add_option("--node", opts.node, "HOST:PORT of the node");
+  app.add_option("--users", opts.users, "bench users bench-u0..N-1")
+    ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+  app.add_option("--parties", opts.parties, "party creates in the write phase")
+    ->check(CLI::Range(int64_t{0}, int64_t{100000000}));
+  app.add_option("--joins-per-party", opts.joins_per_party,
+                 "joins per created party in the write phase")
+    ->check(CLI::Range(int64_t{0}, int64_t{100}));
+  app.add_option("--inflight", opts.inflight, "requests kept in flight")
+    ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+  app.add_option("--reads", opts.reads, "usr_get requests in the read phase")
+    ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
+  app.add_option("--threads", opts.threads, "CAF scheduler threads")
+    ->check(CLI::Range(1, 64));
+  app.add_option("--timeout", opts.timeout_s, "seconds per request")
+    ->check(CLI::Range(0.01, 3600.0));
+  app.add_option("--seed", opts.seed, "random seed");
+  app.add_flag("--json", opts.json, "print one JSON object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    auto rc = app.exit(e);
+    return rc == 0 ? exit_ok : exit_usage;
+  }
+  std::string host;
+  uint16_t port = 0;
+  if (!split_address(opts.node, host, port)) {
+    std::cerr << "lunchbench: --node: must be HOST:PORT, got '" << opts.node
+              << "'\n";
+    return exit_usage;
+  }
+  caf::actor_system_config cfg;
+  lunch::runtime::configure(cfg, opts.threads);
+  caf::actor_system sys{cfg};
+  auto out = std::make_shared<results>();
+  {
+    auto gw = sys.middleman().remote_actor<gateway_actor>(host, port);
+    if (!gw) {
+      std::cerr << "lunchbench: cannot reach node " << opts.node << ": "
+                << sys.render(gw.error()) << '\n';
+      return exit_unreachable;
+    }
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    auto d = sys.spawn(driver, opts, *gw, out);
+    // Runs when the driver terminates, however it ends.
+    d->attach_functor([done, out](const caf::error& reason) {
+      if (!out->finished && out->abort_reason.empty())
+        out->abort_reason = reason ? to_string(reason) : "driver stopped";
+      done->set_value();
+    });
+    finished.wait();
+  }
+  int64_t errors = 0;
+  for (auto& ph : out->phases)
+    errors += ph.errors;
+  if (opts.json)
+    std::cout << to_json(opts, *out).dump() << '\n';
+  else
+    print_human(opts, *out);
+  return out->finished && errors == 0 ? exit_ok : exit_errors;
+}

@@ -1,0 +1,180 @@
+# shellcheck shell=bash
+# A tiny assertion library for the end-to-end tests. Source it.
+#
+#   run CMD...                 run CMD; sets RC, OUT (stdout), ERR (stderr)
+#   expect_rc CODE -- CMD...   run CMD and check its exit code is CODE
+#   expect_json EXPR WANT      evaluate the Python expression EXPR on d, the
+#                              JSON of the last OUT, and compare it with the
+#                              JSON literal WANT (exact: 1 != true, "1" != 1)
+#   expect_err_code CODE       the last OUT is {"error":CODE,"message":...}
+#   expect_contains TEXT WHERE WHERE (a string) contains TEXT
+#   expect_eq WHAT WANT GOT    plain string comparison
+#   check_pass / check_fail MSG  count a check by hand
+#   json_value EXPR            print EXPR (as JSON; strings bare) for the last OUT
+#   summary                    print "e2e: N passed, M failed"; return 1 if M > 0
+#
+# A failed check prints what was expected and what came instead, and the
+# test goes on (later checks still tell something); summary makes the
+# script exit non-zero. `fatal MSG` stops at once (a precondition broke).
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_SECTION=""
+E2E_TMP=${E2E_TMP:-$(mktemp -d /tmp/lunch-e2e-out.XXXX)}
+RC=0
+OUT=""
+ERR=""
+LAST_CMD=""
+
+section() {
+  E2E_SECTION=$*
+  printf '\n--- %s\n' "$*"
+}
+
+check_pass() {
+  E2E_PASSED=$((E2E_PASSED + 1))
+}
+
+check_fail() {
+  E2E_FAILED=$((E2E_FAILED + 1))
+  {
+    printf 'FAIL [%s]: %s\n' "$E2E_SECTION" "$1"
+    shift
+    local line
+    for line in "$@"; do
+      printf '    %s\n' "$line"
+    done
+  } >&2
+}
+
+fatal() {
+  printf 'FATAL [%s]: %s\n' "$E2E_SECTION" "$*" >&2
+  summary || true
+  exit 1
+}
+
+# Quote a command line for messages.
+show_cmd() {
+  local out="" arg
+  for arg in "$@"; do
+    out+="$(printf '%q' "$arg") "
+  done
+  printf '%s' "${out% }"
+}
+
+# Short excerpts of the last output for failure messages.
+_last_output() {
+  printf 'stdout: %s' "$(head -c 600 <<<"$OUT")"
+  printf '\n    stderr: %s' "$(head -c 600 <<<"$ERR")"
+}
+
+run() {
+  LAST_CMD=$(show_cmd "$@")
+  RC=0
+  "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || RC=$?
+  OUT=$(cat "$E2E_TMP/out")
+  ERR=$(cat "$E2E_TMP/err")
+}
+
+expect_rc() {
+  local want=$1
+  [[ $2 == -- ]] || fatal "expect_rc: usage: expect_rc CODE -- CMD..."
+  shift 2
+  run "$@"
+  if [[ $RC == "$want" ]]; then
+    check_pass
+  else
+    check_fail "exit code of: $LAST_CMD" "expected: $want" "got:      $RC" \
+      "$(_last_output)"
+  fi
+}
+
+# Prints EXPR evaluated on the last OUT (strings without quotes); empty
+# and status 1 if OUT is not JSON or EXPR fails.
+json_value() {
+  python3 - "$1" "$OUT" <<'PY' 2>/dev/null
+import json, sys
+d = json.loads(sys.argv[2])
+v = eval(sys.argv[1], {"d": d, "sorted": sorted, "len": len, "set": set, "sum": sum})
+print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+PY
+}
+
+expect_json() {
+  local expr=$1 want=$2 got
+  if got=$(
+    python3 - "$expr" "$want" "$OUT" <<'PY' 2>&1
+import json, sys
+expr, want, out = sys.argv[1:4]
+try:
+    d = json.loads(out)
+except ValueError as e:
+    print("(not JSON: %s)" % e)
+    sys.exit(1)
+try:
+    v = eval(expr, {"d": d, "sorted": sorted, "len": len, "set": set,
+                    "sum": sum, "any": any, "all": all})
+except Exception as e:
+    print("(%s: %s)" % (type(e).__name__, e))
+    sys.exit(1)
+canon = lambda x: json.dumps(x, ensure_ascii=False, sort_keys=True)
+print(canon(v))
+sys.exit(0 if canon(v) == canon(json.loads(want)) else 1)
+PY
+  ); then
+    check_pass
+  else
+    check_fail "$expr of: $LAST_CMD" "expected: $want" "got:      $got" \
+      "$(_last_output)"
+  fi
+}
+
+expect_err_code() {
+  expect_json 'd["error"]' "\"$1\""
+}
+
+expect_contains() {
+  local needle=$1 haystack=$2 what=${3:-output}
+  if [[ $haystack == *"$needle"* ]]; then
+    check_pass
+  else
+    check_fail "$what of: $LAST_CMD" "expected to contain: $needle" \
+      "got: $(head -c 600 <<<"$haystack")"
+  fi
+}
+
+expect_eq() {
+  local what=$1 want=$2 got=$3
+  if [[ $want == "$got" ]]; then
+    check_pass
+  else
+    check_fail "$what" "expected: $want" "got:      $got"
+  fi
+}
+
+summary() {
+  printf '\ne2e: %d passed, %d failed\n' "$E2E_PASSED" "$E2E_FAILED"
+  ((E2E_FAILED == 0))
+}
+
+# Microseconds since the epoch (bash 5 EPOCHREALTIME, any decimal point).
+now_us() {
+  echo "${EPOCHREALTIME//[.,]/}"
+}
+
+# Polls CMD every 0.1 s until it succeeds (status 0) or LIMIT seconds
+# (an integer) pass (status 1).
+wait_until() {
+  local limit=$1
+  shift
+  local deadline=$(($(now_us) + limit * 1000000))
+  while :; do
+    if "$@" >/dev/null 2>&1; then
+      return 0
+    fi
+    if (($(now_us) > deadline)); then
+      return 1
+    fi
+    sleep 0.1
+  done
+}

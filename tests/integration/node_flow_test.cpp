@@ -1,0 +1,256 @@
+// In-process node on real PostgreSQL: gateway → regions → entities →
+// group-committing shard owners, checked against the databases themselves.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include <caf/all.hpp>
+
+#include "actors/shard/slot_map.hpp"
+#include "messages/errors.hpp"
+#include "runtime/node.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+using namespace lunch;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class T>
+struct reply {
+  std::optional<T> value;
+  errc code = errc::none;
+  std::string message;
+};
+
+template <class T, class... Ts>
+reply<T> ask(test::node_fixture& node, Ts... xs) {
+  caf::scoped_actor self{*node.sys};
+  reply<T> r;
+  self->request(node.gateway, 30s, xs...)
+    .receive([&](T& x) { r.value = std::move(x); },
+             [&](caf::error& e) {
+               r.code = errc_of(e);
+               r.message = message_of(e);
+             });
+  return r;
+}
+
+user_profile person(std::string id, std::string nickname,
+                    std::string genre = "한식,중식") {
+  user_profile p;
+  p.employee_id = std::move(id);
+  p.nickname = std::move(nickname);
+  p.main_dish_genre = genre;
+  p.food_preferences = {"한식"};
+  return p;
+}
+
+party_record lunch_party(std::string host, int32_t max_members,
+                         std::vector<std::string> members = {}) {
+  party_record p;
+  p.host_employee_id = std::move(host);
+  p.title = "점심";
+  p.restaurant_name = "지구마을";
+  p.party_date = "2026-12-01";
+  p.party_time = "12:00";
+  p.meeting_location = "로비";
+  p.max_members = max_members;
+  p.member_ids = std::move(members);
+  return p;
+}
+
+// Two ids living on different shards (4 shards, slot mod 4).
+std::pair<std::string, std::string> ids_on_two_shards() {
+  auto map = slot_map::modulo(4);
+  std::string a = "u0";
+  for (int i = 1;; ++i) {
+    auto b = "u" + std::to_string(i);
+    if (map.shard_of_key(b) != map.shard_of_key(a))
+      return {a, b};
+  }
+}
+
+} // namespace
+
+TEST_CASE("a user round-trips through the gateway and survives passivation",
+          "[node]") {
+  test::node_fixture node{4, 300};
+  auto created = ask<user_view>(node, usr_create_atom::value,
+                                person("KOICA001", "홍길동"));
+  REQUIRE(created.value);
+  CHECK(created.value->shard == 1);
+  CHECK(created.value->profile.preferred_time == "12:00"); // default
+  CHECK(created.value->profile.lunch_styles
+        == std::vector<std::string>{"새로운 맛집 탐방"});
+  auto again = ask<user_view>(node, usr_create_atom::value,
+                              person("KOICA001", "다른이름"));
+  CHECK(again.code == errc::already_exists);
+  auto status = ask<node_status>(node, nod_status_atom::value);
+  REQUIRE(status.value);
+  CHECK(status.value->active_users == 1);
+  // Idle entities stop; the next request activates a fresh one.
+  for (int i = 0; i < 50 && status.value->active_users != 0; ++i) {
+    std::this_thread::sleep_for(100ms);
+    status = ask<node_status>(node, nod_status_atom::value);
+  }
+  CHECK(status.value->active_users == 0);
+  auto loaded = ask<user_view>(node, usr_get_atom::value,
+                               std::string{"KOICA001"});
+  REQUIRE(loaded.value);
+  CHECK(loaded.value->profile.nickname == "홍길동");
+  CHECK(loaded.value->profile.created_at
+        == created.value->profile.created_at);
+}
+
+TEST_CASE("concurrent joins never exceed max_members", "[node][party]") {
+  test::node_fixture node;
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person("host", "h"))
+            .value);
+  for (int i = 0; i < 30; ++i)
+    REQUIRE(ask<user_view>(node, usr_create_atom::value,
+                           person("j" + std::to_string(i), "j"))
+              .value);
+  auto party = ask<party_view>(node, pty_create_atom::value,
+                               lunch_party("host", 4));
+  REQUIRE(party.value);
+  auto id = party.value->party.id;
+  // All 30 joins are in flight at once.
+  caf::scoped_actor self{*node.sys};
+  std::vector<decltype(self->request(node.gateway, 30s, pty_join_atom::value,
+                                     id, std::string{}))>
+    pending;
+  for (int i = 0; i < 30; ++i)
+    pending.push_back(self->request(node.gateway, 30s, pty_join_atom::value,
+                                    id, "j" + std::to_string(i)));
+  int joined = 0, full = 0;
+  for (auto& h : pending)
+    h.receive([&](party_view&) { ++joined; },
+              [&](caf::error& e) {
+                if (errc_of(e) == errc::party_full)
+                  ++full;
+              });
+  CHECK(joined == 3);
+  CHECK(full == 27);
+  auto shard = slot_map::modulo(4).shard_of_key("host");
+  CHECK(test::query_int(node.dbs.shard_dsn(shard),
+                        "SELECT count(*) FROM party_members WHERE party_id = "
+                          + std::to_string(id))
+        == 4);
+}
+
+TEST_CASE("points are counted exactly once across shards", "[node][points]") {
+  test::node_fixture node{4, 300};
+  auto [a, b] = ids_on_two_shards();
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(a, "a")).value);
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(b, "b")).value);
+  // a hosts two parties (+50 each, on a's shard) and joins two parties
+  // hosted by b (+30 each, ledger rows on b's shard).
+  for (int i = 0; i < 2; ++i) {
+    REQUIRE(
+      ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4)).value);
+    auto p = ask<party_view>(node, pty_create_atom::value, lunch_party(b, 4));
+    REQUIRE(p.value);
+    REQUIRE(ask<party_view>(node, pty_join_atom::value, p.value->party.id, a)
+              .value);
+  }
+  auto view = ask<user_view>(node, usr_get_atom::value, a);
+  REQUIRE(view.value);
+  CHECK(view.value->total_points == 160);
+  CHECK(view.value->current_level == 1);
+  // After passivation the total is rebuilt from both ledgers.
+  std::this_thread::sleep_for(1200ms);
+  view = ask<user_view>(node, usr_get_atom::value, a);
+  REQUIRE(view.value);
+  CHECK(view.value->total_points == 160);
+  auto hb = ask<user_view>(node, usr_get_atom::value, b);
+  REQUIRE(hb.value);
+  CHECK(hb.value->total_points == 100);
+}
+
+TEST_CASE("every acknowledged write of a burst is committed",
+          "[node][commit]") {
+  test::node_fixture node;
+  caf::scoped_actor self{*node.sys};
+  std::vector<decltype(self->request(node.gateway, 30s, usr_create_atom::value,
+                                     user_profile{}))>
+    pending;
+  for (int i = 0; i < 400; ++i)
+    pending.push_back(self->request(node.gateway, 30s, usr_create_atom::value,
+                                    person("b" + std::to_string(i), "b")));
+  int acked = 0;
+  for (auto& h : pending)
+    h.receive([&](user_view&) { ++acked; }, [&](caf::error&) {});
+  CHECK(acked == 400);
+  int64_t stored = 0;
+  for (int i = 0; i < 4; ++i)
+    stored += test::query_int(node.dbs.shard_dsn(i),
+                              "SELECT count(*) FROM users");
+  CHECK(stored == 400);
+}
+
+TEST_CASE("deleting a user removes them from parties on every shard",
+          "[node][user]") {
+  test::node_fixture node;
+  auto [a, b] = ids_on_two_shards();
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(a, "a")).value);
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(b, "b")).value);
+  auto hosted = ask<party_view>(node, pty_create_atom::value,
+                                lunch_party(b, 4, {a}));
+  REQUIRE(hosted.value);
+  auto own = ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4));
+  REQUIRE(own.value);
+  REQUIRE(ask<user_view>(node, usr_delete_atom::value, a).value);
+  auto after = ask<party_view>(node, pty_get_atom::value,
+                               hosted.value->party.id);
+  REQUIRE(after.value);
+  CHECK(after.value->party.member_ids == std::vector<std::string>{b});
+  CHECK(ask<party_view>(node, pty_get_atom::value, own.value->party.id).code
+        == errc::not_found);
+  CHECK(ask<user_view>(node, usr_get_atom::value, a).code == errc::not_found);
+  // A new account with the same id starts from zero points.
+  auto again = ask<user_view>(node, usr_create_atom::value, person(a, "a2"));
+  REQUIRE(again.value);
+  CHECK(again.value->total_points == 0);
+}
+
+TEST_CASE("a restarted node serves what the previous one acknowledged",
+          "[node]") {
+  test::node_fixture node;
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person("TEST001", "테스트"))
+            .value);
+  auto p = ask<party_view>(node, pty_create_atom::value,
+                           lunch_party("TEST001", 2));
+  REQUIRE(p.value);
+  node.restart_gateway();
+  auto got = ask<party_view>(node, pty_get_atom::value, p.value->party.id);
+  REQUIRE(got.value);
+  CHECK(got.value->members.size() == 1);
+  CHECK(got.value->members[0].nickname == "테스트");
+  CHECK(got.value->members[0].is_host);
+  auto where = ask<key_location>(node, usr_shard_atom::value,
+                                 std::string{"TEST001"});
+  REQUIRE(where.value);
+  CHECK(where.value->shard == 3);
+}
+
+TEST_CASE("a catalog refuses another shard count or shard order",
+          "[node][catalog]") {
+  test::scratch_databases dbs{4};
+  auto cfg = dbs.node_config();
+  runtime::prepare_databases(cfg);
+  auto fewer = cfg;
+  fewer.shards.pop_back();
+  CHECK_THROWS_WITH(runtime::prepare_databases(fewer),
+                    "shards: the config lists 3 shards but the catalog was"
+                    " created for 4");
+  auto swapped = cfg;
+  std::swap(swapped.shards[0], swapped.shards[1]);
+  CHECK_THROWS_WITH(runtime::prepare_databases(swapped),
+                    Catch::Matchers::StartsWith("shards[0]: database ")
+                      && Catch::Matchers::EndsWith(" is shard 1, listed as"
+                                                   " shard 0"));
+}
