@@ -25,7 +25,7 @@ LUNCH_PACKAGES=(
   build-essential cmake pkg-config ccache
   libcaf-dev libcaf-openssl0.17
   libpqxx-dev libpq-dev libssl-dev
-  nlohmann-json3-dev libcli11-dev catch2
+  nlohmann-json3-dev libcli11-dev catch2 libspdlog-dev
   postgresql-15 python3
 )
 
