@@ -18,8 +18,7 @@ using nlohmann::json;
 }
 
 void reject_unknown_keys(const json& obj, const std::set<std::string>& known,
-                         const std::string& origin,
-                         const std::string& prefix) {
+                         const std::string& origin, const std::string& prefix) {
   for (auto it = obj.begin(); it != obj.end(); ++it)
     if (known.count(it.key()) == 0)
       reject(origin, prefix + it.key(), "unknown key");
@@ -105,21 +104,20 @@ node_config parse_node_config(const std::string& text,
     cfg.shards.push_back(s.get<std::string>());
   }
   if (auto it = doc.find("log_level"); it != doc.end()) {
-    static const std::set<std::string> levels{"debug", "info", "warn",
-                                              "error"};
+    static const std::set<std::string> levels{"debug", "info", "warn", "error"};
     if (!it->is_string() || levels.count(it->get<std::string>()) == 0)
       reject(origin, "log_level", "must be one of debug, info, warn, error");
     cfg.log_level = it->get<std::string>();
   }
   if (auto it = doc.find("request_timeout_ms"); it != doc.end())
-    cfg.request_timeout_ms = integer_in(*it, "request_timeout_ms", 10,
-                                        600000, origin);
+    cfg.request_timeout_ms = integer_in(*it, "request_timeout_ms", 10, 600000,
+                                        origin);
   if (auto it = doc.find("passivate_after_ms"); it != doc.end())
     cfg.passivate_after_ms = integer_in(*it, "passivate_after_ms", 100,
                                         86400000, origin);
   if (auto it = doc.find("threads"); it != doc.end())
-    cfg.threads = static_cast<int32_t>(
-      integer_in(*it, "threads", 0, 64, origin));
+    cfg.threads
+      = static_cast<int32_t>(integer_in(*it, "threads", 0, 64, origin));
   return cfg;
 }
 

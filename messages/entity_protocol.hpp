@@ -11,18 +11,18 @@
 // user entity:
 //   (usr_create_atom, user_profile)   -> user_view | already_exists
 //   (usr_get_atom, user_id)           -> user_view | not_found
-//   (usr_update_atom, user_patch)     -> user_view | not_found, invalid_argument
-//   (usr_delete_atom, user_id)        -> user_view | not_found
+//   (usr_update_atom, user_patch)     -> user_view | not_found,
+//   invalid_argument (usr_delete_atom, user_id)        -> user_view | not_found
 //   (usr_brief_atom, user_id)         -> member_view | not_found
 //   (pts_award_atom, points_award)    -> ()   a committed award to count
 //   (new_owner_atom, shard_owner)     -> ()   the owner was restarted
 // party entity:
 //   (pty_get_atom, party_id)          -> party_view | not_found
-//   (pty_join_atom, party_id, user)   -> party_view | party_full, already_joined
-//   (pty_leave_atom, party_id, user)  -> party_view | not_member, forbidden
-//   (pty_update_atom, party_patch)    -> party_view | forbidden, invalid_argument
-//   (pty_delete_atom, party_id, user) -> party_view | forbidden
-//   (new_owner_atom, shard_owner)     -> ()
+//   (pty_join_atom, party_id, user)   -> party_view | party_full,
+//   already_joined (pty_leave_atom, party_id, user)  -> party_view |
+//   not_member, forbidden (pty_update_atom, party_patch)    -> party_view |
+//   forbidden, invalid_argument (pty_delete_atom, party_id, user) -> party_view
+//   | forbidden (new_owner_atom, shard_owner)     -> ()
 // region, in addition to routing all of the above:
 //   (pty_create_atom, party_record)   -> party_view
 //   (usr_search_atom, term, limit)    -> [user_summary]  (this shard)

@@ -47,15 +47,15 @@ std::string message_of(const caf::error& e) {
 }
 
 void register_error_renderer(caf::actor_system_config& cfg) {
-  cfg.add_error_category(
-    category, [](uint8_t code, caf::atom_value, const caf::message& ctx) {
-      std::string result = to_string(static_cast<errc>(code));
-      if (ctx.match_elements<std::string>()) {
-        result += ": ";
-        result += ctx.get_as<std::string>(0);
-      }
-      return result;
-    });
+  cfg.add_error_category(category, [](uint8_t code, caf::atom_value,
+                                      const caf::message& ctx) {
+    std::string result = to_string(static_cast<errc>(code));
+    if (ctx.match_elements<std::string>()) {
+      result += ": ";
+      result += ctx.get_as<std::string>(0);
+    }
+    return result;
+  });
 }
 
 } // namespace lunch

@@ -25,8 +25,8 @@ typename Inspector::result_type inspect(Inspector& f, user_patch& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_view& x) {
-  return f(caf::meta::type_name("lunch::user_view"), x.profile,
-           x.total_points, x.current_level, x.shard);
+  return f(caf::meta::type_name("lunch::user_view"), x.profile, x.total_points,
+           x.current_level, x.shard);
 }
 
 template <class Inspector>
@@ -38,10 +38,9 @@ typename Inspector::result_type inspect(Inspector& f, user_summary& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, party_record& x) {
   return f(caf::meta::type_name("lunch::party_record"), x.id,
-           x.host_employee_id, x.title, x.restaurant_name,
-           x.restaurant_address, x.party_date, x.party_time,
-           x.meeting_location, x.max_members, x.is_from_match, x.created_at,
-           x.member_ids);
+           x.host_employee_id, x.title, x.restaurant_name, x.restaurant_address,
+           x.party_date, x.party_time, x.meeting_location, x.max_members,
+           x.is_from_match, x.created_at, x.member_ids);
 }
 
 template <class Inspector>
@@ -70,14 +69,12 @@ typename Inspector::result_type inspect(Inspector& f, party_filter& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, key_location& x) {
-  return f(caf::meta::type_name("lunch::key_location"), x.key, x.slot,
-           x.shard);
+  return f(caf::meta::type_name("lunch::key_location"), x.key, x.slot, x.shard);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, slot_range& x) {
-  return f(caf::meta::type_name("lunch::slot_range"), x.first, x.last,
-           x.shard);
+  return f(caf::meta::type_name("lunch::slot_range"), x.first, x.last, x.shard);
 }
 
 template <class Inspector>
@@ -113,8 +110,8 @@ typename Inspector::result_type inspect(Inspector& f, points_mark& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, points_award& x) {
-  return f(caf::meta::type_name("lunch::points_award"), x.employee_id,
-           x.shard, x.ledger_id, x.points);
+  return f(caf::meta::type_name("lunch::points_award"), x.employee_id, x.shard,
+           x.ledger_id, x.points);
 }
 
 } // namespace lunch

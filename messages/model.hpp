@@ -15,9 +15,10 @@ struct user_profile {
   std::string employee_id;
   std::string nickname;
   std::string email;
-  std::string gender;          // "" | 남 | 여 | 기타
-  std::string age_group;       // "" | 10대 … 60대
-  std::string main_dish_genre; // comma list kept verbatim (spec §4.2 compares it)
+  std::string gender;    // "" | 남 | 여 | 기타
+  std::string age_group; // "" | 10대 … 60대
+  std::string
+    main_dish_genre; // comma list kept verbatim (spec §4.2 compares it)
   std::vector<std::string> lunch_styles; // the old `lunch_preference`
   std::vector<std::string> food_preferences;
   std::vector<std::string> allergies;

@@ -12,14 +12,16 @@ namespace {
 std::shared_ptr<spdlog::logger>& sink() {
   static std::shared_ptr<spdlog::logger> instance = [] {
     auto x = spdlog::stderr_logger_mt("lunch");
-    x->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l node=%n %v", spdlog::pattern_time_type::utc);
+    x->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l node=%n %v",
+                   spdlog::pattern_time_type::utc);
     return x;
   }();
   return instance;
 }
 
 // Values with blanks are quoted so that a line splits into k=v pairs.
-std::string format(std::string_view event, std::initializer_list<field> fields) {
+std::string format(std::string_view event,
+                   std::initializer_list<field> fields) {
   std::string line = "event=";
   line += event;
   for (auto& [key, value] : fields) {

@@ -40,8 +40,7 @@ void configure(caf::actor_system_config& cfg, int32_t threads) {
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);
   // Nodes of a different protocol version refuse the BASP handshake.
-  cfg.set("middleman.app-identifiers",
-          std::vector<std::string>{"lunchmesh/1"});
+  cfg.set("middleman.app-identifiers", std::vector<std::string>{"lunchmesh/1"});
   if (threads > 0)
     cfg.set("scheduler.max-threads", threads);
 }

@@ -105,10 +105,9 @@ void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
     return;
   }
   auto party = v.party;
-  resolve_members(self, party,
-                  [=](std::vector<member_view> members) mutable {
-                    rp.deliver(party_view{party, std::move(members), false});
-                  });
+  resolve_members(self, party, [=](std::vector<member_view> members) mutable {
+    rp.deliver(party_view{party, std::move(members), false});
+  });
 }
 
 // Forwards a party command to its entity and fills in the members.
@@ -135,8 +134,8 @@ promise<party_view> party_command(self_ptr self, int64_t id, Ts... xs) {
 // Runs `next` once every id names an existing user; replies not_found (or
 // the first failure) otherwise.
 template <class T, class Next>
-void require_users(self_ptr self, std::vector<std::string> ids,
-                   promise<T> rp, Next next) {
+void require_users(self_ptr self, std::vector<std::string> ids, promise<T> rp,
+                   Next next) {
   gather<member_view>(
     ids.size(),
     [=](size_t i) {
@@ -180,19 +179,18 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
       log::error("region.crashed", {{"shard", std::to_string(i)},
                                     {"reason", to_string(msg.reason)}});
       auto& st = self->state;
-      regions[i] = spawn_region(
-        self,
-        {static_cast<int32_t>(i), static_cast<int32_t>(regions.size()),
-         st.settings.shard_dsns[i], st.settings.timeout,
-         st.settings.passivate_after},
-        caf::actor_cast<gateway_actor>(self));
+      regions[i] = spawn_region(self,
+                                {static_cast<int32_t>(i),
+                                 static_cast<int32_t>(regions.size()),
+                                 st.settings.shard_dsns[i], st.settings.timeout,
+                                 st.settings.passivate_after},
+                                caf::actor_cast<gateway_actor>(self));
       return;
     }
   self->quit(msg.reason);
 }
 
-gateway_actor::behavior_type gateway(self_ptr self,
-                                     gateway_settings settings) {
+gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
   auto shards = static_cast<int32_t>(settings.shard_dsns.size());
   self->state.slots = slot_map{settings.slot_table, shards};
   self->state.settings = std::move(settings);
@@ -200,8 +198,7 @@ gateway_actor::behavior_type gateway(self_ptr self,
   start_regions(self);
   return {
     // -- users ---------------------------------------------------------
-    [=](usr_create_atom a,
-        const user_profile& p) -> caf::result<user_view> {
+    [=](usr_create_atom a, const user_profile& p) -> caf::result<user_view> {
       if (auto v = validate_profile(p); !v.ok())
         return make_error(v);
       return self->delegate(region_of_user(self, p.employee_id), a, p);
@@ -231,8 +228,7 @@ gateway_actor::behavior_type gateway(self_ptr self,
                   rp.deliver(err);
                   return;
                 }
-                self
-                  ->request(region_of_user(self, id), timeout(self), a, id)
+                self->request(region_of_user(self, id), timeout(self), a, id)
                   .then([=](user_view& v) mutable { rp.deliver(v); },
                         [=](caf::error& e) mutable { rp.deliver(e); });
               },
@@ -244,7 +240,8 @@ gateway_actor::behavior_type gateway(self_ptr self,
     [=](usr_search_atom a, const std::string& term,
         int32_t limit) -> caf::result<std::vector<user_summary>> {
       if (term.empty())
-        return make_error(errc::invalid_argument, "q: a search term is required");
+        return make_error(errc::invalid_argument,
+                          "q: a search term is required");
       if (limit < 1 || limit > 1000)
         return make_error(errc::invalid_argument,
                           "limit: must be between 1 and 1000");
@@ -281,8 +278,9 @@ gateway_actor::behavior_type gateway(self_ptr self,
         return make_error(v);
       auto rp = self->make_response_promise<party_view>();
       require_users(self, p.member_ids, rp, [=]() mutable {
-        self->request(region_of_user(self, p.host_employee_id), timeout(self),
-                      a, p)
+        self
+          ->request(region_of_user(self, p.host_employee_id), timeout(self), a,
+                    p)
           .then([=](party_view& v) mutable { deliver_enriched(self, v, rp); },
                 [=](caf::error& e) mutable { rp.deliver(e); });
       });
@@ -327,9 +325,9 @@ gateway_actor::behavior_type gateway(self_ptr self,
             all.size(),
             [=](size_t i) {
               // Member names come from the user entities, via the gateway.
-              return self->request(
-                caf::actor_cast<gateway_actor>(self), timeout(self),
-                pty_get_atom::value, all[i].id);
+              return self->request(caf::actor_cast<gateway_actor>(self),
+                                   timeout(self), pty_get_atom::value,
+                                   all[i].id);
             },
             [=](std::vector<answer<party_view>> views) mutable {
               std::vector<party_view> result;
@@ -421,10 +419,10 @@ gateway_actor::behavior_type gateway(self_ptr self,
               s.host = st.settings.host;
               s.port = st.settings.port;
               s.shard_count = static_cast<int32_t>(st.regions.size());
-              s.uptime_ms = std::chrono::duration_cast<
-                              std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - st.started)
-                              .count();
+              s.uptime_ms
+                = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - st.started)
+                    .count();
               for (auto& r : regions)
                 if (r.value) {
                   s.active_users += r.value->active_users;
@@ -463,8 +461,7 @@ gateway_actor::behavior_type gateway(self_ptr self,
 
 } // namespace
 
-gateway_actor spawn_gateway(caf::actor_system& sys,
-                            gateway_settings settings) {
+gateway_actor spawn_gateway(caf::actor_system& sys, gateway_settings settings) {
   return sys.spawn(gateway, std::move(settings));
 }
 

@@ -88,8 +88,8 @@ void join(self_ptr self, const std::string& user, view_promise rp) {
     return;
   }
   self
-    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id,
-              user, points_party_joined)
+    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id, user,
+              points_party_joined)
     .await(
       [=](points_award& award) mutable {
         auto& st = self->state;
@@ -112,8 +112,7 @@ void leave(self_ptr self, const std::string& user, view_promise rp) {
     delete_party(self, rp);
     return;
   }
-  self
-    ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user)
+  self->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user)
     .await(
       [=](bool) mutable {
         auto& members = self->state.party.member_ids;
@@ -156,8 +155,7 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
       });
     },
     [=](pty_join_atom, int64_t, const std::string& user) {
-      return when_present(self,
-                          [=](view_promise rp) { join(self, user, rp); });
+      return when_present(self, [=](view_promise rp) { join(self, user, rp); });
     },
     [=](pty_leave_atom, int64_t, const std::string& user) {
       return when_present(self,

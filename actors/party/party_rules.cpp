@@ -51,8 +51,8 @@ bool valid_utf8(std::string_view s) {
   return true;
 }
 
-outcome check_text(std::string_view field, const std::string& s,
-                   bool required, size_t max_length) {
+outcome check_text(std::string_view field, const std::string& s, bool required,
+                   size_t max_length) {
   if (s.empty())
     return required ? invalid(field, "required") : outcome{};
   if (!valid_utf8(s))
@@ -111,9 +111,7 @@ const field_rule field_rules[] = {
        return invalid("party_date", "must be YYYY-MM-DD");
      return outcome{};
    },
-   [](party_record& t, const party_record& v) {
-     t.party_date = v.party_date;
-   }},
+   [](party_record& t, const party_record& v) { t.party_date = v.party_date; }},
   {"party_time",
    [](const party_record& v, size_t) {
      if (v.party_time.empty())
@@ -122,9 +120,7 @@ const field_rule field_rules[] = {
        return invalid("party_time", "must be HH:MM");
      return outcome{};
    },
-   [](party_record& t, const party_record& v) {
-     t.party_time = v.party_time;
-   }},
+   [](party_record& t, const party_record& v) { t.party_time = v.party_time; }},
   {"meeting_location",
    [](const party_record& v, size_t) {
      return check_text("meeting_location", v.meeting_location, true,
@@ -138,9 +134,8 @@ const field_rule field_rules[] = {
      if (v.max_members < 1)
        return invalid("max_members", "must be at least 1");
      if (static_cast<size_t>(v.max_members) < members)
-       return invalid("max_members",
-                      "must be at least the number of members ("
-                        + std::to_string(members) + ")");
+       return invalid("max_members", "must be at least the number of members ("
+                                       + std::to_string(members) + ")");
      return outcome{};
    },
    [](party_record& t, const party_record& v) {
@@ -261,8 +256,7 @@ outcome apply_patch(party_record& target, const party_patch& patch) {
     if (find_rule(name) == nullptr)
       return invalid("unknown field", name);
   for (const auto& name : patch.fields)
-    if (auto r = find_rule(name)->check(patch.values,
-                                        target.member_ids.size());
+    if (auto r = find_rule(name)->check(patch.values, target.member_ids.size());
         !r.ok())
       return r;
   for (const auto& name : patch.fields)

@@ -16,7 +16,7 @@ struct entity_context {
   shard_owner_actor owner;
   gateway_actor gateway;
   region_actor region;
-  caf::timespan timeout;        // for every request an entity makes
+  caf::timespan timeout;         // for every request an entity makes
   caf::timespan passivate_after; // idle time before it asks to stop
 };
 

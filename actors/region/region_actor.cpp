@@ -36,9 +36,12 @@ using self_ptr = region_impl::stateful_pointer<region_state>;
 
 entity_context context(self_ptr self) {
   auto& st = self->state;
-  return {st.settings.shard,   st.settings.shard_count,
-          st.owner,            st.gateway,
-          caf::actor_cast<region_actor>(self), st.settings.timeout,
+  return {st.settings.shard,
+          st.settings.shard_count,
+          st.owner,
+          st.gateway,
+          caf::actor_cast<region_actor>(self),
+          st.settings.timeout,
           st.settings.passivate_after};
 }
 
@@ -48,8 +51,9 @@ user_entity_actor& user_entity(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.users.find(id);
   if (i == st.users.end())
-    i = st.users.emplace(id, entry<user_entity_actor>{
-                               spawn_user_entity(self, id, context(self))})
+    i = st.users
+          .emplace(id, entry<user_entity_actor>{spawn_user_entity(
+                         self, id, context(self))})
           .first;
   ++i->second.forwarded;
   return i->second.handle;
@@ -60,8 +64,8 @@ party_entity_actor& party_entity(self_ptr self, int64_t id) {
   auto i = st.parties.find(id);
   if (i == st.parties.end())
     i = st.parties
-          .emplace(id, entry<party_entity_actor>{
-                         spawn_party_entity(self, id, context(self))})
+          .emplace(id, entry<party_entity_actor>{spawn_party_entity(
+                         self, id, context(self))})
           .first;
   ++i->second.forwarded;
   return i->second.handle;
@@ -119,8 +123,8 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
   if (erase_by_address(st.users, msg.source)
       || erase_by_address(st.parties, msg.source)) {
     if (msg.reason)
-      log::warn("entity.stopped", {{"shard", shard},
-                                   {"reason", to_string(msg.reason)}});
+      log::warn("entity.stopped",
+                {{"shard", shard}, {"reason", to_string(msg.reason)}});
     return;
   }
   if (msg.source && !msg.reason)

@@ -113,8 +113,7 @@ void flush(self_ptr self) {
   } catch (const std::exception& e) {
     auto failure = db::map_error(e);
     auto err = make_error(failure);
-    if (failure.code == errc::unavailable || !st.conn
-        || !st.conn->is_open()) {
+    if (failure.code == errc::unavailable || !st.conn || !st.conn->is_open()) {
       drop_connection(self, err);
       return;
     }
@@ -154,9 +153,8 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
   auto rp = self->make_response_promise<T>();
   auto& st = self->state;
   if (!ensure_batch(self)) {
-    rp.deliver(make_error(errc::unavailable,
-                          "shard " + std::to_string(st.shard)
-                            + " database is unreachable"));
+    rp.deliver(make_error(errc::unavailable, "shard " + std::to_string(st.shard)
+                                               + " database is unreachable"));
     return rp;
   }
   try {
@@ -174,32 +172,34 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
       return rp;
     }
     if (x.code == errc::internal)
-      log::error("shard.sql_error", {{"shard", std::to_string(st.shard)},
-                                     {"error", x.message}});
+      log::error("shard.sql_error",
+                 {{"shard", std::to_string(st.shard)}, {"error", x.message}});
     rp.deliver(make_error(x));
   }
   schedule_flush(self);
   return rp;
 }
 
-owner_impl::behavior_type owner(self_ptr self, int32_t shard,
-                                std::string dsn) {
+owner_impl::behavior_type owner(self_ptr self, int32_t shard, std::string dsn) {
   self->state.shard = shard;
   self->state.dsn = std::move(dsn);
   self->state.store = shard_store{shard};
   auto store = [self]() -> shard_store& { return self->state.store; };
   return {
     [=](db_load_atom, const std::string& id) {
-      return run<user_lookup>(
-        self, [&](auto& tx) { return store().load_user(tx, id); });
+      return run<user_lookup>(self, [&](auto& tx) {
+        return store().load_user(tx, id);
+      });
     },
     [=](db_insert_atom, const user_profile& p) {
-      return run<user_profile>(
-        self, [&](auto& tx) { return store().insert_user(tx, p); });
+      return run<user_profile>(self, [&](auto& tx) {
+        return store().insert_user(tx, p);
+      });
     },
     [=](db_save_atom, const user_profile& p) {
-      return run<user_profile>(
-        self, [&](auto& tx) { return store().save_user(tx, p); });
+      return run<user_profile>(self, [&](auto& tx) {
+        return store().save_user(tx, p);
+      });
     },
     [=](db_delete_atom, const std::string& id) {
       return run<std::vector<int64_t>>(self, [&](auto& tx) {
@@ -208,16 +208,19 @@ owner_impl::behavior_type owner(self_ptr self, int32_t shard,
       });
     },
     [=](db_purge_atom, const std::string& id) {
-      return run<std::vector<int64_t>>(
-        self, [&](auto& tx) { return store().purge_user(tx, id); });
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        return store().purge_user(tx, id);
+      });
     },
     [=](pts_scan_atom, const std::string& id) {
-      return run<points_mark>(
-        self, [&](auto& tx) { return store().scan_points(tx, id); });
+      return run<points_mark>(self, [&](auto& tx) {
+        return store().scan_points(tx, id);
+      });
     },
     [=](usr_search_atom, const std::string& term, int32_t limit) {
-      return run<std::vector<user_summary>>(
-        self, [&](auto& tx) { return store().search(tx, term, limit); });
+      return run<std::vector<user_summary>>(self, [&](auto& tx) {
+        return store().search(tx, term, limit);
+      });
     },
     [=](db_insert_atom, const party_record& p) {
       return run<party_created>(self, [&](auto& tx) {
@@ -225,8 +228,9 @@ owner_impl::behavior_type owner(self_ptr self, int32_t shard,
       });
     },
     [=](db_load_atom, int64_t id) {
-      return run<party_lookup>(
-        self, [&](auto& tx) { return store().load_party(tx, id); });
+      return run<party_lookup>(self, [&](auto& tx) {
+        return store().load_party(tx, id);
+      });
     },
     [=](db_addmem_atom, int64_t party, const std::string& user,
         int64_t points) {
@@ -248,12 +252,14 @@ owner_impl::behavior_type owner(self_ptr self, int32_t shard,
                        [&](auto& tx) { return store().delete_party(tx, id); });
     },
     [=](pty_mine_atom, const std::string& user) {
-      return run<std::vector<party_record>>(
-        self, [&](auto& tx) { return store().parties_of(tx, user); });
+      return run<std::vector<party_record>>(self, [&](auto& tx) {
+        return store().parties_of(tx, user);
+      });
     },
     [=](pty_list_atom, const party_filter& filter) {
-      return run<std::vector<party_record>>(
-        self, [&](auto& tx) { return store().list(tx, filter); });
+      return run<std::vector<party_record>>(self, [&](auto& tx) {
+        return store().list(tx, filter);
+      });
     },
     [=](shd_stats_atom) {
       return run<shard_stats>(self,

@@ -64,11 +64,10 @@ std::vector<statement> statements() {
     {"scan_points",
      "SELECT coalesce(sum(points_earned), 0), coalesce(max(id), 0)"
      " FROM user_activity WHERE employee_id = $1"},
-    {"search",
-     "SELECT employee_id, nickname, main_dish_genre FROM users"
-     " WHERE strpos(lower(nickname), lower($1)) > 0"
-     "    OR strpos(lower(main_dish_genre), lower($1)) > 0"
-     " ORDER BY nickname, employee_id LIMIT $2"},
+    {"search", "SELECT employee_id, nickname, main_dish_genre FROM users"
+               " WHERE strpos(lower(nickname), lower($1)) > 0"
+               "    OR strpos(lower(main_dish_genre), lower($1)) > 0"
+               " ORDER BY nickname, employee_id LIMIT $2"},
     {"next_party_seq", "SELECT nextval('party_seq')"},
     {"insert_party",
      "INSERT INTO parties (id, host_employee_id, title, restaurant_name,"
@@ -100,10 +99,9 @@ std::vector<statement> statements() {
        + " FROM parties p JOIN party_members pm ON pm.party_id = p.id"
          " WHERE pm.employee_id = $1"
          " ORDER BY p.party_date DESC, p.party_time DESC, p.id DESC"},
-    {"list_regular",
-     "SELECT " + parties
-       + " FROM parties p WHERE NOT p.is_from_match"
-         " ORDER BY p.id DESC LIMIT $1"},
+    {"list_regular", "SELECT " + parties
+                       + " FROM parties p WHERE NOT p.is_from_match"
+                         " ORDER BY p.id DESC LIMIT $1"},
     {"list_random_of",
      "SELECT " + parties
        + " FROM parties p JOIN party_members pm ON pm.party_id = p.id"
@@ -207,8 +205,7 @@ user_profile shard_store::save_user(pqxx::transaction_base& tx,
                                     const user_profile& p) {
   auto rows = write_user(tx, "save_user", p);
   if (rows.empty())
-    throw domain_error(errc::not_found, "user " + p.employee_id
-                                          + " not found");
+    throw domain_error(errc::not_found, "user " + p.employee_id + " not found");
   return read_user(rows[0]);
 }
 
@@ -256,13 +253,11 @@ party_created shard_store::insert_party(pqxx::transaction_base& tx,
                      p.party_time, p.meeting_location, p.max_members,
                      p.is_from_match);
   } catch (const pqxx::foreign_key_violation&) {
-    throw domain_error(errc::not_found,
-                       "host_employee_id: user " + p.host_employee_id
-                         + " not found");
+    throw domain_error(errc::not_found, "host_employee_id: user "
+                                          + p.host_employee_id + " not found");
   }
   for (const auto& member : p.member_ids)
-    tx.exec_prepared("insert_member", id, member,
-                     member == p.host_employee_id);
+    tx.exec_prepared("insert_member", id, member, member == p.host_employee_id);
   auto ledger = tx.exec_prepared1("insert_award", p.host_employee_id,
                                   "party_created", host_points,
                                   "created party " + std::to_string(id), id);
@@ -278,9 +273,8 @@ party_lookup shard_store::load_party(pqxx::transaction_base& tx, int64_t id) {
   return {true, read_party(rows[0])};
 }
 
-points_award shard_store::add_member(pqxx::transaction_base& tx,
-                                     int64_t party, const std::string& user,
-                                     int64_t points) {
+points_award shard_store::add_member(pqxx::transaction_base& tx, int64_t party,
+                                     const std::string& user, int64_t points) {
   auto lock = tx.exec_prepared("lock_party", party);
   if (lock.empty())
     throw domain_error(errc::not_found,
@@ -292,8 +286,7 @@ points_award shard_store::add_member(pqxx::transaction_base& tx,
   } catch (const pqxx::unique_violation&) {
     throw domain_error(errc::already_joined, "already joined");
   }
-  auto ledger = tx.exec_prepared1("insert_award", user, "party_joined",
-                                  points,
+  auto ledger = tx.exec_prepared1("insert_award", user, "party_joined", points,
                                   "joined party " + std::to_string(party),
                                   party);
   return {user, shard_, ledger[0].as<int64_t>(), points};
@@ -309,9 +302,8 @@ bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
 bool shard_store::save_party(pqxx::transaction_base& tx,
                              const party_record& p) {
   auto rows = tx.exec_prepared("save_party", p.id, p.title, p.restaurant_name,
-                               p.restaurant_address, p.party_date,
-                               p.party_time, p.meeting_location,
-                               p.max_members);
+                               p.restaurant_address, p.party_date, p.party_time,
+                               p.meeting_location, p.max_members);
   if (rows.affected_rows() == 0)
     throw domain_error(errc::not_found,
                        "party " + std::to_string(p.id) + " not found");
@@ -333,8 +325,8 @@ std::vector<party_record> shard_store::parties_of(pqxx::transaction_base& tx,
 std::vector<party_record> shard_store::list(pqxx::transaction_base& tx,
                                             const party_filter& filter) {
   if (filter.is_from_match && !filter.employee_id.empty())
-    return read_parties(tx.exec_prepared("list_random_of", filter.employee_id,
-                                         filter.limit));
+    return read_parties(
+      tx.exec_prepared("list_random_of", filter.employee_id, filter.limit));
   return read_parties(tx.exec_prepared("list_regular", filter.limit));
 }
 

@@ -35,8 +35,8 @@ public:
   std::vector<user_summary> search(pqxx::transaction_base& tx,
                                    const std::string& term, int32_t limit);
 
-  party_created insert_party(pqxx::transaction_base& tx,
-                             const party_record& p, int64_t host_points);
+  party_created insert_party(pqxx::transaction_base& tx, const party_record& p,
+                             int64_t host_points);
   party_lookup load_party(pqxx::transaction_base& tx, int64_t id);
   points_award add_member(pqxx::transaction_base& tx, int64_t party,
                           const std::string& user, int64_t points);

@@ -44,15 +44,14 @@ slot_map slot_map::modulo(int32_t shards) {
 }
 
 slot_map::slot_map(std::vector<int32_t> slot_to_shard, int32_t shards)
-  : table_(std::move(slot_to_shard)), shards_(shards) {
+    : table_(std::move(slot_to_shard)), shards_(shards) {
   if (shards_ < 1 || shards_ > max_shards)
     throw std::invalid_argument("slot_map: shards must be in 1.."
                                 + std::to_string(max_shards) + " (got "
                                 + std::to_string(shards_) + ")");
   if (table_.size() != static_cast<size_t>(slot_count))
     throw std::invalid_argument("slot_map: the table must have "
-                                + std::to_string(slot_count)
-                                + " entries (got "
+                                + std::to_string(slot_count) + " entries (got "
                                 + std::to_string(table_.size()) + ")");
   for (size_t slot = 0; slot < table_.size(); ++slot)
     if (table_[slot] < 0 || table_[slot] >= shards_)

@@ -19,39 +19,39 @@ struct user_state : entity_base_state {
   user_profile profile;
   points_tally tally;
   bool tally_valid = false; // false: the next view rescans every ledger
-  static inline const char *name = "lunch.user";
+  static inline const char* name = "lunch.user";
 };
 
 using self_ptr = user_impl::stateful_pointer<user_state>;
 
-user_view make_view(const user_state &st) {
+user_view make_view(const user_state& st) {
   return {st.profile, st.tally.total(), level_for(st.tally.total()),
           st.ctx.shard};
 }
 
-caf::error missing(const user_state &st) {
+caf::error missing(const user_state& st) {
   return make_error(errc::not_found, "user " + st.id + " not found");
 }
 
 // Replies with the view once the points are known: from the tally, or
 // after a scan of every shard's ledger.
 void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
-  auto &st = self->state;
+  auto& st = self->state;
   if (st.tally_valid) {
     rp.deliver(make_view(st));
     return;
   }
   self->request(st.ctx.gateway, st.ctx.timeout, pts_scan_atom::value, st.id)
-      .await(
-          [=](std::vector<points_mark> &marks) mutable {
-            auto &st = self->state;
-            st.tally.reset(marks);
-            // A shard that did not answer is rescanned next time.
-            st.tally_valid =
-                static_cast<int32_t>(marks.size()) == st.ctx.shard_count;
-            rp.deliver(make_view(st));
-          },
-          [=](caf::error &) mutable { rp.deliver(make_view(self->state)); });
+    .await(
+      [=](std::vector<points_mark>& marks) mutable {
+        auto& st = self->state;
+        st.tally.reset(marks);
+        // A shard that did not answer is rescanned next time.
+        st.tally_valid = static_cast<int32_t>(marks.size())
+                         == st.ctx.shard_count;
+        rp.deliver(make_view(st));
+      },
+      [=](caf::error&) mutable { rp.deliver(make_view(self->state)); });
 }
 
 // Runs `fn(rp)` once the user is loaded. The first request loads it; while
@@ -60,22 +60,22 @@ void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
 template <class T, class F>
 caf::typed_response_promise<T> when_loaded(self_ptr self, F fn) {
   auto rp = self->make_response_promise<T>();
-  auto &st = self->state;
+  auto& st = self->state;
   st.touch();
   if (st.loaded) {
     fn(rp);
     return rp;
   }
   self->request(st.ctx.owner, st.ctx.timeout, db_load_atom::value, st.id)
-      .await(
-          [=](user_lookup &x) mutable {
-            auto &st = self->state;
-            st.loaded = true;
-            st.exists = x.found;
-            st.profile = std::move(x.profile);
-            fn(rp);
-          },
-          [=](caf::error &e) mutable { rp.deliver(e); });
+    .await(
+      [=](user_lookup& x) mutable {
+        auto& st = self->state;
+        st.loaded = true;
+        st.exists = x.found;
+        st.profile = std::move(x.profile);
+        fn(rp);
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
   return rp;
 }
 
@@ -85,120 +85,120 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
   self->state.ctx = ctx;
   arm_idle_check<user_impl>(self);
   return {
-      [=](usr_create_atom, user_profile p) {
-        return when_loaded<user_view>(self, [=](auto rp) mutable {
-          auto &st = self->state;
-          if (st.exists) {
-            rp.deliver(make_error(errc::already_exists,
-                                  "user " + st.id + " already exists"));
-            return;
-          }
-          fill_defaults(p);
-          if (auto v = validate_profile(p); !v.ok()) {
-            rp.deliver(make_error(v));
-            return;
-          }
-          self->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p)
-              .await(
-                  [=](user_profile &stored) mutable {
-                    auto &st = self->state;
-                    st.exists = true;
-                    st.profile = std::move(stored);
-                    // A new user has no ledger rows: deletion purged any old
-                    // ones.
-                    st.tally.reset({});
-                    st.tally_valid = true;
-                    rp.deliver(make_view(st));
-                  },
-                  [=](caf::error &e) mutable { rp.deliver(e); });
-        });
-      },
-      [=](usr_get_atom, const std::string &) {
-        return when_loaded<user_view>(self, [=](auto rp) mutable {
-          if (!self->state.exists) {
-            rp.deliver(missing(self->state));
-            return;
-          }
-          deliver_view(self, rp);
-        });
-      },
-      [=](usr_update_atom, const user_patch &patch) {
-        return when_loaded<user_view>(self, [=](auto rp) mutable {
-          auto &st = self->state;
-          if (!st.exists) {
-            rp.deliver(missing(st));
-            return;
-          }
-          if (auto v = validate_patch(patch); !v.ok()) {
-            rp.deliver(make_error(v));
-            return;
-          }
-          auto changed = st.profile;
-          apply_patch(changed, patch);
-          self->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value,
-                        changed)
-              .await(
-                  [=](user_profile &stored) mutable {
-                    self->state.profile = std::move(stored);
-                    deliver_view(self, rp);
-                  },
-                  [=](caf::error &e) mutable { rp.deliver(e); });
-        });
-      },
-      [=](usr_delete_atom, const std::string &) {
-        return when_loaded<user_view>(self, [=](auto rp) mutable {
-          auto &st = self->state;
-          if (!st.exists) {
-            rp.deliver(missing(st));
-            return;
-          }
-          self->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value,
-                        st.id)
-              .await(
-                  [=](std::vector<int64_t> &) mutable {
-                    auto &st = self->state;
-                    auto last = make_view(st);
-                    st.exists = false;
-                    st.profile = user_profile{};
-                    st.tally.reset({});
-                    rp.deliver(std::move(last));
-                  },
-                  [=](caf::error &e) mutable { rp.deliver(e); });
-        });
-      },
-      [=](usr_brief_atom, const std::string &) {
-        return when_loaded<member_view>(self, [=](auto rp) mutable {
-          auto &st = self->state;
-          if (!st.exists) {
-            rp.deliver(missing(st));
-            return;
-          }
-          rp.deliver(member_view{st.id, st.profile.nickname,
-                                 comma_join(st.profile.lunch_styles),
-                                 st.profile.main_dish_genre, false});
-        });
-      },
-      [=](pts_award_atom, const points_award &award) {
-        auto &st = self->state;
-        st.touch();
-        // Without a valid tally the next scan counts the award anyway.
-        if (st.tally_valid)
-          st.tally.apply(award);
-      },
-      [=](new_owner_atom, shard_owner_actor owner) {
-        self->state.touch();
-        self->state.ctx.owner = std::move(owner);
-      },
-      [=](idle_atom) { on_idle_check<user_impl>(self, self->state.id); },
+    [=](usr_create_atom, user_profile p) {
+      return when_loaded<user_view>(self, [=](auto rp) mutable {
+        auto& st = self->state;
+        if (st.exists) {
+          rp.deliver(make_error(errc::already_exists,
+                                "user " + st.id + " already exists"));
+          return;
+        }
+        fill_defaults(p);
+        if (auto v = validate_profile(p); !v.ok()) {
+          rp.deliver(make_error(v));
+          return;
+        }
+        self->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p)
+          .await(
+            [=](user_profile& stored) mutable {
+              auto& st = self->state;
+              st.exists = true;
+              st.profile = std::move(stored);
+              // A new user has no ledger rows: deletion purged any old
+              // ones.
+              st.tally.reset({});
+              st.tally_valid = true;
+              rp.deliver(make_view(st));
+            },
+            [=](caf::error& e) mutable { rp.deliver(e); });
+      });
+    },
+    [=](usr_get_atom, const std::string&) {
+      return when_loaded<user_view>(self, [=](auto rp) mutable {
+        if (!self->state.exists) {
+          rp.deliver(missing(self->state));
+          return;
+        }
+        deliver_view(self, rp);
+      });
+    },
+    [=](usr_update_atom, const user_patch& patch) {
+      return when_loaded<user_view>(self, [=](auto rp) mutable {
+        auto& st = self->state;
+        if (!st.exists) {
+          rp.deliver(missing(st));
+          return;
+        }
+        if (auto v = validate_patch(patch); !v.ok()) {
+          rp.deliver(make_error(v));
+          return;
+        }
+        auto changed = st.profile;
+        apply_patch(changed, patch);
+        self
+          ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
+          .await(
+            [=](user_profile& stored) mutable {
+              self->state.profile = std::move(stored);
+              deliver_view(self, rp);
+            },
+            [=](caf::error& e) mutable { rp.deliver(e); });
+      });
+    },
+    [=](usr_delete_atom, const std::string&) {
+      return when_loaded<user_view>(self, [=](auto rp) mutable {
+        auto& st = self->state;
+        if (!st.exists) {
+          rp.deliver(missing(st));
+          return;
+        }
+        self
+          ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id)
+          .await(
+            [=](std::vector<int64_t>&) mutable {
+              auto& st = self->state;
+              auto last = make_view(st);
+              st.exists = false;
+              st.profile = user_profile{};
+              st.tally.reset({});
+              rp.deliver(std::move(last));
+            },
+            [=](caf::error& e) mutable { rp.deliver(e); });
+      });
+    },
+    [=](usr_brief_atom, const std::string&) {
+      return when_loaded<member_view>(self, [=](auto rp) mutable {
+        auto& st = self->state;
+        if (!st.exists) {
+          rp.deliver(missing(st));
+          return;
+        }
+        rp.deliver(member_view{st.id, st.profile.nickname,
+                               comma_join(st.profile.lunch_styles),
+                               st.profile.main_dish_genre, false});
+      });
+    },
+    [=](pts_award_atom, const points_award& award) {
+      auto& st = self->state;
+      st.touch();
+      // Without a valid tally the next scan counts the award anyway.
+      if (st.tally_valid)
+        st.tally.apply(award);
+    },
+    [=](new_owner_atom, shard_owner_actor owner) {
+      self->state.touch();
+      self->state.ctx.owner = std::move(owner);
+    },
+    [=](idle_atom) { on_idle_check<user_impl>(self, self->state.id); },
   };
 }
 
 } // namespace
 
-user_entity_actor spawn_user_entity(caf::local_actor *parent, std::string id,
+user_entity_actor spawn_user_entity(caf::local_actor* parent, std::string id,
                                     entity_context ctx) {
-  auto h =
-      parent->spawn<caf::linked>(user_entity, std::move(id), std::move(ctx));
+  auto h = parent->spawn<caf::linked>(user_entity, std::move(id),
+                                      std::move(ctx));
   return caf::actor_cast<user_entity_actor>(h);
 }
 

@@ -105,8 +105,7 @@ outcome check_list(std::string_view field,
       return invalid(field, "items must be valid UTF-8");
     auto n = utf8_length(item);
     if (n < 1 || n > max_item_length)
-      return invalid(field, "items must be 1-"
-                              + std::to_string(max_item_length)
+      return invalid(field, "items must be 1-" + std::to_string(max_item_length)
                               + " characters");
     // Lists are shown comma-joined (lunch_preference), so a comma inside an
     // item would split it in two on the way back.
@@ -201,8 +200,9 @@ const field_rule field_rules[] = {
      t.main_dish_genre = v.main_dish_genre;
    }},
   {"lunch_styles",
-   [](const user_profile& p) { return check_list("lunch_styles",
-                                                 p.lunch_styles); },
+   [](const user_profile& p) {
+     return check_list("lunch_styles", p.lunch_styles);
+   },
    [](user_profile& t, const user_profile& v) {
      t.lunch_styles = v.lunch_styles;
    }},
@@ -271,15 +271,15 @@ bool is_hhmm(std::string_view s) {
 }
 
 bool is_known_gender(std::string_view s) {
-  static constexpr std::string_view known[] = {"",     "남",     "여",    "기타",
+  static constexpr std::string_view known[] = {"",     "남",     "여",   "기타",
                                                "male", "female", "other"};
   return std::find(std::begin(known), std::end(known), s) != std::end(known);
 }
 
 bool is_known_age_group(std::string_view s) {
-  static constexpr std::string_view known[] = {
-    "",    "10대", "20대", "30대", "40대", "50대", "60대",
-    "10s", "20s",  "30s",  "40s",  "50s",  "60s"};
+  static constexpr std::string_view known[]
+    = {"",    "10대", "20대", "30대", "40대", "50대", "60대",
+       "10s", "20s",  "30s",  "40s",  "50s",  "60s"};
   return std::find(std::begin(known), std::end(known), s) != std::end(known);
 }
 

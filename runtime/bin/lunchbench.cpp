@@ -25,6 +25,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -122,10 +123,14 @@ struct driver_state {
   std::shared_ptr<results> out;
   size_t current = 0; // index into out->phases
   int64_t inflight = 0;
-  // writes: what is left to issue, and the parties created so far
+  // writes: what is left to issue
   int64_t creates_left = 0;
   int64_t joins_left = 0;
-  std::vector<int64_t> created;
+  // Parties of this run with room: id -> members plus joins in flight.
+  // Joins go only to these, so few are refused as full (a refusal is a
+  // completed op that never reaches the database).
+  std::unordered_map<int64_t, int32_t> room;
+  std::vector<int64_t> open; // the keys of `room`, for random picks
   static inline const char* name = "lunchbench.driver";
 };
 
@@ -243,36 +248,62 @@ party_record bench_party(driver_ptr self) {
   return p;
 }
 
+constexpr int32_t party_size = 8;
+
+void close_party(driver_ptr self, int64_t id) {
+  auto& st = self->state;
+  if (st.room.erase(id) == 0)
+    return;
+  auto i = std::find(st.open.begin(), st.open.end(), id);
+  *i = st.open.back();
+  st.open.pop_back();
+}
+
 void issue_write(driver_ptr self, clock_type::time_point sent) {
   auto& st = self->state;
   auto out = st.out;
   // Creates are spread over the run with the odds of what is left; a join
   // needs a party whose create has completed.
   bool create = st.creates_left > 0
-                && (st.created.empty() || st.joins_left == 0
+                && (st.open.empty() || st.joins_left == 0
                     || random_below(self, st.creates_left + st.joins_left)
                          < st.creates_left);
   if (create) {
     --st.creates_left;
     ++out->creates;
+    auto ok = on_ok<party_view>(self, sent, &out->create_lat);
     self->request(st.gw, st.timeout, pty_create_atom::value, bench_party(self))
       .then(
         [=](party_view& v) {
-          self->state.created.push_back(v.party.id);
-          on_ok<party_view>(self, sent, &out->create_lat)(v);
+          auto& st = self->state;
+          auto members = static_cast<int32_t>(v.party.member_ids.size());
+          if (members < party_size && st.room.emplace(v.party.id, members).second)
+            st.open.push_back(v.party.id);
+          ok(v);
         },
         on_error(self, sent, {}, &out->create_lat));
     return;
   }
   --st.joins_left;
   ++out->joins;
-  auto party = st.created[random_below(self, static_cast<int64_t>(
-                                                st.created.size()))];
+  auto party = st.open[random_below(self, static_cast<int64_t>(st.open.size()))];
   auto user = user_id(random_below(self, st.opts.users));
+  if (++st.room[party] >= party_size)
+    close_party(self, party); // full once the joins in flight land
+  auto err = on_error(self, sent, {errc::party_full, errc::already_joined},
+                      &out->join_lat);
   self->request(st.gw, st.timeout, pty_join_atom::value, party, user)
     .then(on_ok<party_view>(self, sent, &out->join_lat),
-          on_error(self, sent, {errc::party_full, errc::already_joined},
-                   &out->join_lat));
+          [=](caf::error& e) {
+            // This join added no one.
+            auto& st = self->state;
+            if (auto i = st.room.find(party); i != st.room.end()) {
+              --i->second;
+              if (errc_of(e) == errc::party_full)
+                close_party(self, party);
+            }
+            err(e);
+          });
 }
 
 void issue(driver_ptr self, op_kind kind, int64_t index) {
@@ -309,9 +340,9 @@ void pump(driver_ptr self) {
   auto kind = kinds[st.current];
   auto& ph = cur(self);
   while (st.inflight < st.opts.inflight && ph.issued < ph.total) {
-    if (kind == op_kind::write && st.creates_left == 0 && st.created.empty()) {
-      // Only joins are left and no party exists yet: wait for the creates
-      // in flight; if none is, every create failed and nothing can join.
+    if (kind == op_kind::write && st.creates_left == 0 && st.open.empty()) {
+      // Only joins are left and no party has room: wait for the ops in
+      // flight; if none is, nothing can be joined any more.
       if (st.inflight == 0) {
         auto left = ph.total - ph.issued;
         ph.issued = ph.total;
@@ -365,6 +396,9 @@ json phase_json(phase& ph) {
          {"errors", ph.errors},
          {"seconds", ph.seconds()},
          {"ops_per_s", ph.rate()},
+         {"ok_per_s", ph.seconds() > 0
+                        ? static_cast<double>(ph.ok) / ph.seconds()
+                        : 0.0},
          {"p50_ms", ph.all.percentile(50)},
          {"p99_ms", ph.all.percentile(99)}};
   if (!ph.refusals.empty())
@@ -375,12 +409,9 @@ json phase_json(phase& ph) {
 }
 
 json to_json(const options& opts, results& r) {
-  json j{{"node", opts.node},
-         {"users", opts.users},
-         {"parties", opts.parties},
-         {"joins_per_party", opts.joins_per_party},
-         {"inflight", opts.inflight},
-         {"threads", opts.threads},
+  json j{{"node", opts.node},         {"users", opts.users},
+         {"parties", opts.parties},   {"joins_per_party", opts.joins_per_party},
+         {"inflight", opts.inflight}, {"threads", opts.threads},
          {"finished", r.finished}};
   int64_t errors = 0;
   for (auto& ph : r.phases) {
@@ -420,13 +451,13 @@ void print_human(const options& opts, results& r) {
             << std::setw(11) << "OPS/S" << std::setw(10) << "P50 ms"
             << std::setw(10) << "P99 ms" << '\n';
   for (auto& ph : r.phases)
-    std::cout << std::left << std::setw(8) << ph.name << std::right
+    if (ph.total > 0)
+      std::cout << std::left << std::setw(8) << ph.name << std::right
               << std::setw(9) << ph.completed << std::setw(9) << ph.refused
               << std::setw(8) << ph.errors << std::setw(9)
-              << fixed(ph.seconds(), 2) << std::setw(11)
-              << fixed(ph.rate(), 0) << std::setw(10)
-              << fixed(ph.all.percentile(50), 2) << std::setw(10)
-              << fixed(ph.all.percentile(99), 2) << '\n';
+              << fixed(ph.seconds(), 2) << std::setw(11) << fixed(ph.rate(), 0)
+              << std::setw(10) << fixed(ph.all.percentile(50), 2)
+              << std::setw(10) << fixed(ph.all.percentile(99), 2) << '\n';
   std::cout << "writes: " << r.creates << " creates (p50 "
             << fixed(r.create_lat.percentile(50), 2) << " ms, p99 "
             << fixed(r.create_lat.percentile(99), 2) << " ms), " << r.joins
@@ -444,8 +475,7 @@ void print_human(const options& opts, results& r) {
     std::cout << "stopped early: " << r.abort_reason << '\n';
 }
 
-bool split_address(const std::string& addr, std::string& host,
-                   uint16_t& port) {
+bool split_address(const std::string& addr, std::string& host, uint16_t& port) {
   auto colon = addr.rfind(':');
   if (colon == std::string::npos || colon == 0)
     return false;
@@ -472,9 +502,10 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   app.add_option("--parties", opts.parties, "party creates in the write phase")
     ->check(CLI::Range(int64_t{0}, int64_t{100000000}));
-  app.add_option("--joins-per-party", opts.joins_per_party,
-                 "joins per created party in the write phase")
-    ->check(CLI::Range(int64_t{0}, int64_t{100}));
+  app
+    .add_option("--joins-per-party", opts.joins_per_party,
+                "joins per created party (max_members is 8)")
+    ->check(CLI::Range(int64_t{0}, int64_t{6}));
   app.add_option("--inflight", opts.inflight, "requests kept in flight")
     ->check(CLI::Range(int64_t{1}, int64_t{100000}));
   app.add_option("--reads", opts.reads, "usr_get requests in the read phase")

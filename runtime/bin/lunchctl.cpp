@@ -21,10 +21,10 @@
 namespace {
 
 using namespace lunch;
-using nlohmann::json;
 using ctl::print_fields;
 using ctl::print_party;
 using ctl::print_table;
+using nlohmann::json;
 
 constexpr int exit_ok = 0;
 constexpr int exit_domain = 1;
@@ -42,7 +42,7 @@ class session {
 public:
   session(caf::actor_system& sys, gateway_actor gw, caf::timespan timeout,
           bool json)
-    : self_(sys), gw_(std::move(gw)), timeout_(timeout), json_(json) {
+      : self_(sys), gw_(std::move(gw)), timeout_(timeout), json_(json) {
     // nop
   }
 
@@ -116,8 +116,8 @@ const auto iso_date = CLI::Validator(
 // The profile flags shared by user create/update/prefs. Each remembers
 // whether it was given, so updates change only what was named.
 struct profile_flags {
-  std::optional<std::string> nickname, email, gender, age_group, genre,
-    styles, food, allergies, time, areas, notifications;
+  std::optional<std::string> nickname, email, gender, age_group, genre, styles,
+    food, allergies, time, areas, notifications;
 
   void add(CLI::App* cmd, bool with_profile) {
     if (with_profile) {
@@ -241,9 +241,8 @@ void setup_user(CLI::App& app, command& run) {
                    : s.ask<user_view>(usr_update_atom::value, patch);
         if (!v)
           return s.fail();
-        return s.print(ctl::prefs_json(v->profile), [&] {
-          print_fields(ctl::prefs_json(v->profile));
-        });
+        return s.print(ctl::prefs_json(v->profile),
+                       [&] { print_fields(ctl::prefs_json(v->profile)); });
       };
     });
   }
@@ -256,8 +255,8 @@ void setup_user(CLI::App& app, command& run) {
       ->check(CLI::Range(1, 1000));
     cmd->callback([&run, term, limit] {
       run = [term, limit](session& s) {
-        auto v = s.ask<std::vector<user_summary>>(usr_search_atom::value,
-                                                  *term, *limit);
+        auto v = s.ask<std::vector<user_summary>>(usr_search_atom::value, *term,
+                                                  *limit);
         if (!v)
           return s.fail();
         return s.print(ctl::to_json(*v), [&] {
@@ -344,7 +343,9 @@ void setup_user(CLI::App& app, command& run) {
 int print_party_result(session& s, const party_view& v) {
   if (v.deleted)
     return s.print({{"message", "party deleted"}, {"party_id", v.party.id}},
-                   [&] { std::cout << "deleted party " << v.party.id << '\n'; });
+                   [&] {
+                     std::cout << "deleted party " << v.party.id << '\n';
+                   });
   return s.print(ctl::to_json(v), [&] { print_party(v); });
 }
 
@@ -375,8 +376,7 @@ void setup_party(CLI::App& app, command& run) {
     cmd->add_option("--date", p->party_date)->required()->check(iso_date);
     cmd->add_option("--time", p->party_time)->required()->check(hhmm);
     cmd->add_option("--location", p->meeting_location)->required();
-    cmd->add_option("--max", p->max_members, "max members, >= 1")
-      ->required();
+    cmd->add_option("--max", p->max_members, "max members, >= 1")->required();
     cmd->add_option("--members", *members, "initial members, comma separated");
     cmd->add_flag("--random", p->is_from_match, "a random-lunch party");
     cmd->callback([&run, p, members] {
@@ -386,11 +386,11 @@ void setup_party(CLI::App& app, command& run) {
         auto v = s.ask<party_view>(pty_create_atom::value, record);
         if (!v)
           return s.fail();
-        return s.print({{"message", "party created"}, {"party_id", v->party.id}},
-                       [&] {
-                         std::cout << "created party " << v->party.id << "\n\n";
-                         print_party(*v);
-                       });
+        return s.print(
+          {{"message", "party created"}, {"party_id", v->party.id}}, [&] {
+            std::cout << "created party " << v->party.id << "\n\n";
+            print_party(*v);
+          });
       };
     });
   }
@@ -452,10 +452,10 @@ void setup_party(CLI::App& app, command& run) {
                                                    v.restaurant_name);
     (*fields)["restaurant_address"] = cmd->add_option("--address",
                                                       v.restaurant_address);
-    (*fields)["party_date"] = cmd->add_option("--date", v.party_date)
-                                ->check(iso_date);
-    (*fields)["party_time"] = cmd->add_option("--time", v.party_time)
-                                ->check(hhmm);
+    (*fields)["party_date"]
+      = cmd->add_option("--date", v.party_date)->check(iso_date);
+    (*fields)["party_time"]
+      = cmd->add_option("--time", v.party_time)->check(hhmm);
     (*fields)["meeting_location"] = cmd->add_option("--location",
                                                     v.meeting_location);
     (*fields)["max_members"] = cmd->add_option("--max", v.max_members);
@@ -528,13 +528,11 @@ void setup_shard_and_node(CLI::App& app, command& run) {
                   << " shards (16384 slots)\n";
         std::vector<std::vector<std::string>> rows;
         for (int32_t i = 0; i < shards; ++i)
-          rows.push_back({std::to_string(i),
-                          doc["slots_per_shard"][i].dump()});
+          rows.push_back({std::to_string(i), doc["slots_per_shard"][i].dump()});
         print_table({"SHARD", "SLOTS"}, rows);
         if (v->size() <= 32)
           for (const auto& r : *v)
-            std::cout << r.first << "-" << r.last << " -> " << r.shard
-                      << '\n';
+            std::cout << r.first << "-" << r.last << " -> " << r.shard << '\n';
       });
     };
   });
@@ -568,8 +566,8 @@ void setup_shard_and_node(CLI::App& app, command& run) {
         if (!v)
           return s.fail();
         return s.print(ctl::to_json(*v), [&] {
-          std::cout << "average users per shard: "
-                    << v->average_users_per_shard << '\n';
+          std::cout << "average users per shard: " << v->average_users_per_shard
+                    << '\n';
           std::vector<std::vector<std::string>> rows;
           for (const auto& st : v->steps)
             rows.push_back(
@@ -595,8 +593,7 @@ void setup_shard_and_node(CLI::App& app, command& run) {
     });
 }
 
-bool split_address(const std::string& addr, std::string& host,
-                   uint16_t& port) {
+bool split_address(const std::string& addr, std::string& host, uint16_t& port) {
   auto colon = addr.rfind(':');
   if (colon == std::string::npos || colon == 0)
     return false;

@@ -92,7 +92,8 @@ json to_json(const std::vector<slot_range>& xs, int32_t shards) {
   auto ranges = json::array();
   std::vector<int64_t> per_shard(shards, 0);
   for (const auto& r : xs) {
-    ranges.push_back({{"first", r.first}, {"last", r.last}, {"shard", r.shard}});
+    ranges.push_back(
+      {{"first", r.first}, {"last", r.last}, {"shard", r.shard}});
     if (r.shard >= 0 && r.shard < shards)
       per_shard[r.shard] += r.last - r.first + 1;
   }
@@ -107,11 +108,10 @@ json to_json(const std::vector<shard_stats>& xs) {
   for (const auto& s : xs) {
     auto key = std::to_string(s.shard);
     if (s.reachable)
-      details[key] = {
-        {"user_count", s.user_count},
-        {"party_count", s.party_count},
-        {"member_count", s.member_count},
-        {"size_mb", std::round(s.bytes / 1048576.0 * 100) / 100}};
+      details[key] = {{"user_count", s.user_count},
+                      {"party_count", s.party_count},
+                      {"member_count", s.member_count},
+                      {"size_mb", std::round(s.bytes / 1048576.0 * 100) / 100}};
     else
       details[key] = {{"error", s.error}};
   }
@@ -205,8 +205,9 @@ user_profile profile_from_json(const json& j) {
   p.gender = string_field(j, "gender");
   p.age_group = string_field(j, "age_group");
   p.main_dish_genre = string_field(j, "main_dish_genre");
-  p.lunch_styles = j.contains("lunch_styles") ? list_field(j, "lunch_styles")
-                                              : list_field(j, "lunch_preference");
+  p.lunch_styles = j.contains("lunch_styles")
+                     ? list_field(j, "lunch_styles")
+                     : list_field(j, "lunch_preference");
   p.food_preferences = list_field(j, "food_preferences");
   p.allergies = list_field(j, "allergies");
   p.preferred_time = string_field(j, "preferred_time");
@@ -242,7 +243,8 @@ void print_fields(const json& object) {
   for (auto it = object.begin(); it != object.end(); ++it)
     width = std::max(width, it.key().size());
   for (auto it = object.begin(); it != object.end(); ++it)
-    std::cout << it.key() << ':' << std::string(width - it.key().size() + 1, ' ')
+    std::cout << it.key() << ':'
+              << std::string(width - it.key().size() + 1, ' ')
               << cell(it.value()) << '\n';
 }
 

@@ -4,7 +4,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
-#include <pthread.h>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +13,8 @@
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/system_config.hpp"
+
+#include <pthread.h>
 
 namespace {
 

@@ -12,7 +12,7 @@ namespace lunch::db {
 /// shard owner turns it into the request's error.
 struct domain_error : std::runtime_error {
   domain_error(errc code, const std::string& what)
-    : std::runtime_error(what), code(code) {
+      : std::runtime_error(what), code(code) {
     // nop
   }
   errc code;

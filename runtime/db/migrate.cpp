@@ -65,8 +65,7 @@ std::vector<step> shard_steps(int32_t index) {
     [index](pqxx::work& tx) {
       tx.exec("CREATE TABLE shard_meta (shard_index integer NOT NULL,"
               " created_at timestamptz NOT NULL DEFAULT now())");
-      tx.exec_params("INSERT INTO shard_meta (shard_index) VALUES ($1)",
-                     index);
+      tx.exec_params("INSERT INTO shard_meta (shard_index) VALUES ($1)", index);
       tx.exec(R"(CREATE TABLE users (
         employee_id text PRIMARY KEY,
         nickname text NOT NULL,
@@ -142,8 +141,7 @@ int32_t shard_schema_version() {
 std::vector<int32_t> migrate_catalog(pqxx::connection& conn, int32_t shards) {
   run_migrations(conn, catalog_lock, catalog_steps);
   pqxx::work tx{conn};
-  tx.exec("SELECT pg_advisory_xact_lock("
-          + std::to_string(catalog_lock) + ")");
+  tx.exec("SELECT pg_advisory_xact_lock(" + std::to_string(catalog_lock) + ")");
   auto row = tx.exec("SELECT value FROM cluster_info"
                      " WHERE key = 'shard_count'");
   if (row.empty()) {
@@ -157,8 +155,7 @@ std::vector<int32_t> migrate_catalog(pqxx::connection& conn, int32_t shards) {
              known != std::to_string(shards)) {
     throw domain_error(errc::invalid_argument,
                        "the config lists " + std::to_string(shards)
-                         + " shards but the catalog was created for "
-                         + known);
+                         + " shards but the catalog was created for " + known);
   }
   std::vector<int32_t> table(slot_count, -1);
   for (auto r : tx.exec("SELECT slot, shard FROM slot_map"))
@@ -182,8 +179,8 @@ void migrate_shard(pqxx::connection& conn, int32_t index) {
       auto row = tx.exec("SELECT shard_index FROM shard_meta");
       if (!row.empty() && row[0][0].as<int32_t>() != index)
         throw domain_error(errc::invalid_argument,
-                           "database " + std::string{conn.dbname()} + " is shard "
-                             + row[0][0].as<std::string>()
+                           "database " + std::string{conn.dbname()}
+                             + " is shard " + row[0][0].as<std::string>()
                              + ", listed as shard " + std::to_string(index));
     }
     tx.commit();

@@ -20,6 +20,7 @@
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_SECTION=""
+E2E_T0=${EPOCHREALTIME//[.,]/}
 E2E_TMP=${E2E_TMP:-$(mktemp -d /tmp/lunch-e2e-out.XXXX)}
 RC=0
 OUT=""
@@ -28,7 +29,8 @@ LAST_CMD=""
 
 section() {
   E2E_SECTION=$*
-  printf '\n--- %s\n' "$*"
+  printf '\n--- %s  (t=%d ms, %d checks passed so far)\n' "$*" \
+    $((($(now_us) - E2E_T0) / 1000)) "$E2E_PASSED"
 }
 
 check_pass() {

@@ -1,13 +1,12 @@
 // In-process node on real PostgreSQL: gateway → regions → entities →
 // group-committing shard owners, checked against the databases themselves.
 
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <optional>
 #include <thread>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
@@ -102,14 +101,13 @@ TEST_CASE("a user round-trips through the gateway and survives passivation",
                                std::string{"KOICA001"});
   REQUIRE(loaded.value);
   CHECK(loaded.value->profile.nickname == "홍길동");
-  CHECK(loaded.value->profile.created_at
-        == created.value->profile.created_at);
+  CHECK(loaded.value->profile.created_at == created.value->profile.created_at);
 }
 
 TEST_CASE("concurrent joins never exceed max_members", "[node][party]") {
   test::node_fixture node;
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person("host", "h"))
-            .value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person("host", "h")).value);
   for (int i = 0; i < 30; ++i)
     REQUIRE(ask<user_view>(node, usr_create_atom::value,
                            person("j" + std::to_string(i), "j"))
@@ -124,8 +122,8 @@ TEST_CASE("concurrent joins never exceed max_members", "[node][party]") {
                                      id, std::string{}))>
     pending;
   for (int i = 0; i < 30; ++i)
-    pending.push_back(self->request(node.gateway, 30s, pty_join_atom::value,
-                                    id, "j" + std::to_string(i)));
+    pending.push_back(self->request(node.gateway, 30s, pty_join_atom::value, id,
+                                    "j" + std::to_string(i)));
   int joined = 0, full = 0;
   for (auto& h : pending)
     h.receive([&](party_view&) { ++joined; },
@@ -154,8 +152,8 @@ TEST_CASE("points are counted exactly once across shards", "[node][points]") {
       ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4)).value);
     auto p = ask<party_view>(node, pty_create_atom::value, lunch_party(b, 4));
     REQUIRE(p.value);
-    REQUIRE(ask<party_view>(node, pty_join_atom::value, p.value->party.id, a)
-              .value);
+    REQUIRE(
+      ask<party_view>(node, pty_join_atom::value, p.value->party.id, a).value);
   }
   auto view = ask<user_view>(node, usr_get_atom::value, a);
   REQUIRE(view.value);
@@ -220,8 +218,9 @@ TEST_CASE("deleting a user removes them from parties on every shard",
 TEST_CASE("a restarted node serves what the previous one acknowledged",
           "[node]") {
   test::node_fixture node;
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person("TEST001", "테스트"))
-            .value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person("TEST001", "테스트"))
+      .value);
   auto p = ask<party_view>(node, pty_create_atom::value,
                            lunch_party("TEST001", 2));
   REQUIRE(p.value);

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <stdexcept>
-#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <pqxx/connection>
@@ -11,6 +10,8 @@
 
 #include "runtime/node.hpp"
 #include "runtime/system_config.hpp"
+
+#include <unistd.h>
 
 namespace lunch::test {
 
@@ -68,7 +69,7 @@ std::string scratch_databases::shard_dsn(int i) const {
 }
 
 node_fixture::node_fixture(int shards, int64_t passivate_after_ms)
-  : dbs(shards), cfg(dbs.node_config()) {
+    : dbs(shards), cfg(dbs.node_config()) {
   cfg.passivate_after_ms = passivate_after_ms;
   runtime::configure(sys_cfg, 2);
   sys = std::make_unique<caf::actor_system>(sys_cfg);

@@ -1,10 +1,10 @@
-#include "config/node_config.hpp"
-
 #include <cstdio>
 #include <fstream>
 #include <string>
 
 #include <catch2/catch.hpp>
+
+#include "config/node_config.hpp"
 
 using namespace lunch::config;
 
@@ -36,9 +36,9 @@ TEST_CASE("a minimal config parses with defaults", "[node_config]") {
   auto cfg = parse_node_config(minimal, "node.json");
   CHECK(cfg.node == "node0");
   CHECK(cfg.catalog == "dbname=lunch_catalog");
-  CHECK(cfg.shards
-        == std::vector<std::string>{"dbname=lunch_shard0",
-                                    "dbname=lunch_shard1"});
+  CHECK(
+    cfg.shards
+    == std::vector<std::string>{"dbname=lunch_shard0", "dbname=lunch_shard1"});
   CHECK(cfg.listen.host == "127.0.0.1");
   CHECK(cfg.listen.port == 4710);
   CHECK(cfg.log_level == "info");

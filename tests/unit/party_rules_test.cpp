@@ -1,6 +1,6 @@
-#include "actors/party/party_rules.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "actors/party/party_rules.hpp"
 
 using namespace lunch;
 
@@ -68,10 +68,9 @@ TEST_CASE("is_iso_date accepts real calendar dates only", "[party_rules]") {
 
 TEST_CASE("party_patch_fields", "[party_rules]") {
   CHECK(party_patch_fields()
-        == std::vector<std::string>{"title", "restaurant_name",
-                                    "restaurant_address", "party_date",
-                                    "party_time", "meeting_location",
-                                    "max_members"});
+        == std::vector<std::string>{
+          "title", "restaurant_name", "restaurant_address", "party_date",
+          "party_time", "meeting_location", "max_members"});
 }
 
 TEST_CASE("S5: the create body is valid", "[party_rules]") {

@@ -1,6 +1,6 @@
-#include "actors/user/points.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "actors/user/points.hpp"
 
 using namespace lunch;
 

@@ -1,8 +1,8 @@
-#include "actors/shard/slot_map.hpp"
-
 #include <stdexcept>
 
 #include <catch2/catch.hpp>
+
+#include "actors/shard/slot_map.hpp"
 
 using namespace lunch;
 
@@ -57,8 +57,7 @@ TEST_CASE("modulo layout, ranges and slot counts", "[slot_map]") {
   }
 }
 
-TEST_CASE("a custom table groups consecutive slots into ranges",
-          "[slot_map]") {
+TEST_CASE("a custom table groups consecutive slots into ranges", "[slot_map]") {
   std::vector<int32_t> table(slot_count, 0);
   for (size_t s = 100; s < 200; ++s)
     table[s] = 1;

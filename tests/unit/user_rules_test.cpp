@@ -1,6 +1,6 @@
-#include "actors/user/user_rules.hpp"
-
 #include <catch2/catch.hpp>
+
+#include "actors/user/user_rules.hpp"
 
 using namespace lunch;
 
@@ -47,8 +47,8 @@ TEST_CASE("gender and age group vocabularies", "[user_rules]") {
     CHECK(is_known_gender(g));
   for (auto g : {"M", "남자", "Male", " "})
     CHECK_FALSE(is_known_gender(g));
-  for (auto a : {"", "10대", "20대", "30대", "40대", "50대", "60대", "10s",
-                 "60s"})
+  for (auto a :
+       {"", "10대", "20대", "30대", "40대", "50대", "60대", "10s", "60s"})
     CHECK(is_known_age_group(a));
   for (auto a : {"70대", "20", "20 대", "twenties"})
     CHECK_FALSE(is_known_age_group(a));
