@@ -115,10 +115,16 @@ start() {
     fi
   fi
   # No TCP listener, so the port only names the socket file; a free TCP
-  # port still keeps it distinct from any other server's socket name.
+  # port still keeps it distinct from any other server's socket name. A
+  # restart reuses the recorded port, so the DSNs of running nodes stay
+  # valid and they reconnect by themselves.
   local port
-  port=$(free_port 1)
-  echo "$port" >"$DIR/port"
+  if [[ -s $DIR/port && ! -e $SOCK/.s.PGSQL.$(cat "$DIR/port") ]]; then
+    port=$(cat "$DIR/port")
+  else
+    port=$(free_port 1)
+    echo "$port" >"$DIR/port"
+  fi
   if ! as_pg "$PG_BIN/pg_ctl" start -D "$DATA" -l "$DIR/log" -w -t 60 \
     -o "-c listen_addresses='' -c unix_socket_directories='$SOCK' -c port=$port -c fsync=off -c max_connections=200 -c shared_buffers=128MB" \
     >/dev/null; then

@@ -21,7 +21,7 @@ E2E_PASSED=0
 E2E_FAILED=0
 E2E_SECTION=""
 E2E_T0=${EPOCHREALTIME//[.,]/}
-E2E_TMP=${E2E_TMP:-$(mktemp -d /tmp/lunch-e2e-out.XXXX)}
+E2E_TMP=${E2E_TMP:-} # a scratch directory for run (the test sets it)
 RC=0
 OUT=""
 ERR=""
@@ -73,6 +73,7 @@ _last_output() {
 run() {
   LAST_CMD=$(show_cmd "$@")
   RC=0
+  [[ -d $E2E_TMP ]] || fatal "run: E2E_TMP must name a scratch directory"
   "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" || RC=$?
   OUT=$(cat "$E2E_TMP/out")
   ERR=$(cat "$E2E_TMP/err")
@@ -94,7 +95,7 @@ expect_rc() {
 # Prints EXPR evaluated on the last OUT (strings without quotes); empty
 # and status 1 if OUT is not JSON or EXPR fails.
 json_value() {
-  python3 - "$1" "$OUT" <<'PY' 2>/dev/null
+  python3 -I -S - "$1" "$OUT" <<'PY' 2>/dev/null
 import json, sys
 d = json.loads(sys.argv[2])
 v = eval(sys.argv[1], {"d": d, "sorted": sorted, "len": len, "set": set, "sum": sum})
@@ -105,7 +106,7 @@ PY
 expect_json() {
   local expr=$1 want=$2 got
   if got=$(
-    python3 - "$expr" "$want" "$OUT" <<'PY' 2>&1
+    python3 -I -S - "$expr" "$want" "$OUT" <<'PY' 2>&1
 import json, sys
 expr, want, out = sys.argv[1:4]
 try:

@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# Write/read benchmark: lunchmesh beside pgbench on the same private
+# PostgreSQL, in one run. Builds, starts a fresh PostgreSQL ($ROOT/.pg-bench)
+# and one node ($ROOT/.cluster-bench), then
+#   1. pgbench: single-row INSERTs (one commit each), 1 client and C clients;
+#   2. lunchbench (runtime/bin/lunchbench.cpp): party creates + joins, then
+#      cached profile reads, through the node with K requests in flight;
+# prints ops/s, p50/p99 and the ratios, and stops everything (also on
+# failure or Ctrl-C). Exit 1 if lunchbench saw unexpected errors.
+#
+# Knobs (environment):
+#   BENCH_SECONDS   pgbench duration per run            (default 10)
+#   BENCH_CLIENTS   pgbench clients C                   (default 8)
+#   BENCH_USERS     bench users                         (default 1000)
+#   BENCH_PARTIES   party creates                       (default 2000)
+#   BENCH_JOINS     joins per created party, 0-6        (default 3)
+#   BENCH_INFLIGHT  lunchbench requests in flight K     (default 64)
+#   BENCH_READS     cached profile reads                (default 100000)
+#   BENCH_THREADS   lunchbench's CAF scheduler threads  (default 2)
+#   BENCH_SKIP_BUILD=1  use the binaries in LUNCH_BIN_DIR (default build/bin)
+#   BENCH_KEEP=1    keep $ROOT/.pg-bench and $ROOT/.cluster-bench afterwards
+#   LUNCH_SHARDS    shard databases (default 4), LUNCH_BASE_PORT (default: free)
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-10}
+CLIENTS=${BENCH_CLIENTS:-8}
+USERS=${BENCH_USERS:-1000}
+PARTIES=${BENCH_PARTIES:-2000}
+JOINS=${BENCH_JOINS:-3}
+INFLIGHT=${BENCH_INFLIGHT:-64}
+READS=${BENCH_READS:-100000}
+THREADS=${BENCH_THREADS:-2}
+READ_GOAL=20000
+WRITE_GOAL=0.7
+
+for knob in SECONDS_PER_RUN CLIENTS USERS PARTIES JOINS INFLIGHT READS THREADS; do
+  [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a non-negative integer, not '${!knob}'"
+done
+((SECONDS_PER_RUN >= 1 && CLIENTS >= 1 && USERS >= 1 && INFLIGHT >= 1 && THREADS >= 1)) ||
+  die "BENCH_SECONDS, BENCH_CLIENTS, BENCH_USERS, BENCH_INFLIGHT and BENCH_THREADS must be >= 1"
+
+# The child scripts (pg.sh, cluster.sh) read these.
+export LUNCH_PG_DIR=$ROOT/.pg-bench
+export LUNCH_CLUSTER_DIR=$ROOT/.cluster-bench
+export LUNCH_BIN_DIR=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+PG=$ROOT/scripts/pg.sh
+CLUSTER=$ROOT/scripts/cluster.sh
+PG_BIN=${LUNCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+PGBENCH=$PG_BIN/pgbench
+LUNCHBENCH=$LUNCH_BIN_DIR/lunchbench
+WORK=
+
+ensure_packages
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  heading "Building lunchd, lunchctl and lunchbench"
+  cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
+  cmake --build "$ROOT/build" -j2 --target lunchd lunchctl lunchbench
+fi
+[[ -x $LUNCHBENCH && -x $PGBENCH ]] || die "missing $LUNCHBENCH or $PGBENCH"
+
+cleanup() {
+  "$CLUSTER" down >/dev/null 2>&1 || true
+  "$PG" stop >/dev/null 2>&1 || true
+}
+# shellcheck disable=SC2317 # called from the EXIT trap
+on_exit() {
+  local rc=$?
+  if ((rc != 0)) && [[ -f $LUNCH_CLUSTER_DIR/node0.log ]]; then
+    echo "$SCRIPT_NAME: FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
+    tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
+  fi
+  cleanup
+  [[ -n $WORK ]] && rm -rf "$WORK"
+  if [[ ${BENCH_KEEP:-0} != 1 ]]; then
+    rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+  fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Fresh state each run: users and parties of an earlier run would change
+# what is measured (stop leftovers of an interrupted run first).
+cleanup
+rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench.XXXXXX")
+
+if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+  LUNCH_BASE_PORT=$(free_port 1)
+fi
+export LUNCH_BASE_PORT
+NODE=127.0.0.1:$LUNCH_BASE_PORT
+
+heading "Starting PostgreSQL and one node (port $LUNCH_BASE_PORT)"
+"$CLUSTER" up 1
+
+# -- the peer: pgbench single-row inserts on the same server -----------------
+dsn=$("$PG" dsn)
+PGHOST_DIR=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$dsn")
+PGPORT_NUM=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$dsn")
+[[ -n $PGHOST_DIR && -n $PGPORT_NUM ]] || die "cannot parse host/port from DSN '$dsn'"
+
+"$PG" psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE DATABASE bench_peer' >/dev/null
+"$PG" psql -X -q -v ON_ERROR_STOP=1 -d bench_peer -c \
+  'CREATE TABLE t (id bigserial PRIMARY KEY, a bigint NOT NULL, b text NOT NULL)' >/dev/null
+cat >"$WORK/insert.sql" <<'SQL'
+\set id random(1, 1000000000)
+INSERT INTO t (a, b) VALUES (:id, 'x');
+SQL
+
+# Runs pgbench with $1 clients; prints "TPS P50_MS P99_MS" (latencies from
+# the per-transaction log).
+run_pgbench() {
+  local clients=$1 jobs out tps prefix=$WORK/pgbench_c$1
+  jobs=$((clients < 2 ? clients : 2))
+  out=$(cd "$WORK" && PGHOST=$PGHOST_DIR PGPORT=$PGPORT_NUM PGUSER=postgres \
+    "$PGBENCH" -n -f "$WORK/insert.sql" -c "$clients" -j "$jobs" \
+    -T "$SECONDS_PER_RUN" -l --log-prefix="$prefix" bench_peer 2>&1) || {
+    echo "$out" >&2
+    die "pgbench with $clients clients failed"
+  }
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out" | head -n 1)
+  [[ -n $tps ]] || {
+    echo "$out" >&2
+    die "no tps in pgbench output"
+  }
+  # Log lines: client_id transaction_no latency_us script_no epoch_s epoch_us.
+  python3 - "$tps" "$prefix" <<'PY'
+import glob, sys
+tps, prefix = sys.argv[1], sys.argv[2]
+lat = []
+for name in glob.glob(prefix + ".*"):
+    with open(name) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[2].isdigit():
+                lat.append(int(parts[2]) / 1000.0)
+lat.sort()
+pct = lambda p: lat[min(int(p / 100 * len(lat)), len(lat) - 1)] if lat else 0.0
+print(tps, "%.3f" % pct(50), "%.3f" % pct(99))
+PY
+  rm -f "$prefix".*
+}
+
+heading "pgbench: single-row INSERT, 1 client, ${SECONDS_PER_RUN}s"
+read -r PG1_TPS PG1_P50 PG1_P99 < <(run_pgbench 1)
+echo "tps $PG1_TPS, p50 $PG1_P50 ms, p99 $PG1_P99 ms"
+heading "pgbench: single-row INSERT, $CLIENTS clients, ${SECONDS_PER_RUN}s"
+read -r PGC_TPS PGC_P50 PGC_P99 < <(run_pgbench "$CLIENTS")
+echo "tps $PGC_TPS, p50 $PGC_P50 ms, p99 $PGC_P99 ms"
+
+# -- lunchmesh ----------------------------------------------------------------
+heading "lunchbench: $USERS users, $PARTIES parties x $JOINS joins, $READS reads, $INFLIGHT in flight"
+BENCH_RC=0
+"$LUNCHBENCH" --node "$NODE" --users "$USERS" --parties "$PARTIES" \
+  --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads "$READS" \
+  --threads "$THREADS" --json >"$WORK/lunchbench.json" || BENCH_RC=$?
+[[ -s $WORK/lunchbench.json ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
+
+heading "Results (ratios matter; absolute figures on a shared machine are noise)"
+python3 - "$WORK/lunchbench.json" "$CLIENTS" "$PG1_TPS" "$PG1_P50" "$PG1_P99" \
+  "$PGC_TPS" "$PGC_P50" "$PGC_P99" "$READ_GOAL" "$WRITE_GOAL" <<'PY'
+import json, sys
+path, clients = sys.argv[1], sys.argv[2]
+pg1, pg1_50, pg1_99, pgc, pgc_50, pgc_99 = map(float, sys.argv[3:9])
+read_goal, write_goal = float(sys.argv[9]), float(sys.argv[10])
+r = json.load(open(path))
+w, rd = r.get("writes", {}), r.get("reads", {})
+
+rows = [
+    ("pgbench INSERT, 1 client", pg1, pg1_50, pg1_99),
+    ("pgbench INSERT, %s clients" % clients, pgc, pgc_50, pgc_99),
+    ("lunchmesh writes (create+join)", w.get("ops_per_s", 0), w.get("p50_ms", 0), w.get("p99_ms", 0)),
+    ("  party creates", None, w.get("create_p50_ms", 0), w.get("create_p99_ms", 0)),
+    ("  party joins", None, w.get("join_p50_ms", 0), w.get("join_p99_ms", 0)),
+    ("lunchmesh cached reads (usr_get)", rd.get("ops_per_s", 0), rd.get("p50_ms", 0), rd.get("p99_ms", 0)),
+]
+print("%-34s %10s %9s %9s" % ("", "ops/s", "p50 ms", "p99 ms"))
+for name, rate, p50, p99 in rows:
+    print("%-34s %10s %9.2f %9.2f" % (name, "" if rate is None else "%.0f" % rate, p50, p99))
+print()
+print("lunchmesh: %d writes (%d creates, %d joins; %d refused as party_full/"
+      "already_joined), %d reads, %d requests in flight, %d unexpected errors"
+      % (w.get("ops", 0), w.get("creates", 0), w.get("joins", 0),
+         w.get("refused", 0), rd.get("ops", 0), r.get("inflight", 0),
+         r.get("errors", 0)))
+for s in r.get("error_samples", []):
+    print("  error:", s)
+print()
+wr = w.get("ops_per_s", 0)
+def ratio(a, b):
+    return a / b if b > 0 else 0.0
+print("lunchmesh writes / pgbench (%s clients): %.2fx   (goal >= %.1fx: %s)"
+      % (clients, ratio(wr, pgc), write_goal,
+         "met" if ratio(wr, pgc) >= write_goal else "NOT met"))
+print("lunchmesh writes / pgbench (1 client):  %.2fx" % ratio(wr, pg1))
+print("lunchmesh cached reads / 20 k/s goal:   %.2fx   (%s)"
+      % (ratio(rd.get("ops_per_s", 0), read_goal),
+         "met" if rd.get("ops_per_s", 0) >= read_goal else "NOT met"))
+print()
+print("Note: each lunchmesh write is a full transaction (a create inserts the"
+      " party,\nits member row and a points ledger row; a join a member row and"
+      " a ledger row),\nplus the actor hops and the member lookups of the reply,"
+      " while a pgbench op is\none single-row INSERT. lunchmesh latencies"
+      " include the client's own queueing\nwith %d requests in flight;"
+      " pgbench clients each have one." % r.get("inflight", 0))
+PY
+
+if ((BENCH_RC != 0)); then
+  echo "$SCRIPT_NAME: lunchbench exited $BENCH_RC (unexpected errors above)" >&2
+  exit 1
+fi

@@ -1,0 +1,530 @@
+#!/usr/bin/env bash
+# End-to-end test of one lunchd node driven by lunchctl: config errors,
+# the user and party workflows of spec §12 (S3-S8, S14, S24, S26), party
+# capacity under concurrent joins, crash safety (kill -9 loses no
+# acknowledged write), a database outage and recovery, lunchctl usage
+# errors and graceful shutdown.
+#
+# It starts its OWN PostgreSQL in a temporary directory (it stops and
+# restarts it) and picks free ports, so it runs beside anything else.
+# Environment: LUNCH_BIN_DIR (default $ROOT/build/bin); LUNCH_E2E_KEEP=1
+# keeps the temporary directory (logs) for inspection.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=scripts/lib/common.sh
+source "$HERE/../../scripts/lib/common.sh"
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
+
+BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+for exe in lunchd lunchctl; do
+  [[ -x $BIN/$exe ]] || fatal "$BIN/$exe not found (set LUNCH_BIN_DIR)"
+done
+
+# pg.sh hands the directory to the postgres user when run as root; our own
+# files go into a subdirectory of it.
+LUNCH_PG_DIR=$(mktemp -d /tmp/lunch-e2e.XXXX)
+export LUNCH_PG_DIR
+export LUNCH_SHARDS=4
+WORK=$LUNCH_PG_DIR/e2e
+mkdir -p "$WORK"
+E2E_TMP=$WORK
+PG=$ROOT/scripts/pg.sh
+PG_BIN=${LUNCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+LUNCHD_PID=""
+LOOP_PID=""
+T0=$(now_us)
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n $LOOP_PID ]] && kill -0 "$LOOP_PID" 2>/dev/null; then
+    kill "$LOOP_PID" 2>/dev/null
+    wait "$LOOP_PID" 2>/dev/null
+  fi
+  if [[ -n $LUNCHD_PID ]] && proc_alive "$LUNCHD_PID" lunchd; then
+    kill -9 "$LUNCHD_PID" 2>/dev/null
+  fi
+  [[ -n $LUNCHD_PID ]] && wait "$LUNCHD_PID" 2>/dev/null
+  if ((rc != 0)) && [[ -s $WORK/lunchd.log ]]; then
+    echo "--- last lines of lunchd.log" >&2
+    tail -n 25 "$WORK/lunchd.log" >&2
+  fi
+  "$PG" stop >/dev/null 2>&1
+  if [[ ${LUNCH_E2E_KEEP:-0} == 1 ]]; then
+    echo "kept $LUNCH_PG_DIR" >&2
+  else
+    rm -rf "$LUNCH_PG_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ctl() {
+  "$BIN/lunchctl" --node "$NODE" "$@"
+}
+
+
+node_up() {
+  proc_alive "$LUNCHD_PID" lunchd &&
+    "$BIN/lunchctl" --node "$NODE" --timeout 2 node status >/dev/null 2>&1
+}
+
+start_lunchd() {
+  echo "=== lunchd start $(date +%T.%N)" >>"$WORK/lunchd.log"
+  "$BIN/lunchd" --config "$WORK/node.json" >>"$WORK/lunchd.log" 2>&1 &
+  LUNCHD_PID=$!
+  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $WORK/lunchd.log)"
+}
+
+lunchd_gone() {
+  ! proc_alive "$LUNCHD_PID" lunchd
+}
+
+# Sends SIGNAL to lunchd and checks it exits with status 0 within 5 s.
+stop_lunchd_with() {
+  local sig=$1 rc=0
+  kill "-$sig" "$LUNCHD_PID"
+  if wait_until 5 lunchd_gone; then
+    check_pass
+  else
+    check_fail "lunchd still running 5 s after SIG$sig"
+    kill -9 "$LUNCHD_PID" 2>/dev/null || true
+  fi
+  wait "$LUNCHD_PID" || rc=$?
+  LUNCHD_PID=""
+  expect_eq "exit status of lunchd after SIG$sig" 0 "$rc"
+}
+
+# Edits the base config with a Python statement on c, writes it to OUT.
+config_variant() {
+  python3 - "$WORK/node.json" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
+PY
+}
+
+# -----------------------------------------------------------------------------
+section "setup: private PostgreSQL"
+"$PG" start >/dev/null || fatal "scripts/pg.sh start failed"
+PORT=$(free_port 1)
+NODE=127.0.0.1:$PORT
+python3 - "$WORK/node.json" "$PORT" "$("$PG" dsn lunch_catalog)" \
+  "$("$PG" dsn lunch_shard_0)" "$("$PG" dsn lunch_shard_1)" \
+  "$("$PG" dsn lunch_shard_2)" "$("$PG" dsn lunch_shard_3)" <<'PY'
+import json, sys
+path, port, catalog, *shards = sys.argv[1:]
+json.dump({"node": "e2e0", "listen": {"host": "127.0.0.1", "port": int(port)},
+           "catalog": catalog, "shards": shards, "passivate_after_ms": 1000},
+          open(path, "w"), indent=1)
+PY
+echo "pg: $("$PG" dsn); node: $NODE"
+
+# -----------------------------------------------------------------------------
+section "1. lunchd rejects bad input"
+expect_rc 2 -- "$BIN/lunchd"
+expect_rc 2 -- "$BIN/lunchd" --config /nonexistent
+expect_contains "(file)" "$ERR" stderr
+config_variant 'c["bogus"] = 1' "$WORK/bogus.json"
+expect_rc 2 -- "$BIN/lunchd" --config "$WORK/bogus.json"
+expect_contains "bogus" "$ERR" stderr
+config_variant 'del c["shards"]' "$WORK/noshards.json"
+expect_rc 2 -- "$BIN/lunchd" --config "$WORK/noshards.json"
+expect_contains "shards" "$ERR" stderr
+config_variant 'c["shards"][0] = c["shards"][0].rsplit("dbname=", 1)[0] + "dbname=nope"' "$WORK/nope.json"
+expect_rc 2 -- "$BIN/lunchd" --config "$WORK/nope.json"
+expect_contains "shards[0]" "$ERR" stderr
+expect_rc 0 -- "$BIN/lunchd" --check --config "$WORK/node.json"
+
+# -----------------------------------------------------------------------------
+section "2. lunchd starts"
+start_lunchd
+expect_rc 0 -- ctl --json node status
+expect_json 'd["node"]' '"e2e0"'
+expect_json 'd["shards"]' '4'
+expect_json 'd["unreachable_shards"]' '[]'
+
+# -----------------------------------------------------------------------------
+section "3. user import"
+expect_rc 0 -- ctl --json user import "$ROOT/config/seed-users.json"
+expect_json 'd' '{"created": 20, "skipped_existing": 0}'
+expect_rc 0 -- ctl --json user import "$ROOT/config/seed-users.json"
+expect_json 'd' '{"created": 0, "skipped_existing": 20}'
+
+# -----------------------------------------------------------------------------
+section "4. S3 preferences"
+expect_rc 0 -- ctl user prefs 1 --food 한식,일식 --allergies 땅콩 --time 12:30 \
+  --areas 판교 --notifications push_notification
+expect_rc 0 -- ctl --json user prefs 1
+expect_json 'd["foodPreferences"]' '["한식", "일식"]'
+expect_json 'd["allergies"]' '["땅콩"]'
+expect_json 'd["preferredTime"]' '"12:30"'
+expect_json 'd["frequentAreas"]' '["판교"]'
+expect_json 'd["notifications"]' '["push_notification"]'
+# Not given, so unchanged (seed: 맛집 탐방, 새로운 메뉴 도전).
+expect_json 'd["lunchStyles"]' '["맛집 탐방", "새로운 메뉴 도전"]'
+
+# -----------------------------------------------------------------------------
+section "5. S4 profile update"
+expect_rc 0 -- ctl user update 1 --gender 남 --age-group 30대
+expect_rc 0 -- ctl --json user get 1
+expect_json 'd["gender"]' '"남"'
+expect_json 'd["age_group"]' '"30대"'
+expect_json 'd["nickname"]' '"김철수"'
+expect_json 'd["food_preferences"]' '"한식,일식"'
+expect_json 'd["shard_id"]' '3'
+
+# -----------------------------------------------------------------------------
+section "6. S5 create a party"
+TOMORROW=$(date -d tomorrow +%F)
+party_args=(--title "금요 점심" --restaurant 지구마을 --date "$TOMORROW" --time 12:00
+  --location "1층 로비")
+expect_rc 0 -- ctl --json party create --host 1 "${party_args[@]}" --max 3 --members 2
+expect_json 'd["message"]' '"party created"'
+P=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
+expect_rc 0 -- ctl --json party get "$P"
+expect_json 'd["id"]' "$P"
+expect_json 'd["current_members"]' '2'
+expect_json 'sorted(m["employee_id"] for m in d["members"])' '["1", "2"]'
+expect_json '[m["employee_id"] for m in d["members"] if m["is_host"]]' '["1"]'
+expect_json 'd["is_from_match"]' 'false'
+expect_json '[d["host_employee_id"], d["title"], d["restaurant_name"], d["party_date"], d["party_time"], d["meeting_location"], d["max_members"]]' \
+  "[\"1\", \"금요 점심\", \"지구마을\", \"$TOMORROW\", \"12:00\", \"1층 로비\", 3]"
+expect_rc 0 -- ctl --json user get 1
+expect_json 'd["total_points"]' '50'
+expect_json 'd["current_level"]' '1'
+
+# -----------------------------------------------------------------------------
+section "7. S6 party validation"
+expect_rc 1 -- ctl --json party create --host 1 "${party_args[@]}" --max 0
+expect_err_code invalid_argument
+expect_rc 2 -- ctl --json party create --host 1 "${party_args[@]}" --max abc
+expect_rc 2 -- ctl --json party create --host 1 --title t --restaurant r \
+  --date "$TOMORROW" --time 12:00 --max 3
+expect_contains "--location" "$ERR" stderr
+expect_rc 0 -- ctl --json party list
+expect_json '[p["id"] for p in d]' "[$P]"
+
+# -----------------------------------------------------------------------------
+section "8. S7 join until full"
+expect_rc 0 -- ctl --json party join "$P" 3
+expect_json 'd["current_members"]' '3'
+expect_rc 0 -- ctl --json user get 3
+expect_json 'd["total_points"]' '30'
+expect_rc 1 -- ctl --json party join "$P" 4
+expect_err_code party_full
+expect_rc 1 -- ctl --json party join "$P" 3
+expect_err_code party_full
+
+# -----------------------------------------------------------------------------
+section "9. S8 leave, update, delete"
+expect_rc 1 -- ctl --json party leave "$P" 1
+expect_err_code forbidden
+expect_rc 0 -- ctl --json party leave "$P" 3
+expect_json 'd["current_members"]' '2'
+expect_rc 0 -- ctl --json party get "$P"
+expect_json 'd["current_members"]' '2'
+expect_json 'sorted(m["employee_id"] for m in d["members"])' '["1", "2"]'
+expect_rc 1 -- ctl --json party leave "$P" 3
+expect_err_code not_member
+# With capacity left, a second join is "already joined".
+expect_rc 1 -- ctl --json party join "$P" 2
+expect_err_code already_joined
+expect_rc 1 -- ctl --json party delete "$P" --as 2
+expect_err_code forbidden
+expect_rc 1 -- ctl --json party update "$P" --as 2 --title x
+expect_err_code forbidden
+expect_rc 1 -- ctl --json party update "$P" --as 1 --max 1
+expect_err_code invalid_argument
+expect_rc 0 -- ctl --json party update "$P" --as 1 --title "금요 점심 2차" --time 12:30
+expect_json '[d["title"], d["party_time"], d["restaurant_name"], d["max_members"]]' \
+  '["금요 점심 2차", "12:30", "지구마을", 3]'
+expect_rc 0 -- ctl --json party delete "$P" --as 1
+expect_json 'd' "{\"message\": \"party deleted\", \"party_id\": $P}"
+expect_rc 1 -- ctl --json party get "$P"
+expect_err_code not_found
+
+# -----------------------------------------------------------------------------
+section "10. S14 random-lunch party"
+expect_rc 0 -- ctl --json party create --random --host 1 --title "랜덤 런치" \
+  --restaurant 지구마을 --date "$TOMORROW" --time 12:00 --location 로비 --max 3 --members 2,3
+R=$(json_value 'd["party_id"]') || fatal "party create --random printed no party_id: $OUT"
+expect_rc 0 -- ctl --json party get "$R"
+expect_json 'd["is_from_match"]' 'true'
+expect_rc 0 -- ctl --json party list
+expect_json "$R in [p[\"id\"] for p in d]" 'false'
+expect_rc 0 -- ctl --json party list --user 2
+expect_json '[p["id"] for p in d]' "[$R]"
+expect_rc 0 -- ctl --json party leave "$R" 1
+expect_json 'd' "{\"message\": \"party deleted\", \"party_id\": $R}"
+expect_rc 1 -- ctl --json party get "$R"
+expect_err_code not_found
+expect_rc 0 -- ctl --json party list --user 2
+expect_json 'd' '[]'
+
+# -----------------------------------------------------------------------------
+section "11. S24 sharding"
+expect_rc 0 -- ctl --json user create TEST001 --nickname 테스트
+expect_json 'd["shard_id"]' '3'
+expect_rc 0 -- ctl --json user create TEST002 --nickname 테스트2
+expect_json 'd["shard_id"]' '0'
+expect_rc 1 -- ctl --json user create TEST002 --nickname 또테스트
+expect_err_code already_exists
+for pair in KOICA001:1 TEST001:3 TEST002:0 1:3 2:0; do
+  expect_rc 0 -- ctl --json user shard "${pair%%:*}"
+  expect_json '[d["key"], d["shard"]]' "[\"${pair%%:*}\", ${pair##*:}]"
+done
+expect_rc 0 -- ctl --json user search 테스트
+expect_json 'd["count"]' '2'
+expect_json '[u["nickname"] for u in d["users"]]' '["테스트", "테스트2"]'
+expect_json '[[u["employee_id"], u["shard_id"]] for u in d["users"]]' '[["TEST001", 3], ["TEST002", 0]]'
+expect_rc 0 -- ctl --json shard stats
+expect_json 'd["total_shards"]' '4'
+expect_json 'sum(v["user_count"] for v in d["shard_details"].values())' '22'
+expect_rc 0 -- ctl --json shard plan
+expect_json 'd["status"]' '"plan_created"'
+expect_json 'd["average_users_per_shard"]' '5.5'
+
+# -----------------------------------------------------------------------------
+section "12. S26 delete a user"
+expect_rc 0 -- ctl --json user delete TEST001
+expect_json 'd' '{"message": "user deleted", "employee_id": "TEST001"}'
+expect_rc 1 -- ctl --json user get TEST001
+expect_err_code not_found
+expect_rc 1 -- ctl --json user search ""
+expect_err_code invalid_argument
+expect_rc 1 -- ctl --json user delete TEST001
+expect_err_code not_found
+expect_rc 0 -- ctl --json user search 테스트
+expect_json '[u["employee_id"] for u in d["users"]]' '["TEST002"]'
+# The delete cascades: TEST002's hosted party goes, and so does its
+# membership in another user's party.
+expect_rc 0 -- ctl --json party create --host TEST002 "${party_args[@]}" --max 4
+D1=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+expect_rc 0 -- ctl --json party create --host 7 "${party_args[@]}" --max 4 --members 8
+D2=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+expect_rc 0 -- ctl --json party join "$D2" TEST002
+expect_json 'd["current_members"]' '3'
+expect_rc 0 -- ctl --json user delete TEST002
+expect_rc 1 -- ctl --json party get "$D1"
+expect_err_code not_found
+expect_rc 0 -- ctl --json party get "$D2"
+expect_json 'd["current_members"]' '2'
+expect_json 'sorted(m["employee_id"] for m in d["members"])' '["7", "8"]'
+expect_rc 0 -- ctl --json party delete "$D2" --as 7
+
+# -----------------------------------------------------------------------------
+section "13. party mine across shards"
+expect_rc 0 -- ctl --json party create --host 1 "${party_args[@]}" --max 4
+Q1=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+expect_rc 0 -- ctl --json party create --host 2 "${party_args[@]}" --max 4 --members 1
+Q2=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+expect_rc 0 -- ctl --json party create --random --host 4 "${party_args[@]}" --max 4 --members 1
+Q3=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+expect_rc 0 -- ctl --json party mine 1
+expect_json 'sorted(p["id"] for p in d)' "$(printf '%s\n' "$Q1" "$Q2" "$Q3" | sort -n | paste -sd, | sed 's/.*/[&]/')"
+expect_rc 0 -- ctl --json party mine 1 --regular
+expect_json 'sorted(p["id"] for p in d)' "$(printf '%s\n' "$Q1" "$Q2" | sort -n | paste -sd, | sed 's/.*/[&]/')"
+expect_rc 0 -- ctl --json party mine 2
+expect_json '[p["id"] for p in d]' "[$Q2]"
+expect_rc 0 -- ctl --json party mine 3
+expect_json 'd' '[]'
+
+# -----------------------------------------------------------------------------
+section "14. concurrent joins never overfill a party"
+expect_rc 0 -- ctl --json party create --host 5 "${party_args[@]}" --max 5
+C=$(json_value 'd["party_id"]') || fatal "no party_id: $OUT"
+join_pids=()
+for u in $(seq 6 20); do
+  (
+    rc=0
+    timeout 30 "$BIN/lunchctl" --node "$NODE" --json party join "$C" "$u" \
+      >"$WORK/join.$u.out" 2>"$WORK/join.$u.err" || rc=$?
+    echo "$rc" >"$WORK/join.$u.rc"
+  ) &
+  join_pids+=($!)
+done
+wait "${join_pids[@]}"
+ok=0 full=0 other=()
+for u in $(seq 6 20); do
+  rc=$(cat "$WORK/join.$u.rc")
+  if [[ $rc == 0 ]]; then
+    ok=$((ok + 1))
+  elif [[ $rc == 1 ]] && grep -q '"error":"party_full"' "$WORK/join.$u.out"; then
+    full=$((full + 1))
+  else
+    other+=("user $u: rc $rc $(cat "$WORK/join.$u.out" "$WORK/join.$u.err")")
+  fi
+done
+LAST_CMD="15 parallel: lunchctl party join $C 6..20"
+expect_eq "successful concurrent joins" 4 "$ok"
+expect_eq "concurrent joins refused with party_full (exit 1)" 11 "$full"
+expect_eq "concurrent joins with another outcome" "" "${other[*]}"
+expect_rc 0 -- ctl --json party get "$C"
+expect_json 'd["current_members"]' '5'
+expect_json 'len(set(m["employee_id"] for m in d["members"]))' '5'
+
+# -----------------------------------------------------------------------------
+section "15. unknown ids"
+expect_rc 1 -- ctl --json party get 99999
+expect_err_code not_found
+expect_rc 1 -- ctl --json party join "$Q1" 9999nouser
+expect_err_code not_found
+expect_json 'd["message"].startswith("user ") and "9999nouser" in d["message"] and d["message"].endswith("not found")' 'true'
+expect_rc 1 -- ctl --json user get nosuchuser
+expect_err_code not_found
+
+# -----------------------------------------------------------------------------
+section "passivation (passivate_after_ms 1000)"
+idle() {
+  run ctl --json node status
+  [[ $RC == 0 ]] && [[ $(json_value '[d["active_users"], d["active_parties"]]') == "[0, 0]" ]]
+}
+expect_rc 0 -- ctl --json node status
+expect_json 'd["active_users"] > 0 and d["active_parties"] > 0' 'true'
+if wait_until 10 idle; then
+  check_pass
+else
+  check_fail "entities still active 10 s after the last request" "$OUT"
+fi
+# Reactivated entities reload their state.
+expect_rc 0 -- ctl --json user get 1
+expect_json '[d["nickname"], d["gender"], d["preferred_time"], d["food_preferences"]]' \
+  '["김철수", "남", "12:30", "한식,일식"]'
+expect_rc 0 -- ctl --json party get "$Q2"
+expect_json 'sorted(m["employee_id"] for m in d["members"])' '["1", "2"]'
+
+# -----------------------------------------------------------------------------
+section "16. crash safety: kill -9 loses no acknowledged write"
+# Each line of crash.log: INDEX RC STARTED_AFTER_KILL MILLISECONDS.
+crash_loop() {
+  set +e
+  local i after=0 rc flag t
+  for ((i = 1; i <= 5000; i++)); do
+    flag=0
+    [[ -e $WORK/killed ]] && flag=1
+    t=$(now_us)
+    timeout 10 "$BIN/lunchctl" --node "$NODE" --json --timeout 3 \
+      user create "W$i" --nickname "w$i" >/dev/null 2>&1
+    rc=$?
+    echo "$i $rc $flag $((($(now_us) - t) / 1000))" >>"$WORK/crash.log"
+    if ((flag)); then
+      after=$((after + 1))
+      ((after >= 5)) && break
+    fi
+  done
+}
+: >"$WORK/crash.log"
+crash_loop &
+LOOP_PID=$!
+crash_start=$(now_us)
+acked() {
+  (($(awk '$2 == 0' "$WORK/crash.log" | wc -l) >= 20)) &&
+    (($(now_us) - crash_start >= 1000000))
+}
+wait_until 20 acked || check_fail "fewer than 20 acknowledged writes in 20 s" "$(tail -3 "$WORK/crash.log")"
+kill -9 "$LUNCHD_PID"
+wait "$LUNCHD_PID" 2>/dev/null || true
+LUNCHD_PID=""
+touch "$WORK/killed"
+wait "$LOOP_PID" || true
+LOOP_PID=""
+n_total=$(wc -l <"$WORK/crash.log")
+n_acked=$(awk '$2 == 0' "$WORK/crash.log" | wc -l)
+echo "crash loop: $n_total writes, $n_acked acknowledged before the kill"
+LAST_CMD="crash loop (lunchctl user create W<i>)"
+expect_eq "exit codes other than 0 and 3 (124 = hang)" "" \
+  "$(awk '$2 != 0 && $2 != 3 {printf "W%s:rc%s ", $1, $2}' "$WORK/crash.log")"
+expect_eq "writes started after the kill that did not exit 3" "" \
+  "$(awk '$3 == 1 && $2 != 3 {printf "W%s:rc%s ", $1, $2}' "$WORK/crash.log")"
+expect_eq "writes started after the kill" 5 "$(awk '$3 == 1' "$WORK/crash.log" | wc -l)"
+expect_eq "writes that took over 5 s (--timeout 3)" "" \
+  "$(awk '$4 > 5000 {printf "W%s:%sms ", $1, $4}' "$WORK/crash.log")"
+start_lunchd
+lost=()
+while read -r i rc _; do
+  if [[ $rc == 0 ]]; then
+    run ctl --json user get "W$i"
+    if [[ $RC != 0 || $OUT != *'"nickname":"w'$i'"'* ]]; then
+      lost+=("W$i(rc $RC)")
+    fi
+  fi
+done <"$WORK/crash.log"
+expect_eq "acknowledged users missing after kill -9 and restart (of $n_acked)" "" "${lost[*]}"
+
+# -----------------------------------------------------------------------------
+section "17. database down and back"
+"$PG" stop >/dev/null
+t=$(now_us)
+expect_rc 3 -- timeout 15 "$BIN/lunchctl" --node "$NODE" --json user create DOWN1 --nickname d1
+expect_json 'd["error"] in ("unavailable", "timeout")' 'true'
+down_ms=$((($(now_us) - t) / 1000))
+echo "user create with the database down: rc $RC after $down_ms ms"
+expect_eq "user create with the database down answered within 5 s (took $down_ms ms)" 1 \
+  "$((down_ms <= 5000))"
+expect_rc 3 -- timeout 15 "$BIN/lunchctl" --node "$NODE" --json party create --host 1 \
+  "${party_args[@]}" --max 3
+expect_rc 0 -- timeout 15 "$BIN/lunchctl" --node "$NODE" --json shard stats
+expect_json 'd["total_shards"]' '4'
+expect_json 'sorted(k for k, v in d["shard_details"].items() if "error" in v)' '["0", "1", "2", "3"]'
+expect_rc 0 -- ctl --json node status
+expect_json 'd["unreachable_shards"]' '[0, 1, 2, 3]'
+# pg.sh start reuses the recorded port, so the node's DSNs stay valid.
+"$ROOT/scripts/pg.sh" start >/dev/null || fatal "PostgreSQL did not restart (log: $LUNCH_PG_DIR/log)"
+attempt=0
+create_after_restart() {
+  attempt=$((attempt + 1))
+  run "$BIN/lunchctl" --node "$NODE" --json --timeout 2 user create "BACK$attempt" --nickname "back$attempt"
+  [[ $RC == 0 ]]
+}
+if wait_until 5 create_after_restart; then
+  check_pass
+else
+  check_fail "no user create succeeded within 5 s of PostgreSQL coming back ($attempt attempts)" \
+    "last: $LAST_CMD rc $RC" "$(_last_output)"
+fi
+shards_back() {
+  run ctl --json shard stats
+  [[ $RC == 0 ]] && [[ $(json_value 'sum("error" in v for v in d["shard_details"].values())') == 0 ]]
+}
+if wait_until 5 shards_back; then
+  check_pass
+else
+  check_fail "shard stats still shows errors 5 s after PostgreSQL came back" "$OUT"
+fi
+expect_rc 0 -- ctl --json node status
+expect_json 'd["unreachable_shards"]' '[]'
+expect_rc 0 -- ctl --json user get 1
+expect_json 'd["nickname"]' '"김철수"'
+
+# -----------------------------------------------------------------------------
+section "18. lunchctl usage errors"
+expect_rc 2 -- ctl --bogus node status
+expect_rc 2 -- ctl node status --bogus
+expect_rc 2 -- ctl party frobnicate
+expect_rc 2 -- ctl party join "$Q1"
+expect_rc 2 -- ctl party create --host 1 "${party_args[@]/$TOMORROW/2025-13-40}" --max 3
+expect_rc 2 -- ctl user prefs 1 --time 25:00
+expect_rc 2 -- "$BIN/lunchctl" --node nohost node status
+expect_rc 3 -- "$BIN/lunchctl" --node 127.0.0.1:1 node status
+expect_contains "unavailable" "$ERR" stderr
+expect_rc 3 -- "$BIN/lunchctl" --node 127.0.0.1:1 --json node status
+expect_json 'sorted(d)' '["error", "message"]'
+expect_json 'd["error"]' '"unavailable"'
+expect_rc 1 -- ctl --json party get 99999
+expect_json 'sorted(d)' '["error", "message"]'
+
+# -----------------------------------------------------------------------------
+section "19. graceful stop"
+stop_lunchd_with TERM
+start_lunchd
+expect_rc 0 -- ctl --json user get W1
+stop_lunchd_with INT
+
+echo "runtime: $((($(now_us) - T0) / 1000)) ms"
+summary
