@@ -31,7 +31,6 @@ WORK=$LUNCH_PG_DIR/e2e
 mkdir -p "$WORK"
 E2E_TMP=$WORK
 PG=$ROOT/scripts/pg.sh
-PG_BIN=${LUNCH_PG_BIN:-/usr/lib/postgresql/15/bin}
 LUNCHD_PID=""
 LOOP_PID=""
 T0=$(now_us)
@@ -475,7 +474,7 @@ expect_json 'sorted(k for k, v in d["shard_details"].items() if "error" in v)' '
 expect_rc 0 -- ctl --json node status
 expect_json 'd["unreachable_shards"]' '[0, 1, 2, 3]'
 # pg.sh start reuses the recorded port, so the node's DSNs stay valid.
-"$ROOT/scripts/pg.sh" start >/dev/null || fatal "PostgreSQL did not restart (log: $LUNCH_PG_DIR/log)"
+"$PG" start >/dev/null || fatal "PostgreSQL did not restart (log: $LUNCH_PG_DIR/log)"
 attempt=0
 create_after_restart() {
   attempt=$((attempt + 1))
