@@ -6,7 +6,6 @@
 
 #include <caf/all.hpp>
 #include <pqxx/connection>
-#include <pqxx/subtransaction>
 #include <pqxx/transaction>
 
 #include "actors/shard/shard_store.hpp"
@@ -25,8 +24,9 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 
 using owner_impl = shard_owner_actor::extend<caf::reacts_to<flush_atom>>;
 
-// A batch never grows past this many operations before it commits.
-constexpr size_t max_batch = 256;
+// A batch never grows past this many operations before it commits. Each
+// operation is a subtransaction; PostgreSQL caches 64 per transaction.
+constexpr size_t max_batch = 64;
 
 // While the database is down, reconnect at most this often; requests in
 // between fail at once instead of waiting for a connect timeout.
@@ -46,6 +46,7 @@ struct owner_state {
   std::unique_ptr<pqxx::work> batch;
   std::vector<pending_reply> pending;
   bool flush_scheduled = false;
+  int64_t ops_in_batch = 0; // savepoints set in the open batch
   bool was_down = false;
   std::chrono::steady_clock::time_point last_attempt;
   static inline const char* name = "lunch.shard_owner";
@@ -96,6 +97,7 @@ bool ensure_batch(self_ptr self) {
   }
   try {
     st.batch = std::make_unique<pqxx::work>(*st.conn, "batch");
+    st.ops_in_batch = 0;
     return true;
   } catch (const std::exception& e) {
     drop_connection(self, make_error(db::map_error(e)));
@@ -133,7 +135,7 @@ void flush(self_ptr self) {
 
 void schedule_flush(self_ptr self) {
   auto& st = self->state;
-  if (st.pending.size() >= max_batch) {
+  if (st.ops_in_batch >= static_cast<int64_t>(max_batch)) {
     flush(self);
     return;
   }
@@ -146,8 +148,10 @@ void schedule_flush(self_ptr self) {
 }
 
 // Runs one operation in a savepoint of the open batch. Success replies wait
-// for the commit; a domain error rolls back only this operation and
-// replies at once.
+// for the commit; a failure rolls back only this operation and replies at
+// once. The savepoints are explicit SQL: libpqxx 6.4's subtransaction never
+// sends SAVEPOINT for prepared statements, and committing a transaction that
+// a failed statement aborted silently rolls back every write in the batch.
 template <class T, class F>
 caf::typed_response_promise<T> run(self_ptr self, F op) {
   auto rp = self->make_response_promise<T>();
@@ -157,18 +161,33 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
                                                + " database is unreachable"));
     return rp;
   }
+  auto& tx = *st.batch;
   try {
-    pqxx::subtransaction sub{*st.batch, "op"};
-    T value = op(sub);
-    sub.commit();
+    // One round trip: the previous operation's savepoint is released and
+    // this one's set.
+    tx.exec(st.ops_in_batch == 0 ? "SAVEPOINT op"
+                                 : "RELEASE SAVEPOINT op; SAVEPOINT op");
+    ++st.ops_in_batch;
+  } catch (const std::exception& e) {
+    auto err = make_error(db::map_error(e));
+    drop_connection(self, err);
+    rp.deliver(err);
+    return rp;
+  }
+  try {
+    T value = op(tx);
     st.pending.push_back(
       {[rp, value]() mutable { rp.deliver(std::move(value)); },
        [rp](const caf::error& e) mutable { rp.deliver(e); }});
   } catch (const std::exception& e) {
     auto x = db::map_error(e);
-    if (x.code == errc::unavailable) {
-      drop_connection(self, make_error(x));
-      rp.deliver(make_error(x));
+    try {
+      tx.exec("ROLLBACK TO SAVEPOINT op");
+    } catch (const std::exception& again) {
+      // The batch cannot continue: nothing in it was acknowledged yet.
+      auto err = make_error(db::map_error(again));
+      drop_connection(self, err);
+      rp.deliver(x.code == errc::unavailable ? err : make_error(x));
       return rp;
     }
     if (x.code == errc::internal)

@@ -277,7 +277,8 @@ void issue_write(driver_ptr self, clock_type::time_point sent) {
         [=](party_view& v) {
           auto& st = self->state;
           auto members = static_cast<int32_t>(v.party.member_ids.size());
-          if (members < party_size && st.room.emplace(v.party.id, members).second)
+          if (members < party_size
+              && st.room.emplace(v.party.id, members).second)
             st.open.push_back(v.party.id);
           ok(v);
         },
@@ -286,24 +287,24 @@ void issue_write(driver_ptr self, clock_type::time_point sent) {
   }
   --st.joins_left;
   ++out->joins;
-  auto party = st.open[random_below(self, static_cast<int64_t>(st.open.size()))];
+  auto party
+    = st.open[random_below(self, static_cast<int64_t>(st.open.size()))];
   auto user = user_id(random_below(self, st.opts.users));
   if (++st.room[party] >= party_size)
     close_party(self, party); // full once the joins in flight land
   auto err = on_error(self, sent, {errc::party_full, errc::already_joined},
                       &out->join_lat);
   self->request(st.gw, st.timeout, pty_join_atom::value, party, user)
-    .then(on_ok<party_view>(self, sent, &out->join_lat),
-          [=](caf::error& e) {
-            // This join added no one.
-            auto& st = self->state;
-            if (auto i = st.room.find(party); i != st.room.end()) {
-              --i->second;
-              if (errc_of(e) == errc::party_full)
-                close_party(self, party);
-            }
-            err(e);
-          });
+    .then(on_ok<party_view>(self, sent, &out->join_lat), [=](caf::error& e) {
+      // This join added no one.
+      auto& st = self->state;
+      if (auto i = st.room.find(party); i != st.room.end()) {
+        --i->second;
+        if (errc_of(e) == errc::party_full)
+          close_party(self, party);
+      }
+      err(e);
+    });
 }
 
 void issue(driver_ptr self, op_kind kind, int64_t index) {
@@ -396,9 +397,8 @@ json phase_json(phase& ph) {
          {"errors", ph.errors},
          {"seconds", ph.seconds()},
          {"ops_per_s", ph.rate()},
-         {"ok_per_s", ph.seconds() > 0
-                        ? static_cast<double>(ph.ok) / ph.seconds()
-                        : 0.0},
+         {"ok_per_s",
+          ph.seconds() > 0 ? static_cast<double>(ph.ok) / ph.seconds() : 0.0},
          {"p50_ms", ph.all.percentile(50)},
          {"p99_ms", ph.all.percentile(99)}};
   if (!ph.refusals.empty())
@@ -453,11 +453,12 @@ void print_human(const options& opts, results& r) {
   for (auto& ph : r.phases)
     if (ph.total > 0)
       std::cout << std::left << std::setw(8) << ph.name << std::right
-              << std::setw(9) << ph.completed << std::setw(9) << ph.refused
-              << std::setw(8) << ph.errors << std::setw(9)
-              << fixed(ph.seconds(), 2) << std::setw(11) << fixed(ph.rate(), 0)
-              << std::setw(10) << fixed(ph.all.percentile(50), 2)
-              << std::setw(10) << fixed(ph.all.percentile(99), 2) << '\n';
+                << std::setw(9) << ph.completed << std::setw(9) << ph.refused
+                << std::setw(8) << ph.errors << std::setw(9)
+                << fixed(ph.seconds(), 2) << std::setw(11)
+                << fixed(ph.rate(), 0) << std::setw(10)
+                << fixed(ph.all.percentile(50), 2) << std::setw(10)
+                << fixed(ph.all.percentile(99), 2) << '\n';
   std::cout << "writes: " << r.creates << " creates (p50 "
             << fixed(r.create_lat.percentile(50), 2) << " ms, p99 "
             << fixed(r.create_lat.percentile(99), 2) << " ms), " << r.joins

@@ -12,10 +12,10 @@
 #   BENCH_SECONDS   pgbench duration per run            (default 10)
 #   BENCH_CLIENTS   pgbench clients C                   (default 8)
 #   BENCH_USERS     bench users                         (default 1000)
-#   BENCH_PARTIES   party creates                       (default 2000)
+#   BENCH_PARTIES   party creates                       (default 5000)
 #   BENCH_JOINS     joins per created party, 0-6        (default 3)
 #   BENCH_INFLIGHT  lunchbench requests in flight K     (default 64)
-#   BENCH_READS     cached profile reads                (default 100000)
+#   BENCH_READS     cached profile reads                (default 200000)
 #   BENCH_THREADS   lunchbench's CAF scheduler threads  (default 2)
 #   BENCH_SKIP_BUILD=1  use the binaries in LUNCH_BIN_DIR (default build/bin)
 #   BENCH_KEEP=1    keep $ROOT/.pg-bench and $ROOT/.cluster-bench afterwards
@@ -27,10 +27,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 CLIENTS=${BENCH_CLIENTS:-8}
 USERS=${BENCH_USERS:-1000}
-PARTIES=${BENCH_PARTIES:-2000}
+PARTIES=${BENCH_PARTIES:-5000}
 JOINS=${BENCH_JOINS:-3}
 INFLIGHT=${BENCH_INFLIGHT:-64}
-READS=${BENCH_READS:-100000}
+READS=${BENCH_READS:-200000}
 THREADS=${BENCH_THREADS:-2}
 READ_GOAL=20000
 WRITE_GOAL=0.7

@@ -1,0 +1,69 @@
+// The shard owner on its own, against a real shard database.
+
+#include <caf/all.hpp>
+#include <catch2/catch.hpp>
+
+#include "actors/shard/shard_owner_actor.hpp"
+#include "messages/errors.hpp"
+#include "runtime/system_config.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+using namespace lunch;
+using namespace std::chrono_literals;
+
+namespace {
+
+user_profile person(std::string id) {
+  user_profile p;
+  p.employee_id = std::move(id);
+  p.nickname = "n";
+  return p;
+}
+
+party_record party_of(std::string host) {
+  party_record p;
+  p.host_employee_id = host;
+  p.title = "t";
+  p.restaurant_name = "r";
+  p.party_date = "2026-12-01";
+  p.party_time = "12:00";
+  p.meeting_location = "l";
+  p.max_members = 2;
+  p.member_ids = {host};
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("a failing statement does not undo the rest of its batch",
+          "[shard][commit]") {
+  // Node start-up migrates the schemas; the gateway is not needed here.
+  test::node_fixture node{1};
+  caf::scoped_actor self{*node.sys};
+  auto owner = spawn_shard_owner(self.ptr(), 0, node.cfg.shards[0]);
+  // Queued back to back, so they share one group commit. The party's host
+  // does not exist: its INSERT fails with a foreign-key violation between
+  // two good writes.
+  auto a = self->request(owner, 10s, db_insert_atom::value, person("a"));
+  auto bad = self->request(owner, 10s, db_insert_atom::value,
+                           party_of("nobody"));
+  auto dup = self->request(owner, 10s, db_insert_atom::value, person("a"));
+  auto b = self->request(owner, 10s, db_insert_atom::value, person("b"));
+  std::vector<errc> codes;
+  auto record = [&](caf::error& e) { codes.push_back(errc_of(e)); };
+  a.receive([&](user_profile&) { codes.push_back(errc::none); }, record);
+  bad.receive([&](party_created&) { codes.push_back(errc::none); }, record);
+  dup.receive([&](user_profile&) { codes.push_back(errc::none); }, record);
+  b.receive([&](user_profile&) { codes.push_back(errc::none); }, record);
+  CHECK(codes
+        == std::vector<errc>{errc::none, errc::not_found, errc::already_exists,
+                             errc::none});
+  CHECK(test::query_int(node.dbs.shard_dsn(0),
+                        "SELECT count(*) FROM users WHERE employee_id IN "
+                        "('a', 'b')")
+        == 2);
+  CHECK(test::query_int(node.dbs.shard_dsn(0), "SELECT count(*) FROM parties")
+        == 0);
+  self->send_exit(owner, caf::exit_reason::user_shutdown);
+  self->wait_for(owner);
+}
