@@ -22,7 +22,7 @@ struct node_config {
   std::string log_level = "info";  // debug | info | warn | error
   int64_t request_timeout_ms = 5000;
   int64_t passivate_after_ms = 60000; // idle entity actors stop after this
-  int32_t threads = 0;                // scheduler threads; 0 = CAF default
+  int32_t threads = 0;                // scheduler threads; 0 = one per core
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

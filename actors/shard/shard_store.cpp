@@ -68,23 +68,50 @@ std::vector<statement> statements() {
                " WHERE strpos(lower(nickname), lower($1)) > 0"
                "    OR strpos(lower(main_dish_genre), lower($1)) > 0"
                " ORDER BY nickname, employee_id LIMIT $2"},
-    {"next_party_seq", "SELECT nextval('party_seq')"},
+    // One round trip per create: the id (seq * 16384 + host slot), the
+    // party, its members in order and the host's ledger row.
     {"insert_party",
-     "INSERT INTO parties (id, host_employee_id, title, restaurant_name,"
-     " restaurant_address, party_date, party_time, meeting_location,"
-     " max_members, is_from_match)"
-     " VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10)"},
-    {"insert_member",
-     "INSERT INTO party_members (party_id, employee_id, is_host)"
-     " VALUES ($1, $2, $3)"},
-    // The capacity check is repeated here, under a row lock, so that the
-    // database itself never holds more members than max_members.
-    {"lock_party",
-     "SELECT max_members, (SELECT count(*) FROM party_members"
-     " WHERE party_id = $1) FROM parties WHERE id = $1 FOR UPDATE"},
-    {"insert_award",
-     "INSERT INTO user_activity (employee_id, activity_type, points_earned,"
-     " description, party_id) VALUES ($1, $2, $3, $4, $5) RETURNING id"},
+     R"(WITH s AS (SELECT nextval('party_seq') * 16384 + $1 AS id),
+     p AS (
+       INSERT INTO parties (id, host_employee_id, title, restaurant_name,
+         restaurant_address, party_date, party_time, meeting_location,
+         max_members, is_from_match)
+       SELECT s.id, $2, $3, $4, $5, $6::date, $7, $8, $9, $10 FROM s
+       RETURNING id, to_char(created_at AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created),
+     m AS (
+       INSERT INTO party_members (party_id, employee_id, is_host)
+       SELECT p.id, x.member, x.member = $2
+         FROM p, jsonb_array_elements_text($11::jsonb)
+                   WITH ORDINALITY AS x(member, ord)
+        ORDER BY x.ord),
+     a AS (
+       INSERT INTO user_activity (employee_id, activity_type, points_earned,
+         description, party_id)
+       SELECT $2, 'party_created', $12, 'created party ' || p.id, p.id
+         FROM p RETURNING id)
+     SELECT p.id, p.created, a.id FROM p, a)"},
+    // One round trip per join. The capacity check is repeated here, under
+    // the party's row lock, so the database itself never holds more
+    // members than max_members. No row inserted: not found, full or
+    // already a member, told apart by the first three columns.
+    {"add_member",
+     R"(WITH p AS (
+       SELECT id, max_members,
+              (SELECT count(*) FROM party_members WHERE party_id = $1) AS n
+         FROM parties WHERE id = $1 FOR UPDATE),
+     m AS (
+       INSERT INTO party_members (party_id, employee_id, is_host)
+       SELECT p.id, $2, false FROM p WHERE p.n < p.max_members
+       ON CONFLICT DO NOTHING RETURNING party_id),
+     a AS (
+       INSERT INTO user_activity (employee_id, activity_type, points_earned,
+         description, party_id)
+       SELECT $2, 'party_joined', $3, 'joined party ' || m.party_id,
+              m.party_id
+         FROM m RETURNING id)
+     SELECT (SELECT count(*) FROM p), (SELECT n FROM p),
+            (SELECT max_members FROM p), (SELECT id FROM a))"},
     {"remove_member",
      "DELETE FROM party_members WHERE party_id = $1 AND employee_id = $2"
      " AND NOT is_host"},
@@ -245,25 +272,22 @@ std::vector<user_summary> shard_store::search(pqxx::transaction_base& tx,
 party_created shard_store::insert_party(pqxx::transaction_base& tx,
                                         const party_record& p,
                                         int64_t host_points) {
-  auto seq = tx.exec_prepared1("next_party_seq")[0].as<int64_t>();
-  auto id = make_party_id(seq, slot_of(p.host_employee_id));
+  pqxx::row r;
   try {
-    tx.exec_prepared("insert_party", id, p.host_employee_id, p.title,
-                     p.restaurant_name, p.restaurant_address, p.party_date,
-                     p.party_time, p.meeting_location, p.max_members,
-                     p.is_from_match);
+    r = tx.exec_prepared1("insert_party", slot_of(p.host_employee_id),
+                          p.host_employee_id, p.title, p.restaurant_name,
+                          p.restaurant_address, p.party_date, p.party_time,
+                          p.meeting_location, p.max_members, p.is_from_match,
+                          to_json_array(p.member_ids), host_points);
   } catch (const pqxx::foreign_key_violation&) {
     throw domain_error(errc::not_found, "host_employee_id: user "
                                           + p.host_employee_id + " not found");
   }
-  for (const auto& member : p.member_ids)
-    tx.exec_prepared("insert_member", id, member, member == p.host_employee_id);
-  auto ledger = tx.exec_prepared1("insert_award", p.host_employee_id,
-                                  "party_created", host_points,
-                                  "created party " + std::to_string(id), id);
-  auto stored = load_party(tx, id);
-  return {stored.party,
-          {p.host_employee_id, shard_, ledger[0].as<int64_t>(), host_points}};
+  party_record stored = p;
+  stored.id = r[0].as<int64_t>();
+  stored.created_at = r[1].as<std::string>();
+  return {stored,
+          {p.host_employee_id, shard_, r[2].as<int64_t>(), host_points}};
 }
 
 party_lookup shard_store::load_party(pqxx::transaction_base& tx, int64_t id) {
@@ -275,21 +299,16 @@ party_lookup shard_store::load_party(pqxx::transaction_base& tx, int64_t id) {
 
 points_award shard_store::add_member(pqxx::transaction_base& tx, int64_t party,
                                      const std::string& user, int64_t points) {
-  auto lock = tx.exec_prepared("lock_party", party);
-  if (lock.empty())
+  auto r = tx.exec_prepared1("add_member", party, user, points);
+  if (r[0].as<int64_t>() == 0)
     throw domain_error(errc::not_found,
                        "party " + std::to_string(party) + " not found");
-  if (lock[0][1].as<int64_t>() >= lock[0][0].as<int64_t>())
-    throw domain_error(errc::party_full, "party is full");
-  try {
-    tx.exec_prepared("insert_member", party, user, false);
-  } catch (const pqxx::unique_violation&) {
+  if (r[3].is_null()) {
+    if (r[1].as<int64_t>() >= r[2].as<int64_t>())
+      throw domain_error(errc::party_full, "party is full");
     throw domain_error(errc::already_joined, "already joined");
   }
-  auto ledger = tx.exec_prepared1("insert_award", user, "party_joined", points,
-                                  "joined party " + std::to_string(party),
-                                  party);
-  return {user, shard_, ledger[0].as<int64_t>(), points};
+  return {user, shard_, r[3].as<int64_t>(), points};
 }
 
 bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
