@@ -9,7 +9,9 @@
 #   scripts/pg.sh psql [ARGS]    psql against it (default database: postgres)
 #
 # Environment: LUNCH_PG_DIR (default $ROOT/.pg), LUNCH_SHARDS (default 4:
-# databases lunch_catalog and lunch_shard_0..N-1), LUNCH_PG_BIN.
+# databases lunch_catalog and lunch_shard_0..N-1), LUNCH_PG_BIN,
+# LUNCH_PG_FSYNC (default off: a throwaway cluster; on for durable commits,
+# as the write benchmark measures them).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -126,7 +128,7 @@ start() {
     echo "$port" >"$DIR/port"
   fi
   if ! as_pg "$PG_BIN/pg_ctl" start -D "$DATA" -l "$DIR/log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$SOCK' -c port=$port -c fsync=off -c max_connections=200 -c shared_buffers=128MB" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$SOCK' -c port=$port -c fsync=${LUNCH_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=128MB" \
     >/dev/null; then
     tail -n 20 "$DIR/log" >&2 || true
     die "PostgreSQL did not start (log: $DIR/log)"

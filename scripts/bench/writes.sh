@@ -44,6 +44,10 @@ done
 # The child scripts (pg.sh, cluster.sh) read these.
 export LUNCH_PG_DIR=$ROOT/.pg-bench
 export LUNCH_CLUSTER_DIR=$ROOT/.cluster-bench
+# Durable commits on both sides (BENCH_FSYNC=off for the throwaway setting):
+# an acknowledged write must survive a crash, and batching commits is what
+# the shard owners' group commit is for.
+export LUNCH_PG_FSYNC=${BENCH_FSYNC:-on}
 export LUNCH_BIN_DIR=${LUNCH_BIN_DIR:-$ROOT/build/bin}
 PG=$ROOT/scripts/pg.sh
 CLUSTER=$ROOT/scripts/cluster.sh
