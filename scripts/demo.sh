@@ -13,7 +13,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # The child scripts (pg.sh, cluster.sh) read these.
 export LUNCH_PG_DIR=$ROOT/.pg-demo
 export LUNCH_CLUSTER_DIR=$ROOT/.cluster-demo
-PG=$ROOT/scripts/pg.sh
 CLUSTER=$ROOT/scripts/cluster.sh
 LUNCHCTL=$ROOT/build/bin/lunchctl
 SURPRISES=0
@@ -21,18 +20,10 @@ SURPRISES=0
 ensure_packages
 build_project
 
-cleanup() {
-  "$CLUSTER" down >/dev/null 2>&1 || true
-  "$PG" stop >/dev/null 2>&1 || true
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 on_exit() {
-  local rc=$?
-  if ((rc != 0)) && [[ -f $LUNCH_CLUSTER_DIR/node0.log ]]; then
-    echo "demo FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
-    tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
-  fi
-  cleanup
+  show_node_log_on_failure $?
+  stop_cluster_and_pg
 }
 trap on_exit EXIT
 trap 'exit 130' INT
@@ -40,7 +31,7 @@ trap 'exit 143' TERM
 
 # Fresh state each time, so the demo is repeatable (stop leftovers of an
 # interrupted run first: their files are about to be removed).
-cleanup
+stop_cluster_and_pg
 rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
@@ -121,7 +112,7 @@ ctl shard plan
 ctl node status
 
 heading "Stopping"
-cleanup
+stop_cluster_and_pg
 if ((SURPRISES > 0)); then
   echo "demo finished with $SURPRISES unexpected result(s)" >&2
   exit 1

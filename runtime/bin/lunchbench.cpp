@@ -35,6 +35,7 @@
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "runtime/address.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -476,23 +477,6 @@ void print_human(const options& opts, results& r) {
     std::cout << "stopped early: " << r.abort_reason << '\n';
 }
 
-bool split_address(const std::string& addr, std::string& host, uint16_t& port) {
-  auto colon = addr.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return false;
-  host = addr.substr(0, colon);
-  try {
-    size_t used = 0;
-    auto p = std::stoul(addr.substr(colon + 1), &used);
-    if (used != addr.size() - colon - 1 || p == 0 || p > 65535)
-      return false;
-    port = static_cast<uint16_t>(p);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -523,9 +507,8 @@ int main(int argc, char** argv) {
     auto rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
-  std::string host;
-  uint16_t port = 0;
-  if (!split_address(opts.node, host, port)) {
+  auto address = lunch::runtime::parse_host_port(opts.node);
+  if (!address) {
     std::cerr << "lunchbench: --node: must be HOST:PORT, got '" << opts.node
               << "'\n";
     return exit_usage;
@@ -535,7 +518,8 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto out = std::make_shared<results>();
   {
-    auto gw = sys.middleman().remote_actor<gateway_actor>(host, port);
+    auto gw = sys.middleman().remote_actor<gateway_actor>(address->host,
+                                                          address->port);
     if (!gw) {
       std::cerr << "lunchbench: cannot reach node " << opts.node << ": "
                 << sys.render(gw.error()) << '\n';

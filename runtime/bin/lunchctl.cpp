@@ -15,6 +15,7 @@
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "runtime/address.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
 #include "runtime/system_config.hpp"
 
@@ -593,23 +594,6 @@ void setup_shard_and_node(CLI::App& app, command& run) {
     });
 }
 
-bool split_address(const std::string& addr, std::string& host, uint16_t& port) {
-  auto colon = addr.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return false;
-  host = addr.substr(0, colon);
-  try {
-    size_t used = 0;
-    auto p = std::stoul(addr.substr(colon + 1), &used);
-    if (used != addr.size() - colon - 1 || p == 0 || p > 65535)
-      return false;
-    port = static_cast<uint16_t>(p);
-  } catch (const std::exception&) {
-    return false;
-  }
-  return true;
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -632,9 +616,8 @@ int main(int argc, char** argv) {
     auto rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
-  std::string host;
-  uint16_t port = 0;
-  if (!split_address(opts.node, host, port)) {
+  auto address = lunch::runtime::parse_host_port(opts.node);
+  if (!address) {
     std::cerr << "lunchctl: --node: must be HOST:PORT, got '" << opts.node
               << "'\n";
     return exit_usage;
@@ -642,7 +625,8 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   lunch::runtime::configure(cfg, 2);
   caf::actor_system sys{cfg};
-  auto gw = sys.middleman().remote_actor<gateway_actor>(host, port);
+  auto gw = sys.middleman().remote_actor<gateway_actor>(address->host,
+                                                        address->port);
   auto timeout = std::chrono::duration_cast<caf::timespan>(
     std::chrono::duration<double>(opts.timeout_s));
   if (!gw) {

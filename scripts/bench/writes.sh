@@ -64,18 +64,10 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
 fi
 [[ -x $LUNCHBENCH && -x $PGBENCH ]] || die "missing $LUNCHBENCH or $PGBENCH"
 
-cleanup() {
-  "$CLUSTER" down >/dev/null 2>&1 || true
-  "$PG" stop >/dev/null 2>&1 || true
-}
 # shellcheck disable=SC2317 # called from the EXIT trap
 on_exit() {
-  local rc=$?
-  if ((rc != 0)) && [[ -f $LUNCH_CLUSTER_DIR/node0.log ]]; then
-    echo "$SCRIPT_NAME: FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
-    tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
-  fi
-  cleanup
+  show_node_log_on_failure $?
+  stop_cluster_and_pg
   [[ -n $WORK ]] && rm -rf "$WORK"
   if [[ ${BENCH_KEEP:-0} != 1 ]]; then
     rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
@@ -87,7 +79,7 @@ trap 'exit 143' TERM
 
 # Fresh state each run: users and parties of an earlier run would change
 # what is measured (stop leftovers of an interrupted run first).
-cleanup
+stop_cluster_and_pg
 rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench.XXXXXX")
 

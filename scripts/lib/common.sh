@@ -135,3 +135,19 @@ proc_alive() {
   stat=${stat##*) }
   [[ ${stat%% *} != Z ]]
 }
+
+# Stops the local node(s) and the private PostgreSQL of LUNCH_CLUSTER_DIR /
+# LUNCH_PG_DIR; quiet and never failing, for EXIT traps.
+stop_cluster_and_pg() {
+  "$ROOT/scripts/cluster.sh" down >/dev/null 2>&1 || true
+  "$ROOT/scripts/pg.sh" stop >/dev/null 2>&1 || true
+}
+
+# After a failure (exit code $1), shows the end of node0's log.
+show_node_log_on_failure() {
+  local rc=$1
+  if ((rc != 0)) && [[ -f $LUNCH_CLUSTER_DIR/node0.log ]]; then
+    echo "$SCRIPT_NAME: FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
+    tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
+  fi
+}
