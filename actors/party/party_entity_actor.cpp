@@ -47,27 +47,14 @@ void delete_party(self_ptr self, view_promise rp) {
            [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
-// Runs `fn(rp)` once the party is loaded (see user_entity_actor.cpp).
 template <class F>
 view_promise when_loaded(self_ptr self, F fn) {
-  auto rp = self->make_response_promise<party_view>();
-  auto& st = self->state;
-  st.touch();
-  if (st.loaded) {
-    fn(rp);
-    return rp;
-  }
-  self->request(st.ctx.owner, st.ctx.timeout, db_load_atom::value, st.id)
-    .await(
-      [=](party_lookup& x) mutable {
-        auto& st = self->state;
-        st.loaded = true;
-        st.exists = x.found;
-        st.party = std::move(x.party);
-        fn(rp);
-      },
-      [=](caf::error& e) mutable { rp.deliver(e); });
-  return rp;
+  auto store = [](party_state& st, party_lookup& x) {
+    st.exists = x.found;
+    st.party = std::move(x.party);
+  };
+  return lunch::when_loaded<party_view, party_lookup>(self, self->state.id,
+                                                      store, fn);
 }
 
 // Checks that the party exists, then runs `fn(rp)`.

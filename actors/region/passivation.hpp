@@ -1,6 +1,7 @@
 #pragma once
 
-// Idle passivation shared by the user and party entities: a periodic check
+// The life cycle shared by the user and party entities: lazy loading on
+// the first request, and idle passivation: a periodic check
 // asks the region for permission to stop once the entity was idle for
 // `passivate_after`. The region grants it only if the entity has handled
 // every message it was sent (see entity_protocol.hpp).
@@ -10,6 +11,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/atom.hpp>
 #include <caf/send.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/region/entity_context.hpp"
 
@@ -32,6 +34,31 @@ struct entity_base_state {
     last_active = std::chrono::steady_clock::now();
   }
 };
+
+/// Runs `fn(rp)` once the entity is loaded. The first request loads it with
+/// (db_load_atom, key) and hands the lookup to `store(state, lookup)`; while
+/// that load is outstanding nothing else is handled (await). A failed load
+/// is that request's answer, and the next request tries again.
+template <class T, class Lookup, class Self, class Key, class Store, class F>
+caf::typed_response_promise<T>
+when_loaded(Self* self, const Key& key, Store store, F fn) {
+  auto rp = self->template make_response_promise<T>();
+  auto& st = self->state;
+  st.touch();
+  if (st.loaded) {
+    fn(rp);
+    return rp;
+  }
+  self->request(st.ctx.owner, st.ctx.timeout, db_load_atom::value, key)
+    .await(
+      [=](Lookup& x) mutable {
+        self->state.loaded = true;
+        store(self->state, x);
+        fn(rp);
+      },
+      [=](caf::error& e) mutable { rp.deliver(e); });
+  return rp;
+}
 
 template <class Impl, class Self>
 void arm_idle_check(Self* self) {

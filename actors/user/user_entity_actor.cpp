@@ -54,29 +54,13 @@ void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
       [=](caf::error&) mutable { rp.deliver(make_view(self->state)); });
 }
 
-// Runs `fn(rp)` once the user is loaded. The first request loads it; while
-// that load is outstanding nothing else is handled (await). A failed load
-// is that request's answer, and the next request tries again.
 template <class T, class F>
 caf::typed_response_promise<T> when_loaded(self_ptr self, F fn) {
-  auto rp = self->make_response_promise<T>();
-  auto& st = self->state;
-  st.touch();
-  if (st.loaded) {
-    fn(rp);
-    return rp;
-  }
-  self->request(st.ctx.owner, st.ctx.timeout, db_load_atom::value, st.id)
-    .await(
-      [=](user_lookup& x) mutable {
-        auto& st = self->state;
-        st.loaded = true;
-        st.exists = x.found;
-        st.profile = std::move(x.profile);
-        fn(rp);
-      },
-      [=](caf::error& e) mutable { rp.deliver(e); });
-  return rp;
+  auto store = [](user_state& st, user_lookup& x) {
+    st.exists = x.found;
+    st.profile = std::move(x.profile);
+  };
+  return lunch::when_loaded<T, user_lookup>(self, self->state.id, store, fn);
 }
 
 user_impl::behavior_type user_entity(self_ptr self, std::string id,
