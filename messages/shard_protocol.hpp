@@ -7,9 +7,9 @@
 //   (db_load_atom, user_id)              -> user_lookup
 //   (db_insert_atom, user_profile)       -> user_profile | already_exists
 //   (db_save_atom, user_profile)         -> user_profile | not_found
-//   (db_delete_atom, user_id)            -> [party ids touched] | not_found
-//       deletes the user, the parties they host, their memberships and
-//       ledger rows on this shard
+//   (db_delete_atom, user_id)            -> bool | not_found
+//       deletes the user row; the gateway purged the user's parties,
+//       memberships and ledger rows on every shard first
 //   (db_purge_atom, user_id)             -> [party ids touched]
 //       removes a deleted user's memberships and ledger rows here
 //   (pts_scan_atom, user_id)             -> points_mark
@@ -72,7 +72,7 @@ using shard_owner_actor = caf::typed_actor<
   caf::replies_to<db_load_atom, std::string>::with<user_lookup>,
   caf::replies_to<db_insert_atom, user_profile>::with<user_profile>,
   caf::replies_to<db_save_atom, user_profile>::with<user_profile>,
-  caf::replies_to<db_delete_atom, std::string>::with<std::vector<int64_t>>,
+  caf::replies_to<db_delete_atom, std::string>::with<bool>,
   caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,
   caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
   caf::replies_to<usr_search_atom, std::string,

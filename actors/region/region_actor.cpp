@@ -14,8 +14,6 @@ namespace lunch {
 
 namespace {
 
-using region_impl = region_actor;
-
 template <class Handle>
 struct entry {
   Handle handle;
@@ -32,7 +30,7 @@ struct region_state {
   static inline const char* name = "lunch.region";
 };
 
-using self_ptr = region_impl::stateful_pointer<region_state>;
+using self_ptr = region_actor::stateful_pointer<region_state>;
 
 entity_context context(self_ptr self) {
   auto& st = self->state;
@@ -133,8 +131,8 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
   self->quit(msg.reason);
 }
 
-region_impl::behavior_type region(self_ptr self, region_settings settings,
-                                  gateway_actor gateway) {
+region_actor::behavior_type region(self_ptr self, region_settings settings,
+                                   gateway_actor gateway) {
   self->state.settings = std::move(settings);
   self->state.gateway = std::move(gateway);
   self->set_exit_handler([=](caf::exit_msg& msg) { on_exit(self, msg); });

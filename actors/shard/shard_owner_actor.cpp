@@ -221,9 +221,9 @@ owner_impl::behavior_type owner(self_ptr self, int32_t shard, std::string dsn) {
       });
     },
     [=](db_delete_atom, const std::string& id) {
-      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+      return run<bool>(self, [&](auto& tx) {
         store().delete_user(tx, id);
-        return std::vector<int64_t>{};
+        return true;
       });
     },
     [=](db_purge_atom, const std::string& id) {

@@ -139,7 +139,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
         self
           ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id)
           .await(
-            [=](std::vector<int64_t>&) mutable {
+            [=](bool) mutable {
               auto& st = self->state;
               auto last = make_view(st);
               st.exists = false;
