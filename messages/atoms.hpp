@@ -50,4 +50,10 @@ using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 using new_owner_atom = caf::atom_constant<caf::atom("new_owner")>;
 using evict_atom = caf::atom_constant<caf::atom("evict")>;
 
+// supervision and fault injection
+using sup_tree_atom = caf::atom_constant<caf::atom("sup_tree")>;
+using dbg_crash_atom = caf::atom_constant<caf::atom("dbg_crash")>;
+using dbg_heal_atom = caf::atom_constant<caf::atom("dbg_heal")>;
+using dbg_tree_atom = caf::atom_constant<caf::atom("dbg_tree")>;
+
 } // namespace lunch

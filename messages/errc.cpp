@@ -26,6 +26,8 @@ const char* to_string(errc x) {
       return "timeout";
     case errc::internal:
       return "internal";
+    case errc::gave_up:
+      return "gave_up";
   }
   return "internal";
 }
@@ -36,6 +38,7 @@ int exit_code(errc x) {
       return 0;
     case errc::unavailable:
     case errc::timeout:
+    case errc::gave_up:
       return 3;
     default:
       return 1;

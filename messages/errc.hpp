@@ -30,6 +30,9 @@ enum class errc : uint8_t {
   timeout = 9,
   /// An unexpected database error (a bug or a broken invariant).
   internal = 10,
+  /// A supervisor gave up: a child failed more often than its restart
+  /// intensity allows (the reason a supervisor escalates with).
+  gave_up = 11,
 };
 
 /// Stable snake_case name, used on the wire to lunchctl's `--json` output.

@@ -21,10 +21,10 @@ std::shared_ptr<spdlog::logger>& sink() {
 
 // Values with blanks are quoted so that a line splits into k=v pairs.
 std::string format(std::string_view event,
-                   std::initializer_list<field> fields) {
+                   const fields& kv) {
   std::string line = "event=";
   line += event;
-  for (auto& [key, value] : fields) {
+  for (auto& [key, value] : kv) {
     line += ' ';
     line += key;
     line += '=';
@@ -41,16 +41,18 @@ std::string format(std::string_view event,
 }
 
 void write(spdlog::level::level_enum lvl, std::string_view event,
-           std::initializer_list<field> fields) {
+           const fields& kv) {
   auto& x = sink();
   if (x->should_log(lvl))
-    x->log(lvl, format(event, fields));
+    x->log(lvl, format(event, kv));
 }
 
 } // namespace
 
 void init(const std::string& node, const std::string& level) {
-  auto x = spdlog::stderr_logger_mt(node.empty() ? "-" : node);
+  auto name = node.empty() ? std::string{"-"} : node;
+  spdlog::drop(name); // init may run again (tests)
+  auto x = spdlog::stderr_logger_mt(name);
   x->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l node=%n %v",
                  spdlog::pattern_time_type::utc);
   x->set_level(spdlog::level::from_str(level));
@@ -58,20 +60,20 @@ void init(const std::string& node, const std::string& level) {
   sink() = x;
 }
 
-void debug(std::string_view event, std::initializer_list<field> fields) {
-  write(spdlog::level::debug, event, fields);
+void debug(std::string_view event, const fields& kv) {
+  write(spdlog::level::debug, event, kv);
 }
 
-void info(std::string_view event, std::initializer_list<field> fields) {
-  write(spdlog::level::info, event, fields);
+void info(std::string_view event, const fields& kv) {
+  write(spdlog::level::info, event, kv);
 }
 
-void warn(std::string_view event, std::initializer_list<field> fields) {
-  write(spdlog::level::warn, event, fields);
+void warn(std::string_view event, const fields& kv) {
+  write(spdlog::level::warn, event, kv);
 }
 
-void error(std::string_view event, std::initializer_list<field> fields) {
-  write(spdlog::level::err, event, fields);
+void error(std::string_view event, const fields& kv) {
+  write(spdlog::level::err, event, kv);
 }
 
 } // namespace lunch::log

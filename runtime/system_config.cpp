@@ -11,6 +11,7 @@
 #include "messages/entity_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "messages/supervision_protocol.hpp"
 
 namespace lunch::runtime {
 
@@ -38,6 +39,7 @@ void configure(caf::actor_system_config& cfg, int32_t threads) {
   cfg.add_message_type<party_lookup>("lunch::party_lookup");
   cfg.add_message_type<party_created>("lunch::party_created");
   cfg.add_message_type<region_status>("lunch::region_status");
+  cfg.add_message_type<tree_line>("lunch::tree_line");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);

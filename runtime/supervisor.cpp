@@ -1,0 +1,548 @@
+#include "runtime/supervisor.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "messages/errors.hpp"
+#include "runtime/actor_directory.hpp"
+#include "runtime/fault_injector.hpp"
+#include "runtime/gather.hpp"
+#include "runtime/log.hpp"
+
+namespace lunch {
+
+namespace {
+
+// Private messages: a backoff delay has passed; a stopping child is late.
+using sup_restart_atom = caf::atom_constant<caf::atom("sup_rst")>;
+using sup_kill_atom = caf::atom_constant<caf::atom("sup_kill")>;
+
+using supervisor_impl = supervisor_actor::extend<
+  caf::reacts_to<sup_restart_atom, uint64_t>,
+  caf::reacts_to<sup_kill_atom, uint64_t>>;
+
+enum class status {
+  running,    // alive
+  stopping,   // asked to stop (or queued to be), not down yet
+  restarting, // down, a restart is planned
+  stopped,    // down for good (or never started)
+};
+
+const char* to_string(status x) {
+  switch (x) {
+    case status::running:
+      return "running";
+    case status::stopping:
+      return "stopping";
+    case status::restarting:
+      return "restarting";
+    case status::stopped:
+      return "stopped";
+  }
+  return "?";
+}
+
+const char* to_string(child_kind x) {
+  switch (x) {
+    case child_kind::worker:
+      return "worker";
+    case child_kind::supervisor:
+      return "supervisor";
+    case child_kind::entities:
+      return "entities";
+  }
+  return "?";
+}
+
+struct child {
+  child(child_spec s, supervision::backoff b)
+    : spec(std::move(s)), backoff(std::move(b)) {
+    // nop
+  }
+
+  child_spec spec;
+  supervision::backoff backoff;
+  caf::actor handle;
+  status state = status::restarting;
+  uint64_t generation = 0; // incremented on every start
+  int64_t restarts = 0;
+  int64_t escalations = 0; // times it quit with errc::gave_up
+  bool removed = false;    // a temporary child that stopped
+  std::string last_exit;
+};
+
+// Children that stop together and start again, in index order, once all
+// of them are down and the backoff delay has passed.
+struct pending_restart {
+  uint64_t timer = 0; // only the latest timer counts
+  std::set<size_t> members;
+  bool due = false;
+};
+
+// The live children, shared with the functor that stops them if the
+// supervisor itself dies (children are monitored, not linked, so that a
+// child's death never reaches the supervisor as an exit message).
+using live_children = std::shared_ptr<std::vector<caf::actor>>;
+
+struct supervisor_state {
+  supervisor_spec spec;
+  live_children live = std::make_shared<std::vector<caf::actor>>();
+  std::vector<child> children;
+  std::optional<supervision::restart_window> window;
+  std::vector<pending_restart> pending;
+  std::deque<size_t> stop_queue; // stopped one at a time, in this order
+  std::optional<size_t> stopping;
+  bool shutting_down = false;
+  caf::error exit_reason;
+  uint64_t next_timer = 1;
+  static inline const char* name = "lunch.supervisor";
+};
+
+using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
+
+bool abnormal(const caf::error& reason) {
+  return reason && reason != caf::exit_reason::normal
+         && reason != caf::exit_reason::user_shutdown;
+}
+
+std::string reason_text(const caf::error& reason) {
+  if (!reason)
+    return "normal";
+  auto msg = message_of(reason);
+  return msg.empty() ? to_string(reason) : msg;
+}
+
+log::fields about(self_ptr self, const child& c) {
+  return {{"supervisor", self->state.spec.name}, {"child", c.spec.name}};
+}
+
+bool alive(const child& c) {
+  return c.state == status::running || c.state == status::stopping;
+}
+
+void on_failure(self_ptr self, size_t i, const std::string& reason,
+                bool is_abnormal, bool gave_up);
+
+// Starts child i. A start that throws or yields no actor is a failure of
+// the child, handled at once.
+bool start_child(self_ptr self, size_t i) {
+  auto& st = self->state;
+  auto& c = st.children[i];
+  caf::actor h;
+  std::string failure = "start returned no actor";
+  try {
+    h = c.spec.start(self);
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  if (!h) {
+      auto f = about(self, c);
+    f.emplace_back("error", failure);
+    log::error("supervisor.start_failed", f);
+    c.state = status::stopped;
+    c.last_exit = failure;
+    on_failure(self, i, failure, true, false);
+    return false;
+  }
+  if (c.generation > 0)
+    ++c.restarts;
+  ++c.generation;
+  c.handle = h;
+  c.state = status::running;
+  self->monitor(h);
+  st.live->push_back(h);
+  if (st.spec.directory)
+    st.spec.directory->put(c.spec.name, h);
+  return true;
+}
+
+void finish_if_done(self_ptr self) {
+  auto& st = self->state;
+  if (!st.shutting_down)
+    return;
+  for (auto& c : st.children)
+    if (alive(c))
+      return;
+  self->quit(st.exit_reason);
+}
+
+// Stops the next queued child unless one is stopping already.
+void continue_stops(self_ptr self) {
+  auto& st = self->state;
+  while (!st.stopping && !st.stop_queue.empty()) {
+    auto j = st.stop_queue.front();
+    st.stop_queue.pop_front();
+    auto& c = st.children[j];
+    if (c.state != status::stopping || !c.handle)
+      continue;
+    st.stopping = j;
+    self->send_exit(c.handle, caf::exit_reason::user_shutdown);
+    caf::delayed_anon_send(caf::actor_cast<supervisor_impl>(self),
+                           c.spec.shutdown, sup_kill_atom::value,
+                           c.generation);
+  }
+}
+
+void queue_stop(self_ptr self, size_t j) {
+  auto& c = self->state.children[j];
+  if (c.state != status::running)
+    return;
+  c.state = status::stopping;
+  self->state.stop_queue.push_back(j);
+}
+
+void start_members(self_ptr self, std::vector<size_t> members);
+
+// Starts every pending restart whose delay has passed and whose members
+// are all down.
+void run_due_restarts(self_ptr self) {
+  auto& st = self->state;
+  for (size_t k = 0; k < st.pending.size(); ++k) {
+    auto& p = st.pending[k];
+    if (!p.due)
+      continue;
+    bool down = std::none_of(p.members.begin(), p.members.end(),
+                             [&](size_t j) { return alive(st.children[j]); });
+    if (!down)
+      continue;
+    std::vector<size_t> members(p.members.begin(), p.members.end());
+    st.pending.erase(st.pending.begin() + static_cast<ptrdiff_t>(k));
+    start_members(self, std::move(members));
+    run_due_restarts(self); // the vector may have changed
+    return;
+  }
+}
+
+void start_members(self_ptr self, std::vector<size_t> members) {
+  for (auto j : members) {
+    if (self->state.shutting_down)
+      return;
+    // A failed start plans its own restart, which takes the rest along
+    // (they are still `restarting`, so its group collects them).
+    if (!start_child(self, j))
+      return;
+  }
+}
+
+void begin_shutdown(self_ptr self, caf::error reason) {
+  auto& st = self->state;
+  st.shutting_down = true;
+  st.exit_reason = std::move(reason);
+  st.pending.clear();
+  st.stop_queue.clear();
+  for (size_t j = st.children.size(); j-- > 0;) {
+    auto& c = st.children[j];
+    if (c.state == status::running)
+      c.state = status::stopping;
+    if (c.state == status::stopping && (!st.stopping || *st.stopping != j))
+      st.stop_queue.push_back(j);
+    if (c.state == status::restarting)
+      c.state = status::stopped;
+  }
+  continue_stops(self);
+  finish_if_done(self);
+}
+
+void give_up(self_ptr self, size_t i, const std::string& reason) {
+  auto& st = self->state;
+  auto& c = st.children[i];
+  auto& limit = st.window->limit();
+  auto f = about(self, c);
+  f.emplace_back("restarts", std::to_string(limit.max_restarts));
+  f.emplace_back("within_ms", std::to_string(limit.period.count()));
+  f.emplace_back("reason", reason);
+  log::error("supervisor.gave_up", f);
+  begin_shutdown(self,
+                 make_error(errc::gave_up,
+                            st.spec.name + " gave up: " + c.spec.name
+                              + " failed more than "
+                              + std::to_string(limit.max_restarts)
+                              + " times within "
+                              + std::to_string(limit.period.count())
+                              + " ms (last: " + reason + ")"));
+}
+
+// Child i stopped on its own (or failed to start): restart it and its group
+// after the backoff delay, or give up past the intensity limit.
+void on_failure(self_ptr self, size_t i, const std::string& reason,
+                bool is_abnormal, bool gave_up) {
+  auto& st = self->state;
+  auto& c = st.children[i];
+  if (gave_up)
+    ++c.escalations;
+  if (!supervision::should_restart(c.spec.restart, is_abnormal)) {
+    c.state = status::stopped;
+    c.removed = c.spec.restart == supervision::restart::temporary;
+    auto f = about(self, c);
+    f.emplace_back("reason", reason);
+    log::info("supervisor.child_stopped", f);
+    return;
+  }
+  auto now = self->clock().now();
+  if (!st.window->record(now)) {
+    give_up(self, i, reason);
+    return;
+  }
+  auto delay = c.backoff.next(now);
+  c.state = status::restarting;
+  // Collect the group: running members stop first; members that are down
+  // already (restarting) come along, merging any restart they were in.
+  pending_restart merged;
+  merged.members.insert(i);
+  auto group = supervision::restart_group(st.spec.strategy, i,
+                                         st.children.size());
+  // Reverse order: the others stop in the reverse of their start order.
+  for (auto it = group.rbegin(); it != group.rend(); ++it) {
+    auto j = *it;
+    auto& m = st.children[j];
+    if (j == i || m.removed || m.state == status::stopped)
+      continue;
+    if (m.spec.restart == supervision::restart::temporary) {
+      queue_stop(self, j); // stops with the group, never comes back
+      continue;
+    }
+    if (m.state == status::running)
+      queue_stop(self, j);
+    merged.members.insert(j);
+  }
+  for (size_t k = 0; k < st.pending.size();) {
+    auto& p = st.pending[k];
+    bool overlaps = std::any_of(p.members.begin(), p.members.end(),
+                                [&](size_t j) {
+                                  return merged.members.count(j) > 0;
+                                });
+    if (overlaps) {
+      merged.members.insert(p.members.begin(), p.members.end());
+      st.pending.erase(st.pending.begin() + static_cast<ptrdiff_t>(k));
+    } else {
+      ++k;
+    }
+  }
+  merged.timer = st.next_timer++;
+  merged.due = delay.count() == 0;
+  if (!merged.due)
+    caf::delayed_anon_send(caf::actor_cast<supervisor_impl>(self), delay,
+                           sup_restart_atom::value, merged.timer);
+  st.pending.push_back(std::move(merged));
+  auto f = about(self, c);
+  f.emplace_back("reason", reason);
+  f.emplace_back("restart", std::to_string(c.restarts + 1));
+  f.emplace_back("delay_ms", std::to_string(delay.count()));
+  f.emplace_back("strategy", supervision::to_string(st.spec.strategy));
+  log::warn("supervisor.restart", f);
+  continue_stops(self);
+  run_due_restarts(self);
+}
+
+void on_down(self_ptr self, caf::down_msg& msg) {
+  auto& st = self->state;
+  auto i = std::find_if(st.children.begin(), st.children.end(),
+                        [&](const child& c) {
+                          return c.handle && c.handle.address() == msg.source;
+                        });
+  if (i == st.children.end())
+    return;
+  auto j = static_cast<size_t>(i - st.children.begin());
+  auto& c = *i;
+  if (st.spec.directory)
+    st.spec.directory->erase(c.spec.name, msg.source);
+  auto& live = *st.live;
+  live.erase(std::remove(live.begin(), live.end(), c.handle), live.end());
+  c.handle = nullptr;
+  c.last_exit = reason_text(msg.reason);
+  if (c.state == status::stopping) {
+    // We asked it to stop (or it died while queued to be stopped).
+    if (st.stopping && *st.stopping == j)
+      st.stopping.reset();
+    bool planned = std::any_of(st.pending.begin(), st.pending.end(),
+                               [&](const pending_restart& p) {
+                                 return p.members.count(j) > 0;
+                               });
+    c.state = planned ? status::restarting : status::stopped;
+    if (!planned && c.spec.restart == supervision::restart::temporary)
+      c.removed = true;
+    continue_stops(self);
+    run_due_restarts(self);
+    finish_if_done(self);
+    return;
+  }
+  c.state = status::stopped;
+  if (st.shutting_down) {
+    finish_if_done(self);
+    return;
+  }
+  bool escalated = errc_of(msg.reason) == errc::gave_up
+                   && msg.reason.category() == caf::atom("lunch");
+  auto f = about(self, c);
+  f.emplace_back("reason", c.last_exit);
+  if (abnormal(msg.reason))
+    log::error(escalated ? "supervisor.escalated" : "supervisor.child_failed",
+               f);
+  on_failure(self, j, c.last_exit, abnormal(msg.reason), escalated);
+}
+
+void on_kill_timer(self_ptr self, uint64_t generation) {
+  auto& st = self->state;
+  if (!st.stopping)
+    return;
+  auto& c = st.children[*st.stopping];
+  if (c.generation != generation || c.state != status::stopping || !c.handle)
+    return;
+  auto f = about(self, c);
+  f.emplace_back("shutdown_ms", std::to_string(c.spec.shutdown.count()));
+  log::error("supervisor.child_killed", f);
+  self->send_exit(c.handle, caf::exit_reason::kill);
+}
+
+tree_line own_line(self_ptr self) {
+  auto& st = self->state;
+  int64_t restarts = 0;
+  for (auto& c : st.children)
+    restarts += c.restarts;
+  auto now = self->clock().now();
+  return tree_line{0,
+                   st.spec.name,
+                   "supervisor",
+                   supervision::to_string(st.spec.strategy),
+                   "running",
+                   0,
+                   "child restarts " + std::to_string(restarts)
+                     + ", in window " + std::to_string(st.window->count(now))
+                     + "/" + std::to_string(st.spec.intensity.max_restarts)
+                     + " per "
+                     + std::to_string(st.spec.intensity.period.count())
+                     + " ms"};
+}
+
+std::string child_detail(const child& c) {
+  std::string d;
+  if (c.escalations > 0)
+    d = "escalations " + std::to_string(c.escalations);
+  if (c.restarts > 0 && !c.last_exit.empty())
+    d += (d.empty() ? "" : ", ") + std::string("last exit: ") + c.last_exit;
+  return d;
+}
+
+caf::typed_response_promise<std::vector<tree_line>> tree(self_ptr self) {
+  auto rp = self->make_response_promise<std::vector<tree_line>>();
+  std::vector<size_t> nested;
+  std::vector<caf::actor> handles;
+  for (size_t j = 0; j < self->state.children.size(); ++j) {
+    auto& c = self->state.children[j];
+    if (c.spec.kind != child_kind::worker && c.state == status::running) {
+      nested.push_back(j);
+      handles.push_back(c.handle);
+    }
+  }
+  auto timeout = self->state.spec.tree_timeout;
+  gather<std::vector<tree_line>>(
+    handles.size(),
+    [=](size_t k) {
+      return self->request(handles[k], timeout, sup_tree_atom::value);
+    },
+    [=](std::vector<answer<std::vector<tree_line>>> answers) mutable {
+      auto& st = self->state;
+      std::vector<tree_line> lines{own_line(self)};
+      for (size_t j = 0; j < st.children.size(); ++j) {
+        auto& c = st.children[j];
+        if (c.removed)
+          continue;
+        auto k = std::find(nested.begin(), nested.end(), j) - nested.begin();
+        bool has_subtree = static_cast<size_t>(k) < nested.size()
+                           && answers[k].value && !answers[k].value->empty();
+        if (!has_subtree) {
+          lines.push_back(tree_line{1, c.spec.name, to_string(c.spec.kind), "",
+                                    to_string(c.state), c.restarts,
+                                    child_detail(c)});
+          continue;
+        }
+        auto sub = std::move(*answers[k].value);
+        sub.front().restarts = c.restarts;
+        sub.front().state = to_string(c.state);
+        auto extra = child_detail(c);
+        if (!extra.empty())
+          sub.front().detail += "; " + extra;
+        for (auto& line : sub) {
+          line.depth += 1;
+          lines.push_back(std::move(line));
+        }
+      }
+      rp.deliver(std::move(lines));
+    });
+  return rp;
+}
+
+supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
+  auto& st = self->state;
+  st.window.emplace(spec.intensity);
+  uint64_t seed = spec.seed;
+  for (auto& cs : spec.children)
+    st.children.emplace_back(cs, supervision::backoff{spec.backoff, seed++});
+  st.spec = std::move(spec);
+  self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
+  // If the supervisor dies (a bug, an injected fault), its children go too:
+  // its own supervisor starts a fresh subtree, never a second copy.
+  self->attach_functor([live = st.live](const caf::error& reason) {
+    for (auto& h : *live)
+      caf::anon_send_exit(h, reason ? caf::exit_reason::kill
+                                    : caf::exit_reason::user_shutdown);
+  });
+  // Nothing is linked to a supervisor: any exit message is a stop request
+  // from its parent or from main.
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    auto& st = self->state;
+    if (!st.shutting_down) {
+      log::info("supervisor.stopping", {{"supervisor", st.spec.name},
+                                        {"reason", reason_text(msg.reason)}});
+      begin_shutdown(self, msg.reason);
+    }
+  });
+  std::vector<size_t> all(st.children.size());
+  for (size_t j = 0; j < all.size(); ++j)
+    all[j] = j;
+  start_members(self, all);
+  return {
+    [=](sup_tree_atom) { return tree(self); },
+    [=](dbg_crash_atom) { throw injected_fault(self->state.spec.name); },
+    [=](sup_restart_atom, uint64_t timer) {
+      for (auto& p : self->state.pending)
+        if (p.timer == timer)
+          p.due = true;
+      run_due_restarts(self);
+    },
+    [=](sup_kill_atom, uint64_t generation) {
+      on_kill_timer(self, generation);
+    },
+  };
+}
+
+} // namespace
+
+supervisor_actor spawn_supervisor(caf::actor_system& sys, supervisor_spec spec,
+                                  bool detached) {
+  if (detached)
+    return caf::actor_cast<supervisor_actor>(
+      sys.spawn<caf::detached>(supervisor, std::move(spec)));
+  return caf::actor_cast<supervisor_actor>(
+    sys.spawn(supervisor, std::move(spec)));
+}
+
+child_spec supervisor_child(supervisor_spec spec,
+                            supervision::restart restart) {
+  child_spec c;
+  c.name = spec.name;
+  c.restart = restart;
+  c.kind = child_kind::supervisor;
+  c.shutdown = std::chrono::milliseconds(30000);
+  c.start = [spec](caf::local_actor* parent) {
+    return caf::actor_cast<caf::actor>(
+      parent->spawn(supervisor, spec));
+  };
+  return c;
+}
+
+} // namespace lunch
