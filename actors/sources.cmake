@@ -4,4 +4,5 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/user/user_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/party/party_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/region/region_actor.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/node_root.cpp)

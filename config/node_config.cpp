@@ -46,6 +46,81 @@ int64_t integer_in(const json& value, const std::string& field, int64_t lo,
   return x;
 }
 
+double number_in(const json& value, const std::string& field, double lo,
+                 double hi, const std::string& origin) {
+  if (!value.is_number())
+    reject(origin, field, "must be a number");
+  auto x = value.get<double>();
+  if (x < lo || x > hi)
+    reject(origin, field,
+           "must be between " + std::to_string(lo) + " and "
+             + std::to_string(hi));
+  return x;
+}
+
+void parse_intensity(const json& obj, const std::string& prefix,
+                     supervision::intensity& x, const std::string& origin) {
+  if (auto it = obj.find("max_restarts"); it != obj.end())
+    x.max_restarts = static_cast<int>(
+      integer_in(*it, prefix + "max_restarts", 0, 100000, origin));
+  if (auto it = obj.find("within_ms"); it != obj.end())
+    x.period = supervision::millis{
+      integer_in(*it, prefix + "within_ms", 1, 86400000, origin)};
+}
+
+void parse_backoff(const json& obj, const std::string& prefix,
+                   supervision::backoff_policy& x, const std::string& origin) {
+  auto ms = [&](const char* key, supervision::millis& out) {
+    if (auto it = obj.find(key); it != obj.end())
+      out = supervision::millis{
+        integer_in(*it, prefix + key, 0, 86400000, origin)};
+  };
+  ms("backoff_min_ms", x.min);
+  ms("backoff_max_ms", x.max);
+  ms("reset_after_ms", x.reset_after);
+  if (auto it = obj.find("backoff_factor"); it != obj.end())
+    x.factor = number_in(*it, prefix + "backoff_factor", 1.0, 10.0, origin);
+  if (auto it = obj.find("backoff_jitter"); it != obj.end())
+    x.jitter = number_in(*it, prefix + "backoff_jitter", 0.0, 1.0, origin);
+  if (x.min > x.max)
+    reject(origin, prefix + "backoff_min_ms",
+           "must not exceed backoff_max_ms");
+}
+
+// "supervision": {"root"|"shards"|"shard": {max_restarts, within_ms,
+// backoff_*}, "entities": {max_restarts, within_ms}}
+void parse_supervision(const json& doc, supervision_config& cfg,
+                       const std::string& origin) {
+  if (!doc.is_object())
+    reject(origin, "supervision", "must be an object");
+  reject_unknown_keys(doc, {"root", "shards", "shard", "entities"}, origin,
+                      "supervision.");
+  static const std::set<std::string> tuning_keys{
+    "max_restarts",   "within_ms",      "backoff_min_ms", "backoff_max_ms",
+    "backoff_factor", "backoff_jitter", "reset_after_ms"};
+  auto level = [&](const char* name, supervisor_tuning& t) {
+    auto it = doc.find(name);
+    if (it == doc.end())
+      return;
+    auto prefix = std::string{"supervision."} + name + ".";
+    if (!it->is_object())
+      reject(origin, prefix.substr(0, prefix.size() - 1), "must be an object");
+    reject_unknown_keys(*it, tuning_keys, origin, prefix);
+    parse_intensity(*it, prefix, t.intensity, origin);
+    parse_backoff(*it, prefix, t.backoff, origin);
+  };
+  level("root", cfg.root);
+  level("shards", cfg.shards);
+  level("shard", cfg.shard);
+  if (auto it = doc.find("entities"); it != doc.end()) {
+    if (!it->is_object())
+      reject(origin, "supervision.entities", "must be an object");
+    reject_unknown_keys(*it, {"max_restarts", "within_ms"}, origin,
+                        "supervision.entities.");
+    parse_intensity(*it, "supervision.entities.", cfg.entities, origin);
+  }
+}
+
 } // namespace
 
 node_config parse_node_config(const std::string& text,
@@ -65,7 +140,8 @@ node_config parse_node_config(const std::string& text,
     reject(origin, "(file)", "must be a JSON object");
   reject_unknown_keys(doc,
                       {"node", "listen", "catalog", "shards", "log_level",
-                       "request_timeout_ms", "passivate_after_ms", "threads"},
+                       "request_timeout_ms", "passivate_after_ms", "threads",
+                       "debug", "supervision"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -118,6 +194,18 @@ node_config parse_node_config(const std::string& text,
   if (auto it = doc.find("threads"); it != doc.end())
     cfg.threads
       = static_cast<int32_t>(integer_in(*it, "threads", 0, 64, origin));
+  if (auto it = doc.find("debug"); it != doc.end()) {
+    if (!it->is_object())
+      reject(origin, "debug", "must be an object {\"fault_injection\": bool}");
+    reject_unknown_keys(*it, {"fault_injection"}, origin, "debug.");
+    if (auto f = it->find("fault_injection"); f != it->end()) {
+      if (!f->is_boolean())
+        reject(origin, "debug.fault_injection", "must be true or false");
+      cfg.fault_injection = f->get<bool>();
+    }
+  }
+  if (auto it = doc.find("supervision"); it != doc.end())
+    parse_supervision(*it, cfg.supervision, origin);
   return cfg;
 }
 

@@ -7,7 +7,30 @@
 #include <string>
 #include <vector>
 
+#include "runtime/supervision_policy.hpp"
+
 namespace lunch::config {
+
+/// Restart intensity and backoff of one level of the supervision tree.
+struct supervisor_tuning {
+  supervision::intensity intensity;
+  supervision::backoff_policy backoff;
+};
+
+/// The tunable levels of the node's tree (README: "Supervision tree").
+/// `shards.intensity.max_restarts` 0 means "16 per shard".
+struct supervision_config {
+  supervisor_tuning root{{3, supervision::millis{60000}},
+                         {supervision::millis{1000}, supervision::millis{30000},
+                          2.0, 0.2, supervision::millis{120000}}};
+  supervisor_tuning shards{{0, supervision::millis{60000}},
+                           {supervision::millis{500}, supervision::millis{5000},
+                            2.0, 0.2, supervision::millis{60000}}};
+  supervisor_tuning shard{{5, supervision::millis{5000}},
+                          {supervision::millis{50}, supervision::millis{1000},
+                           2.0, 0.2, supervision::millis{10000}}};
+  supervision::intensity entities{20, supervision::millis{5000}};
+};
 
 struct listen_address {
   std::string host = "127.0.0.1";
@@ -23,6 +46,8 @@ struct node_config {
   int64_t request_timeout_ms = 5000;
   int64_t passivate_after_ms = 60000; // idle entity actors stop after this
   int32_t threads = 0;                // scheduler threads; 0 = one per core
+  bool fault_injection = false;       // "debug": {"fault_injection": true}
+  supervision_config supervision;
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

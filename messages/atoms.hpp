@@ -47,7 +47,6 @@ using db_rmmem_atom = caf::atom_constant<caf::atom("db_rmmem")>;
 
 // entity lifecycle (node-local)
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
-using new_owner_atom = caf::atom_constant<caf::atom("new_owner")>;
 using evict_atom = caf::atom_constant<caf::atom("evict")>;
 
 // supervision and fault injection

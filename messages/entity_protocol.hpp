@@ -15,14 +15,14 @@
 //   invalid_argument (usr_delete_atom, user_id)        -> user_view | not_found
 //   (usr_brief_atom, user_id)         -> member_view | not_found
 //   (pts_award_atom, points_award)    -> ()   a committed award to count
-//   (new_owner_atom, shard_owner)     -> ()   the owner was restarted
+//   (dbg_crash_atom)                  -> ()   throw (fault injection)
 // party entity:
 //   (pty_get_atom, party_id)          -> party_view | not_found
 //   (pty_join_atom, party_id, user)   -> party_view | party_full,
 //   already_joined (pty_leave_atom, party_id, user)  -> party_view |
 //   not_member, forbidden (pty_update_atom, party_patch)    -> party_view |
 //   forbidden, invalid_argument (pty_delete_atom, party_id, user) -> party_view
-//   | forbidden (new_owner_atom, shard_owner)     -> ()
+//   | forbidden (dbg_crash_atom)                  -> ()
 // region, in addition to routing all of the above:
 //   (pty_create_atom, party_record)   -> party_view
 //   (usr_search_atom, term, limit)    -> [user_summary]  (this shard)
@@ -32,6 +32,8 @@
 //   (db_purge_atom, user_id)          -> [party ids]     a user was deleted
 //   (pts_scan_atom, user_id)          -> points_mark
 //   (nod_status_atom)                 -> region_status
+//   (sup_tree_atom)                   -> [tree_line]  itself, as a supervisor
+//   (dbg_crash_atom[, key])           -> ()  throw, or make that entity throw
 //   (passivate_atom, key, handled)    -> bool  an idle entity asks to stop;
 //       granted only when it has handled every message the region sent it,
 //       so no request is ever stranded in a stopping entity's mailbox
@@ -44,6 +46,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/shard_protocol.hpp"
+#include "messages/supervision_protocol.hpp"
 
 namespace lunch {
 
@@ -51,13 +54,13 @@ struct region_status {
   int32_t shard = 0;
   int64_t active_users = 0;
   int64_t active_parties = 0;
-  int64_t owner_restarts = 0;
+  int64_t entity_crashes = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, region_status& x) {
   return f(caf::meta::type_name("lunch::region_status"), x.shard,
-           x.active_users, x.active_parties, x.owner_restarts);
+           x.active_users, x.active_parties, x.entity_crashes);
 }
 
 using user_entity_actor = caf::typed_actor<
@@ -67,7 +70,7 @@ using user_entity_actor = caf::typed_actor<
   caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
   caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
   caf::reacts_to<pts_award_atom, points_award>,
-  caf::reacts_to<new_owner_atom, shard_owner_actor>>;
+  caf::reacts_to<dbg_crash_atom>>;
 
 using party_entity_actor = caf::typed_actor<
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
@@ -75,7 +78,7 @@ using party_entity_actor = caf::typed_actor<
   caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
   caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
   caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
-  caf::reacts_to<new_owner_atom, shard_owner_actor>>;
+  caf::reacts_to<dbg_crash_atom>>;
 
 using region_actor = caf::typed_actor<
   caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
@@ -99,6 +102,10 @@ using region_actor = caf::typed_actor<
   caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
   caf::replies_to<nod_status_atom>::with<region_status>,
   caf::replies_to<passivate_atom, std::string, int64_t>::with<bool>,
-  caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>>;
+  caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>,
+  caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
+  caf::reacts_to<dbg_crash_atom>,
+  caf::reacts_to<dbg_crash_atom, std::string>,
+  caf::reacts_to<dbg_crash_atom, int64_t>>;
 
 } // namespace lunch

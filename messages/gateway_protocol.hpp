@@ -26,6 +26,12 @@
 //   (nod_status_atom)                   -> node_status
 //   (pts_award_atom, points_award)      -> ()   from party entities
 //   (pts_scan_atom, user_id)            -> [points_mark]    all shards
+//   (dbg_crash_atom, path, every_message) -> text   fault injection: make
+//                                          the actor named `path` throw
+//   (dbg_heal_atom, path)               -> bool  stop an every-message fault
+//   (dbg_tree_atom)                     -> [tree_line]  the supervision tree
+//       the three debug commands are refused (forbidden) unless the node
+//       config has "debug": {"fault_injection": true}
 
 #include <cstdint>
 #include <string>
@@ -37,6 +43,7 @@
 #include "messages/atoms.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
+#include "messages/supervision_protocol.hpp"
 
 namespace lunch {
 
@@ -63,6 +70,10 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<shd_plan_atom>::with<rebalance_plan>,
   caf::replies_to<nod_status_atom>::with<node_status>,
   caf::reacts_to<pts_award_atom, points_award>,
-  caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>>;
+  caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>,
+  caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
+  caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
+  caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>,
+  caf::reacts_to<dbg_crash_atom>>;
 
 } // namespace lunch

@@ -24,6 +24,10 @@
 //   (pty_mine_atom, user_id)             -> [party_record] (memberships here)
 //   (pty_list_atom, party_filter)        -> [party_record]
 //   (shd_stats_atom)                     -> shard_stats
+//   (dbg_crash_atom)                     -> ()  throw (fault injection)
+//
+// It connects when it starts and quits with `unavailable` when it cannot or
+// when its connection breaks; its supervisor restarts it with backoff.
 
 #include <cstdint>
 #include <string>
@@ -86,6 +90,7 @@ using shard_owner_actor = caf::typed_actor<
   caf::replies_to<db_delete_atom, int64_t>::with<bool>,
   caf::replies_to<pty_mine_atom, std::string>::with<std::vector<party_record>>,
   caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
-  caf::replies_to<shd_stats_atom>::with<shard_stats>>;
+  caf::replies_to<shd_stats_atom>::with<shard_stats>,
+  caf::reacts_to<dbg_crash_atom>>;
 
 } // namespace lunch

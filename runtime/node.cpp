@@ -1,7 +1,5 @@
 #include "runtime/node.hpp"
 
-#include <caf/all.hpp>
-
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/db/migrate.hpp"
@@ -50,25 +48,6 @@ std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
     }
   }
   return table;
-}
-
-gateway_settings make_gateway_settings(const config::node_config& cfg,
-                                       std::vector<int32_t> slot_table) {
-  gateway_settings s;
-  s.node = cfg.node;
-  s.host = cfg.listen.host;
-  s.port = cfg.listen.port;
-  s.shard_dsns = cfg.shards;
-  s.slot_table = std::move(slot_table);
-  s.timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
-  s.passivate_after = std::chrono::milliseconds(cfg.passivate_after_ms);
-  return s;
-}
-
-void stop_gateway(caf::actor_system& sys, const gateway_actor& gateway) {
-  caf::scoped_actor self{sys};
-  self->send_exit(gateway, caf::exit_reason::user_shutdown);
-  self->wait_for(gateway);
 }
 
 } // namespace lunch::runtime

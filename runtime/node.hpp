@@ -1,14 +1,11 @@
 #pragma once
 
-// Start-up and shutdown of a node, shared by lunchd and the in-process
-// integration tests.
+// Database preparation at node start-up, shared by lunchd and the
+// in-process integration tests. The actor tree: actors/node/node_root.hpp.
 
 #include <cstdint>
 #include <vector>
 
-#include <caf/fwd.hpp>
-
-#include "actors/node/gateway_actor.hpp"
 #include "config/node_config.hpp"
 
 namespace lunch::runtime {
@@ -17,12 +14,5 @@ namespace lunch::runtime {
 /// returns the slot table. Throws config::config_error with one line that
 /// names the config field, e.g. "shards[2]: cannot connect: ...".
 std::vector<int32_t> prepare_databases(const config::node_config& cfg);
-
-/// The gateway's settings for a node config and its slot table.
-gateway_settings make_gateway_settings(const config::node_config& cfg,
-                                       std::vector<int32_t> slot_table);
-
-/// Stops a gateway and waits until it and all its children are gone.
-void stop_gateway(caf::actor_system& sys, const gateway_actor& gateway);
 
 } // namespace lunch::runtime

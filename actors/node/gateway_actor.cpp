@@ -10,6 +10,8 @@
 #include "actors/shard/slot_map.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
+#include "runtime/actor_directory.hpp"
+#include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
 #include "runtime/log.hpp"
 
@@ -20,7 +22,8 @@ namespace {
 struct gateway_state {
   gateway_settings settings;
   slot_map slots = slot_map::modulo(1);
-  std::vector<region_actor> regions;
+  std::vector<region_actor> regions;      // cached live regions (or null)
+  std::vector<region_actor> closed_doors; // stand-ins while restarting
   std::chrono::steady_clock::time_point started
     = std::chrono::steady_clock::now();
   static inline const char* name = "lunch.gateway";
@@ -30,12 +33,47 @@ using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
 template <class T>
 using promise = caf::typed_response_promise<T>;
 
-region_actor& region_of_user(self_ptr self, const std::string& id) {
-  return self->state.regions[self->state.slots.shard_of_key(id)];
+// Answers every request with `unavailable` while shard i's region (or its
+// owner) is being restarted, so callers fail fast instead of waiting for a
+// timeout. It has the region's interface only in name: a catch-all handler.
+region_actor spawn_closed_door(self_ptr self, int32_t shard) {
+  auto door = self->spawn<caf::linked>([shard](caf::event_based_actor* door) {
+    door->set_default_handler(
+      [shard](caf::scheduled_actor*, caf::message_view&) -> caf::result<caf::message> {
+        return make_error(errc::unavailable,
+                          "shard " + std::to_string(shard)
+                            + " is restarting (see lunchctl debug tree)");
+      });
+    return caf::behavior{[](caf::unit_t) {}};
+  });
+  return caf::actor_cast<region_actor>(door);
 }
 
-region_actor& region_of_party(self_ptr self, int64_t id) {
-  return self->state.regions[self->state.slots.shard_of_party(id)];
+// The live region of a shard, looked up again in the directory after a
+// restart (the down handler forgets a dead one), or its closed door.
+region_actor region(self_ptr self, int32_t shard) {
+  auto& st = self->state;
+  auto& cached = st.regions[shard];
+  if (!cached) {
+    auto h = st.settings.directory->get(region_name(shard));
+    if (!h)
+      return st.closed_doors[shard];
+    cached = caf::actor_cast<region_actor>(h);
+    self->monitor(cached);
+  }
+  return cached;
+}
+
+region_actor region_of_user(self_ptr self, const std::string& id) {
+  return region(self, self->state.slots.shard_of_key(id));
+}
+
+region_actor region_of_party(self_ptr self, int64_t id) {
+  return region(self, self->state.slots.shard_of_party(id));
+}
+
+int32_t shard_count(self_ptr self) {
+  return static_cast<int32_t>(self->state.regions.size());
 }
 
 caf::timespan timeout(self_ptr self) {
@@ -65,7 +103,9 @@ caf::error first_failure(const std::vector<answer<T>>& answers) {
 // Asks every region the same question.
 template <class T, class Done, class... Ts>
 void ask_all(self_ptr self, Done done, Ts... xs) {
-  auto regions = self->state.regions;
+  std::vector<region_actor> regions;
+  for (int32_t i = 0; i < shard_count(self); ++i)
+    regions.push_back(region(self, i));
   gather<T>(
     regions.size(),
     [=](size_t i) { return self->request(regions[i], timeout(self), xs...); },
@@ -160,42 +200,85 @@ bool party_order(const party_record& a, const party_record& b) {
          > std::tie(b.party_date, b.party_time, b.id);
 }
 
-void start_regions(self_ptr self) {
-  auto& st = self->state;
-  auto shards = static_cast<int32_t>(st.settings.shard_dsns.size());
-  st.regions.clear();
-  for (int32_t i = 0; i < shards; ++i)
-    st.regions.push_back(
-      spawn_region(self,
-                   {i, shards, st.settings.shard_dsns[i], st.settings.timeout,
-                    st.settings.passivate_after},
-                   caf::actor_cast<gateway_actor>(self)));
+// -- fault injection (only with "debug": {"fault_injection": true}) --------
+
+caf::error fault_injection_off(self_ptr self) {
+  return make_error(errc::forbidden,
+                    "fault injection is off on node " + self->state.settings.node
+                      + ": set \"debug\": {\"fault_injection\": true} in its "
+                        "config");
 }
 
-void on_exit(self_ptr self, caf::exit_msg& msg) {
-  auto& regions = self->state.regions;
-  for (size_t i = 0; i < regions.size(); ++i)
-    if (regions[i].address() == msg.source) {
-      log::error("region.crashed", {{"shard", std::to_string(i)},
-                                    {"reason", to_string(msg.reason)}});
-      auto& st = self->state;
-      regions[i] = spawn_region(self,
-                                {static_cast<int32_t>(i),
-                                 static_cast<int32_t>(regions.size()),
-                                 st.settings.shard_dsns[i], st.settings.timeout,
-                                 st.settings.passivate_after},
-                                caf::actor_cast<gateway_actor>(self));
-      return;
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Makes the actor named `path` throw: "shard/2", "entities/2", "user/ID",
+// "party/ID", "shards/2", "shards", "gateway". With `every_message`, the
+// shard owner or entity throws on every message until healed.
+caf::result<std::string> crash(self_ptr self, const std::string& path,
+                               bool every_message) {
+  auto& st = self->state;
+  if (!st.settings.faults)
+    return fault_injection_off(self);
+  bool loopable = starts_with(path, "shard/") || starts_with(path, "user/")
+                  || starts_with(path, "party/");
+  if (path == "node")
+    return make_error(errc::invalid_argument,
+                      "node is the root: stop the node instead");
+  if (every_message) {
+    if (!loopable)
+      return make_error(errc::invalid_argument,
+                        "--every-message works for shard/N, user/ID and "
+                        "party/ID, not " + path);
+    // The actor checks on each message it handles; no need to wake it.
+    st.settings.faults->arm(path);
+  } else if (starts_with(path, "user/")) {
+    auto key = path.substr(5);
+    if (key.empty())
+      return make_error(errc::invalid_argument, path + ": the id is missing");
+    self->send(region_of_user(self, key), dbg_crash_atom::value, key);
+  } else if (starts_with(path, "party/")) {
+    int64_t id = 0;
+    try {
+      size_t used = 0;
+      id = std::stoll(path.substr(6), &used);
+      if (used != path.size() - 6)
+        throw std::invalid_argument(path);
+    } catch (const std::exception&) {
+      return make_error(errc::invalid_argument,
+                        path + ": a party id is a number");
     }
-  self->quit(msg.reason);
+    self->send(region_of_party(self, id), dbg_crash_atom::value, id);
+  } else if (path == "gateway") {
+    // Answer first, then throw: the supervisor restarts and republishes.
+    caf::anon_send(caf::actor_cast<gateway_actor>(self), dbg_crash_atom::value);
+  } else {
+    auto target = st.settings.directory->get(path);
+    if (!target)
+      return make_error(errc::not_found,
+                        "no live actor named " + path
+                          + " (see lunchctl debug tree)");
+    caf::anon_send(target, dbg_crash_atom::value);
+  }
+  log::warn("debug.crash", {{"actor", path},
+                            {"every_message", every_message ? "yes" : "no"}});
+  return every_message ? path + " now throws on every message"
+                       : path + " was made to throw";
 }
 
 gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
-  auto shards = static_cast<int32_t>(settings.shard_dsns.size());
-  self->state.slots = slot_map{settings.slot_table, shards};
-  self->state.settings = std::move(settings);
-  self->set_exit_handler([=](caf::exit_msg& msg) { on_exit(self, msg); });
-  start_regions(self);
+  auto& st = self->state;
+  st.slots = slot_map{settings.slot_table, settings.shard_count};
+  st.settings = std::move(settings);
+  st.regions.resize(st.settings.shard_count);
+  for (int32_t i = 0; i < st.settings.shard_count; ++i)
+    st.closed_doors.push_back(spawn_closed_door(self, i));
+  self->set_down_handler([=](caf::down_msg& msg) {
+    for (auto& r : self->state.regions)
+      if (r && r.address() == msg.source)
+        r = nullptr;
+  });
   return {
     // -- users ---------------------------------------------------------
     [=](usr_create_atom a, const user_profile& p) -> caf::result<user_view> {
@@ -217,7 +300,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
       // shard, then the user row: a failed purge leaves the user intact
       // and the delete can be retried.
       auto rp = self->make_response_promise<user_view>();
-      auto& home = region_of_user(self, id);
+      auto home = region_of_user(self, id);
       self->request(home, timeout(self), usr_get_atom::value, id)
         .then(
           [=](user_view&) mutable {
@@ -418,7 +501,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
               s.node = st.settings.node;
               s.host = st.settings.host;
               s.port = st.settings.port;
-              s.shard_count = static_cast<int32_t>(st.regions.size());
+              s.shard_count = shard_count(self);
               s.uptime_ms
                 = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - st.started)
@@ -456,13 +539,38 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
         a, user);
       return rp;
     },
+    // -- debug ---------------------------------------------------------
+    [=](dbg_crash_atom, const std::string& path, bool every_message) {
+      return crash(self, path, every_message);
+    },
+    [=](dbg_heal_atom, const std::string& path) -> caf::result<bool> {
+      if (!self->state.settings.faults)
+        return fault_injection_off(self);
+      log::info("debug.heal", {{"actor", path}});
+      return self->state.settings.faults->disarm(path);
+    },
+    [=](dbg_tree_atom) -> caf::result<std::vector<tree_line>> {
+      auto& st = self->state;
+      if (!st.settings.faults)
+        return fault_injection_off(self);
+      auto root = st.settings.directory->get("node");
+      if (!root)
+        return make_error(errc::unavailable, "the node is stopping");
+      auto rp = self->make_response_promise<std::vector<tree_line>>();
+      self->request(root, timeout(self), sup_tree_atom::value)
+        .then([=](std::vector<tree_line>& lines) mutable { rp.deliver(lines); },
+              [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](dbg_crash_atom) -> void { throw injected_fault("gateway"); },
   };
 }
 
 } // namespace
 
-gateway_actor spawn_gateway(caf::actor_system& sys, gateway_settings settings) {
-  return sys.spawn(gateway, std::move(settings));
+caf::actor spawn_gateway(caf::local_actor* parent, gateway_settings settings) {
+  return caf::actor_cast<caf::actor>(
+    parent->spawn(gateway, std::move(settings)));
 }
 
 } // namespace lunch

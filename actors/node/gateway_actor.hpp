@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
@@ -12,18 +14,23 @@
 
 namespace lunch {
 
+class actor_directory;
+class fault_injector;
+
 struct gateway_settings {
   std::string node;
   std::string host;
   uint16_t port = 0;
-  std::vector<std::string> shard_dsns;
+  int32_t shard_count = 1;
   std::vector<int32_t> slot_table; // slot → shard, from the catalog
   caf::timespan timeout;
-  caf::timespan passivate_after;
+  std::shared_ptr<actor_directory> directory; // finds the live regions
+  std::shared_ptr<fault_injector> faults;     // null: debug commands refused
 };
 
-/// Spawns the node's gateway, which starts one region per shard. Stop it
-/// with an exit message; its regions, owners and entities stop with it.
-gateway_actor spawn_gateway(caf::actor_system& sys, gateway_settings settings);
+/// Spawns the node's gateway (a child of the root supervisor). It routes
+/// every command to the live region of its shard, found in the directory;
+/// while a shard restarts, its requests fail at once with `unavailable`.
+caf::actor spawn_gateway(caf::local_actor* parent, gateway_settings settings);
 
 } // namespace lunch

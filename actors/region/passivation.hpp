@@ -14,14 +14,20 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/region/entity_context.hpp"
+#include "runtime/fault_injector.hpp"
 
 namespace lunch {
 
 /// Private tick of entity actors; never crosses a process.
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
+// Entities talk to their owner with request(...).await: while an answer is
+// outstanding even an exit message waits (tests/unit/runtime/
+// await_semantics_test.cpp), so an entity stopped mid-request still
+// answers that request first.
 struct entity_base_state {
   entity_context ctx;
+  std::string path; // in the tree and for fault injection: "user/E001"
   int64_t handled = 0;
   std::chrono::steady_clock::time_point last_active
     = std::chrono::steady_clock::now();
@@ -30,6 +36,8 @@ struct entity_base_state {
 
   /// Call at the start of every handler of a region-sent message.
   void touch() {
+    if (ctx.faults && ctx.faults->should_crash(path))
+      throw injected_fault(path);
     ++handled;
     last_active = std::chrono::steady_clock::now();
   }

@@ -1,5 +1,7 @@
 #include "actors/region/region_actor.hpp"
 
+#include <optional>
+#include <sstream>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -8,6 +10,7 @@
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
+#include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -22,11 +25,16 @@ struct entry {
 
 struct region_state {
   region_settings settings;
-  gateway_actor gateway;
   shard_owner_actor owner;
-  int64_t owner_restarts = 0;
   std::unordered_map<std::string, entry<user_entity_actor>> users;
   std::unordered_map<int64_t, entry<party_entity_actor>> parties;
+  std::optional<supervision::restart_window> crashes_window;
+  int64_t user_crashes = 0;
+  int64_t party_crashes = 0;
+  // Requests of its own (to the owner) not answered yet: a stop waits for
+  // them, so their callers get an answer, not silence.
+  int64_t inflight = 0;
+  std::optional<caf::error> stop_reason;
   static inline const char* name = "lunch.region";
 };
 
@@ -37,8 +45,9 @@ entity_context context(self_ptr self) {
   return {st.settings.shard,
           st.settings.shard_count,
           st.owner,
-          st.gateway,
           caf::actor_cast<region_actor>(self),
+          st.settings.directory,
+          st.settings.faults,
           st.settings.timeout,
           st.settings.passivate_after};
 }
@@ -81,62 +90,107 @@ bool grant_passivation(self_ptr self, Map& map, const Key& key,
   return true;
 }
 
+// Removes the entity with that address; returns its tree path, if any.
 template <class Map>
-bool erase_by_address(Map& map, const caf::actor_addr& addr) {
+std::optional<std::string> erase_by_address(Map& map,
+                                            const caf::actor_addr& addr,
+                                            const char* kind) {
   for (auto i = map.begin(); i != map.end(); ++i)
     if (i->second.handle.address() == addr) {
+      std::ostringstream path;
+      path << kind << '/' << i->first;
       map.erase(i);
-      return true;
+      return path.str();
     }
-  return false;
+  return std::nullopt;
 }
 
-void start_owner(self_ptr self) {
+void stop(self_ptr self, caf::error reason) {
   auto& st = self->state;
-  st.owner = spawn_shard_owner(self, st.settings.shard, st.settings.dsn);
-  for (auto& [id, e] : st.users) {
-    ++e.forwarded;
-    self->send(e.handle, new_owner_atom::value, st.owner);
-  }
-  for (auto& [id, e] : st.parties) {
-    ++e.forwarded;
-    self->send(e.handle, new_owner_atom::value, st.owner);
-  }
+  if (st.inflight == 0)
+    self->quit(std::move(reason));
+  else
+    st.stop_reason = std::move(reason);
+}
+
+// Call when one of the region's own requests is answered.
+void settle(self_ptr self) {
+  auto& st = self->state;
+  if (--st.inflight == 0 && st.stop_reason)
+    self->quit(*st.stop_reason);
+}
+
+// A crashed entity is gone; the next message for its key activates a fresh
+// one that reloads from the database. Past the intensity limit the region
+// gives up, which its shard supervisor sees as a failure.
+void on_entity_crash(self_ptr self, const std::string& path,
+                     const caf::error& reason, bool is_user) {
+  auto& st = self->state;
+  ++(is_user ? st.user_crashes : st.party_crashes);
+  auto name = region_name(st.settings.shard);
+  log::warn("entity.crashed", {{"supervisor", name},
+                               {"child", path},
+                               {"reason", message_of(reason).empty()
+                                            ? to_string(reason)
+                                            : message_of(reason)}});
+  if (st.crashes_window->record(self->clock().now()))
+    return;
+  auto& limit = st.settings.entity_intensity;
+  log::error("supervisor.gave_up",
+             {{"supervisor", name},
+              {"child", path},
+              {"restarts", std::to_string(limit.max_restarts)},
+              {"within_ms", std::to_string(limit.period.count())}});
+  stop(self, make_error(errc::gave_up,
+                        name + " gave up: entities crashed more than "
+                          + std::to_string(limit.max_restarts)
+                          + " times within "
+                          + std::to_string(limit.period.count())
+                          + " ms (last: " + path + ")"));
 }
 
 void on_exit(self_ptr self, caf::exit_msg& msg) {
   auto& st = self->state;
-  auto shard = std::to_string(st.settings.shard);
-  if (msg.source == st.owner.address()) {
-    ++st.owner_restarts;
-    log::error("shard_owner.crashed",
-               {{"shard", shard}, {"reason", to_string(msg.reason)}});
-    // Restarted at once, so no request ever meets a missing owner. The
-    // owner only crashes on a bug (database failures are replies), so
-    // this cannot spin; restart budgets come with the supervision tree.
-    start_owner(self);
-    log::info("shard_owner.restarted", {{"shard", shard}});
+  bool abnormal = msg.reason && msg.reason != caf::exit_reason::normal
+                  && msg.reason != caf::exit_reason::user_shutdown;
+  if (auto path = erase_by_address(st.users, msg.source, "user")) {
+    if (abnormal)
+      on_entity_crash(self, *path, msg.reason, true);
     return;
   }
-  if (erase_by_address(st.users, msg.source)
-      || erase_by_address(st.parties, msg.source)) {
-    if (msg.reason)
-      log::warn("entity.stopped",
-                {{"shard", shard}, {"reason", to_string(msg.reason)}});
+  if (auto path = erase_by_address(st.parties, msg.source, "party")) {
+    if (abnormal)
+      on_entity_crash(self, *path, msg.reason, false);
     return;
   }
   if (msg.source && !msg.reason)
     return; // an entity that passivated normally
-  // Our parent (or main) tells us to stop; links take the children along.
-  self->quit(msg.reason);
+  // Our supervisor tells us to stop; links take the entities along (each
+  // finishes the request it is awaiting first).
+  stop(self, msg.reason);
+}
+
+std::vector<tree_line> tree(self_ptr self) {
+  auto& st = self->state;
+  auto& limit = st.settings.entity_intensity;
+  auto in_window = st.crashes_window->count(self->clock().now());
+  return {tree_line{
+    0, region_name(st.settings.shard), "entities", "on_demand", "running", 0,
+    "users " + std::to_string(st.users.size()) + " (crashes "
+      + std::to_string(st.user_crashes) + "), parties "
+      + std::to_string(st.parties.size()) + " (crashes "
+      + std::to_string(st.party_crashes) + "), in window "
+      + std::to_string(in_window) + "/" + std::to_string(limit.max_restarts)
+      + " per " + std::to_string(limit.period.count()) + " ms"}};
 }
 
 region_actor::behavior_type region(self_ptr self, region_settings settings,
-                                   gateway_actor gateway) {
-  self->state.settings = std::move(settings);
-  self->state.gateway = std::move(gateway);
+                                   shard_owner_actor owner) {
+  auto& st = self->state;
+  st.crashes_window.emplace(settings.entity_intensity);
+  st.settings = std::move(settings);
+  st.owner = std::move(owner);
   self->set_exit_handler([=](caf::exit_msg& msg) { on_exit(self, msg); });
-  start_owner(self);
   return {
     // -- users: routed to the entity -----------------------------------
     [=](usr_create_atom a, const user_profile& p) {
@@ -180,6 +234,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](pty_create_atom, const party_record& p) {
       auto rp = self->make_response_promise<party_view>();
+      ++self->state.inflight;
       self
         ->request(self->state.owner, self->state.settings.timeout,
                   db_insert_atom::value, p)
@@ -194,8 +249,12 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
                          created.award);
             }
             rp.deliver(party_view{created.party, {}, false});
+            settle(self);
           },
-          [=](caf::error& e) mutable { rp.deliver(e); });
+          [=](caf::error& e) mutable {
+            rp.deliver(e);
+            settle(self);
+          });
       return rp;
     },
     // -- shard-wide queries: straight to the owner ---------------------
@@ -214,6 +273,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](db_purge_atom a, const std::string& user) {
       auto rp = self->make_response_promise<std::vector<int64_t>>();
+      ++self->state.inflight;
       self->request(self->state.owner, self->state.settings.timeout, a, user)
         .then(
           [=](std::vector<int64_t>& touched) mutable {
@@ -229,8 +289,12 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
               }
             }
             rp.deliver(std::move(touched));
+            settle(self);
           },
-          [=](caf::error& e) mutable { rp.deliver(e); });
+          [=](caf::error& e) mutable {
+            rp.deliver(e);
+            settle(self);
+          });
       return rp;
     },
     [=](nod_status_atom) {
@@ -238,7 +302,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       return region_status{st.settings.shard,
                            static_cast<int64_t>(st.users.size()),
                            static_cast<int64_t>(st.parties.size()),
-                           st.owner_restarts};
+                           st.user_crashes + st.party_crashes};
     },
     [=](passivate_atom, const std::string& id, int64_t handled) {
       return grant_passivation(self, self->state.users, id, handled);
@@ -246,15 +310,27 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     [=](passivate_atom, int64_t id, int64_t handled) {
       return grant_passivation(self, self->state.parties, id, handled);
     },
+    [=](sup_tree_atom) { return tree(self); },
+    [=](dbg_crash_atom) -> void {
+      throw injected_fault(region_name(self->state.settings.shard));
+    },
+    // Activates the entity if needed, so that it is that actor that throws.
+    [=](dbg_crash_atom a, const std::string& id) {
+      self->send(user_entity(self, id), a);
+    },
+    [=](dbg_crash_atom a, int64_t id) { self->send(party_entity(self, id), a); },
   };
 }
 
 } // namespace
 
+std::string region_name(int32_t shard) {
+  return "entities/" + std::to_string(shard);
+}
+
 region_actor spawn_region(caf::local_actor* parent, region_settings settings,
-                          gateway_actor gateway) {
-  auto h = parent->spawn<caf::linked>(region, std::move(settings),
-                                      std::move(gateway));
+                          shard_owner_actor owner) {
+  auto h = parent->spawn(region, std::move(settings), std::move(owner));
   return caf::actor_cast<region_actor>(h);
 }
 

@@ -1,27 +1,40 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
 #include "messages/entity_protocol.hpp"
-#include "messages/gateway_protocol.hpp"
+#include "runtime/supervision_policy.hpp"
 
 namespace lunch {
+
+class actor_directory;
+class fault_injector;
 
 struct region_settings {
   int32_t shard = 0;
   int32_t shard_count = 1;
-  std::string dsn;
   caf::timespan timeout;
   caf::timespan passivate_after;
+  /// More entity crashes than this and the region gives up (escalates).
+  supervision::intensity entity_intensity;
+  std::shared_ptr<actor_directory> directory;
+  std::shared_ptr<fault_injector> faults; // null unless debug is on
 };
 
-/// Spawns the region of one shard, linked to `parent` (the gateway): it
-/// starts and restarts the shard owner and activates entities on demand.
+/// The region's name in the supervision tree: "entities/2".
+std::string region_name(int32_t shard);
+
+/// Spawns the entity region of one shard: the supervisor of its user and
+/// party entities, which it activates on demand (the next message for a
+/// key starts a crashed or passivated entity again, loading from the
+/// database) and counts the crashes of against its intensity. It lives as
+/// long as `owner`: its shard supervisor restarts both together.
 region_actor spawn_region(caf::local_actor* parent, region_settings settings,
-                          gateway_actor gateway);
+                          shard_owner_actor owner);
 
 } // namespace lunch

@@ -13,6 +13,7 @@
 #include "messages/errors.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
+#include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -28,10 +29,6 @@ using owner_impl = shard_owner_actor::extend<caf::reacts_to<flush_atom>>;
 // operation is a subtransaction; PostgreSQL caches 64 per transaction.
 constexpr size_t max_batch = 64;
 
-// While the database is down, reconnect at most this often; requests in
-// between fail at once instead of waiting for a connect timeout.
-constexpr auto reconnect_interval = std::chrono::milliseconds(250);
-
 // A reply waiting for its batch to commit.
 struct pending_reply {
   std::function<void()> deliver;
@@ -39,62 +36,54 @@ struct pending_reply {
 };
 
 struct owner_state {
-  int32_t shard = 0;
-  std::string dsn;
+  shard_owner_settings settings;
+  std::string path; // in the supervision tree: "shard/2"
   shard_store store{0};
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<pqxx::work> batch;
   std::vector<pending_reply> pending;
   bool flush_scheduled = false;
   int64_t ops_in_batch = 0; // savepoints set in the open batch
-  bool was_down = false;
-  std::chrono::steady_clock::time_point last_attempt;
   static inline const char* name = "lunch.shard_owner";
 };
 
 using self_ptr = owner_impl::stateful_pointer<owner_state>;
 
+// Fails every reply still waiting for a commit (nothing of their batch is
+// committed: the transaction dies with the connection).
+void fail_pending(self_ptr self, const caf::error& reason) {
+  auto& st = self->state;
+  auto pending = std::move(st.pending);
+  st.pending.clear();
+  for (auto& p : pending)
+    p.fail(reason);
+}
+
+// The connection broke: answer everything held, then fail so that the
+// supervisor restarts the owner (with backoff) on a fresh connection.
+// Requests queued behind are bounced by CAF as the actor terminates, and
+// the gateway answers `unavailable` until the restart is done.
 void drop_connection(self_ptr self, const caf::error& reason) {
   auto& st = self->state;
   // Destroying a transaction on a dead connection must not throw out of
   // here; pqxx swallows errors in destructors.
   st.batch.reset();
   st.conn.reset();
-  auto pending = std::move(st.pending);
-  st.pending.clear();
-  for (auto& p : pending)
-    p.fail(reason);
-  if (!st.was_down)
-    log::warn("shard.disconnected", {{"shard", std::to_string(st.shard)},
-                                     {"reason", message_of(reason)}});
-  st.was_down = true;
+  fail_pending(self, reason);
+  log::warn("shard.disconnected",
+            {{"shard", std::to_string(st.settings.shard)},
+             {"reason", message_of(reason)}});
+  self->quit(reason);
 }
 
-// Opens the connection and the batch transaction if needed. Returns false
-// when the database is unreachable.
+// Opens the batch transaction if needed. Returns false (after quitting)
+// when the connection is broken.
 bool ensure_batch(self_ptr self) {
   auto& st = self->state;
   if (st.batch)
     return true;
-  if (!st.conn) {
-    auto now = std::chrono::steady_clock::now();
-    if (st.was_down && now - st.last_attempt < reconnect_interval)
-      return false;
-    st.last_attempt = now;
-    try {
-      st.conn = db::open_connection(st.dsn);
-      shard_store::prepare(*st.conn);
-      log::info("shard.connected", {{"shard", std::to_string(st.shard)}});
-      st.was_down = false;
-    } catch (const std::exception& e) {
-      st.conn.reset();
-      if (!st.was_down)
-        log::warn("shard.unreachable", {{"shard", std::to_string(st.shard)},
-                                        {"error", db::first_line(e.what())}});
-      st.was_down = true;
-      return false;
-    }
-  }
+  if (!st.conn) // quitting already
+    return false;
   try {
     st.batch = std::make_unique<pqxx::work>(*st.conn, "batch");
     st.ops_in_batch = 0;
@@ -156,9 +145,12 @@ template <class T, class F>
 caf::typed_response_promise<T> run(self_ptr self, F op) {
   auto rp = self->make_response_promise<T>();
   auto& st = self->state;
+  if (st.settings.faults && st.settings.faults->should_crash(st.path))
+    throw injected_fault(st.path);
   if (!ensure_batch(self)) {
-    rp.deliver(make_error(errc::unavailable, "shard " + std::to_string(st.shard)
-                                               + " database is unreachable"));
+    rp.deliver(make_error(errc::unavailable,
+                          "shard " + std::to_string(st.settings.shard)
+                            + " database connection is broken"));
     return rp;
   }
   auto& tx = *st.batch;
@@ -191,18 +183,65 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
       return rp;
     }
     if (x.code == errc::internal)
-      log::error("shard.sql_error",
-                 {{"shard", std::to_string(st.shard)}, {"error", x.message}});
+      log::error("shard.sql_error", {{"shard", std::to_string(st.settings.shard)},
+                                     {"error", x.message}});
     rp.deliver(make_error(x));
   }
   schedule_flush(self);
   return rp;
 }
 
-owner_impl::behavior_type owner(self_ptr self, int32_t shard, std::string dsn) {
-  self->state.shard = shard;
-  self->state.dsn = std::move(dsn);
-  self->state.store = shard_store{shard};
+// Connects and prepares the statements. Returns false (after quitting
+// with `unavailable`) when the database cannot be reached.
+bool connect(self_ptr self) {
+  auto& st = self->state;
+  try {
+    st.conn = db::open_connection(st.settings.dsn);
+    shard_store::prepare(*st.conn);
+  } catch (const std::exception& e) {
+    st.conn.reset();
+    auto why = db::first_line(e.what());
+    log::warn("shard.unreachable",
+              {{"shard", std::to_string(st.settings.shard)}, {"error", why}});
+    self->quit(make_error(errc::unavailable,
+                          "shard " + std::to_string(st.settings.shard)
+                            + " database is unreachable: " + why));
+    return false;
+  }
+  log::info("shard.connected", {{"shard", std::to_string(st.settings.shard)}});
+  return true;
+}
+
+owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
+  auto& st = self->state;
+  st.path = shard_owner_name(settings.shard);
+  st.store = shard_store{settings.shard};
+  st.settings = std::move(settings);
+  // A handler that throws (a bug, an injected fault) ends the owner: its
+  // open batch is never committed, so every reply it holds is a failure.
+  self->set_exception_handler([self](std::exception_ptr& ptr) -> caf::error {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ptr);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      // keep "unknown exception"
+    }
+    auto& st = self->state;
+    auto err = make_error(errc::unavailable,
+                          "shard " + std::to_string(st.settings.shard)
+                            + " owner crashed (" + what
+                            + "); the change was not applied");
+    st.batch.reset();
+    st.conn.reset();
+    fail_pending(self, err);
+    log::error("shard.owner_crashed",
+               {{"shard", std::to_string(st.settings.shard)}, {"error", what}});
+    return err;
+  });
+  if (!connect(self))
+    return owner_impl::behavior_type::make_empty_behavior();
   auto store = [self]() -> shard_store& { return self->state.store; };
   return {
     [=](db_load_atom, const std::string& id) {
@@ -285,15 +324,19 @@ owner_impl::behavior_type owner(self_ptr self, int32_t shard, std::string dsn) {
                               [&](auto& tx) { return store().stats(tx); });
     },
     [=](flush_atom) { flush(self); },
+    [=](dbg_crash_atom) { throw injected_fault(self->state.path); },
   };
 }
 
 } // namespace
 
-shard_owner_actor spawn_shard_owner(caf::local_actor* parent, int32_t shard,
-                                    std::string dsn) {
-  auto h = parent->spawn<caf::detached + caf::linked>(owner, shard,
-                                                      std::move(dsn));
+std::string shard_owner_name(int32_t shard) {
+  return "shard/" + std::to_string(shard);
+}
+
+shard_owner_actor spawn_shard_owner(caf::local_actor* parent,
+                                    shard_owner_settings settings) {
+  auto h = parent->spawn<caf::detached>(owner, std::move(settings));
   return caf::actor_cast<shard_owner_actor>(h);
 }
 

@@ -41,7 +41,12 @@ void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
     rp.deliver(make_view(st));
     return;
   }
-  self->request(st.ctx.gateway, st.ctx.timeout, pts_scan_atom::value, st.id)
+  auto gateway = st.ctx.gateway();
+  if (!gateway) { // restarting: show what is known, rescan next time
+    rp.deliver(make_view(st));
+    return;
+  }
+  self->request(gateway, st.ctx.timeout, pts_scan_atom::value, st.id)
     .await(
       [=](std::vector<points_mark>& marks) mutable {
         auto& st = self->state;
@@ -66,6 +71,7 @@ caf::typed_response_promise<T> when_loaded(self_ptr self, F fn) {
 user_impl::behavior_type user_entity(self_ptr self, std::string id,
                                      entity_context ctx) {
   self->state.id = id;
+  self->state.path = "user/" + id;
   self->state.ctx = ctx;
   arm_idle_check<user_impl>(self);
   return {
@@ -169,10 +175,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
       if (st.tally_valid)
         st.tally.apply(award);
     },
-    [=](new_owner_atom, shard_owner_actor owner) {
-      self->state.touch();
-      self->state.ctx.owner = std::move(owner);
-    },
+    [=](dbg_crash_atom) -> void { throw injected_fault(self->state.path); },
     [=](idle_atom) { on_idle_check<user_impl>(self, self->state.id); },
   };
 }

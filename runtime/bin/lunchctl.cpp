@@ -2,10 +2,12 @@
 // one command, prints the answer (table or --json) and exits with
 // 0 ok, 1 domain error, 2 usage error, 3 node/shard unreachable or timeout.
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <caf/all.hpp>
@@ -594,6 +596,106 @@ void setup_shard_and_node(CLI::App& app, command& run) {
     });
 }
 
+// ASCII tree connectors ("|- ", "`- ") for lines in depth-first order.
+std::vector<std::string> tree_prefixes(const std::vector<tree_line>& lines) {
+  std::vector<std::string> out;
+  std::vector<bool> open; // per depth: more siblings follow below
+  for (size_t k = 0; k < lines.size(); ++k) {
+    auto d = static_cast<size_t>(std::max(0, lines[k].depth));
+    bool last = true;
+    for (size_t j = k + 1; j < lines.size(); ++j) {
+      if (lines[j].depth < lines[k].depth)
+        break;
+      if (lines[j].depth == lines[k].depth) {
+        last = false;
+        break;
+      }
+    }
+    std::string prefix;
+    for (size_t lvl = 1; lvl < d; ++lvl)
+      prefix += lvl < open.size() && open[lvl] ? "|  " : "   ";
+    if (d > 0)
+      prefix += last ? "`- " : "|- ";
+    open.resize(d + 1);
+    open[d] = !last;
+    out.push_back(prefix);
+  }
+  return out;
+}
+
+void setup_debug(CLI::App& app, command& run) {
+  auto debug = app.add_subcommand(
+    "debug", "fault injection (needs \"debug\": {\"fault_injection\": true})");
+  debug->require_subcommand(1);
+  {
+    auto cmd = debug->add_subcommand(
+      "crash", "make an actor throw: shard/N, entities/N, shards/N, user/ID, "
+               "party/ID, gateway");
+    auto path = std::make_shared<std::string>();
+    auto every = std::make_shared<bool>(false);
+    cmd->add_option("ACTOR-PATH", *path, "the actor's name in `debug tree`")
+      ->required();
+    cmd->add_flag("--every-message", *every,
+                  "throw on every message until `debug heal` (shard/N, "
+                  "user/ID, party/ID)");
+    cmd->callback([&run, path, every] {
+      run = [path, every](session& s) {
+        auto v = s.ask<std::string>(dbg_crash_atom::value, *path, *every);
+        if (!v)
+          return s.fail();
+        return s.print(json{{"actor", *path}, {"result", *v}},
+                       [&] { std::cout << *v << '\n'; });
+      };
+    });
+  }
+  {
+    auto cmd = debug->add_subcommand("heal", "end an --every-message fault");
+    auto path = std::make_shared<std::string>();
+    cmd->add_option("ACTOR-PATH", *path, "as given to debug crash")
+      ->required();
+    cmd->callback([&run, path] {
+      run = [path](session& s) {
+        auto v = s.ask<bool>(dbg_heal_atom::value, *path);
+        if (!v)
+          return s.fail();
+        auto text = *v ? *path + " no longer throws"
+                       : *path + " had no every-message fault";
+        return s.print(json{{"actor", *path}, {"healed", *v}},
+                       [&] { std::cout << text << '\n'; });
+      };
+    });
+  }
+  debug->add_subcommand("tree", "the live supervision tree, restart counts")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<std::vector<tree_line>>(dbg_tree_atom::value);
+        if (!v)
+          return s.fail();
+        auto doc = json::array();
+        for (auto& l : *v)
+          doc.push_back({{"depth", l.depth},
+                         {"name", l.name},
+                         {"kind", l.kind},
+                         {"strategy", l.strategy},
+                         {"state", l.state},
+                         {"restarts", l.restarts},
+                         {"detail", l.detail}});
+        return s.print(doc, [&] {
+          auto prefixes = tree_prefixes(*v);
+          std::vector<std::vector<std::string>> rows;
+          for (size_t k = 0; k < v->size(); ++k) {
+            auto& l = (*v)[k];
+            rows.push_back({prefixes[k] + l.name, l.kind, l.strategy, l.state,
+                            std::to_string(l.restarts), l.detail});
+          }
+          print_table({"ACTOR", "KIND", "STRATEGY", "STATE", "RESTARTS",
+                       "DETAIL"},
+                      rows);
+        });
+      };
+    });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -610,6 +712,7 @@ int main(int argc, char** argv) {
   setup_user(app, run);
   setup_party(app, run);
   setup_shard_and_node(app, run);
+  setup_debug(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,8 @@
 // lunchd: one lunchmesh node. Reads the node config, prepares the catalog
-// and shard databases, publishes the gateway and runs until SIGINT/SIGTERM.
+// and shard databases, starts the supervision tree (which publishes the
+// gateway) and runs until SIGINT/SIGTERM, or until the tree gives up.
 
+#include <atomic>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -10,6 +12,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/node/node_root.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/system_config.hpp"
@@ -18,8 +21,13 @@
 
 namespace {
 
-// Exit codes: 0 clean stop, 1 crash, 2 bad config or unreachable database.
+// Exit codes: 0 clean stop, 1 the supervision tree gave up (or a crash),
+// 2 bad config, unreachable database or port in use.
+constexpr int exit_failed = 1;
 constexpr int exit_config = 2;
+
+// Set when the root supervisor dies on its own; main then exits 1.
+std::atomic<bool> root_failed{false};
 
 // Shutdown must not hang: past this, the process exits anyway.
 constexpr auto shutdown_grace = std::chrono::seconds(10);
@@ -70,31 +78,50 @@ int main(int argc, char** argv) {
   caf::actor_system_config caf_cfg;
   lunch::runtime::configure(caf_cfg, cfg.threads);
   caf::actor_system sys{caf_cfg};
-  auto gateway = lunch::spawn_gateway(
-    sys, lunch::runtime::make_gateway_settings(cfg, std::move(slot_table)));
-  auto port = sys.middleman().publish(gateway, cfg.listen.port,
-                                      cfg.listen.host.c_str(), true);
-  if (!port) {
-    std::cerr << "lunchd: listen.port: cannot listen on " << cfg.listen.host
-              << ':' << cfg.listen.port << ": " << sys.render(port.error())
-              << '\n';
-    lunch::runtime::stop_gateway(sys, gateway);
+  auto node = lunch::start_node(sys, cfg, std::move(slot_table), true);
+  std::string error;
+  auto gateway = lunch::await_gateway(node, std::chrono::seconds(30), error);
+  if (!gateway) {
+    std::cerr << "lunchd: listen.port: " << error << '\n';
+    lunch::stop_node(sys, node);
     return exit_config;
   }
+  // The root only stops by itself when it gave up: end the process (a
+  // service manager restarts it) instead of running without a tree.
+  caf::actor_cast<caf::abstract_actor*>(node.root)
+    ->attach_functor([](const caf::error& reason) {
+      if (!reason || reason == caf::exit_reason::user_shutdown)
+        return;
+      lunch::log::error("node.gave_up", {{"reason", to_string(reason)}});
+      root_failed = true;
+      kill(getpid(), SIGTERM);
+    });
+  uint16_t port = 0;
+  {
+    std::lock_guard<std::mutex> guard{node.published->mtx};
+    port = *node.published->port;
+  }
   lunch::log::info("node.ready",
-                   {{"address", cfg.listen.host + ":" + std::to_string(*port)},
+                   {{"address", cfg.listen.host + ":" + std::to_string(port)},
                     {"shards", std::to_string(cfg.shards.size())},
+                    {"fault_injection", cfg.fault_injection ? "on" : "off"},
                     {"pid", std::to_string(getpid())}});
   int sig = 0;
   sigwait(&signals, &sig);
-  lunch::log::info("node.stopping", {{"signal", strsignal(sig)}});
+  if (!root_failed)
+    lunch::log::info("node.stopping", {{"signal", strsignal(sig)}});
   std::thread([] {
     std::this_thread::sleep_for(shutdown_grace);
     lunch::log::error("node.shutdown_timeout", {});
     std::_Exit(1);
   }).detach();
-  sys.middleman().unpublish(gateway, *port);
-  lunch::runtime::stop_gateway(sys, gateway);
+  if (!root_failed) {
+    if (auto gw = node.gateway())
+      sys.middleman().unpublish(gw, port);
+    lunch::stop_node(sys, node);
+  }
   lunch::log::info("node.stopped", {});
+  if (root_failed)
+    return exit_failed;
   return 0;
 }

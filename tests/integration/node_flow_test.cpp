@@ -224,7 +224,7 @@ TEST_CASE("a restarted node serves what the previous one acknowledged",
   auto p = ask<party_view>(node, pty_create_atom::value,
                            lunch_party("TEST001", 2));
   REQUIRE(p.value);
-  node.restart_gateway();
+  node.restart_node();
   auto got = ask<party_view>(node, pty_get_atom::value, p.value->party.id);
   REQUIRE(got.value);
   CHECK(got.value->members.size() == 1);

@@ -68,23 +68,31 @@ std::string scratch_databases::shard_dsn(int i) const {
   return base_ + " dbname=" + names_.at(i + 1);
 }
 
-node_fixture::node_fixture(int shards, int64_t passivate_after_ms)
+node_fixture::node_fixture(int shards, int64_t passivate_after_ms,
+                           bool fault_injection)
     : dbs(shards), cfg(dbs.node_config()) {
   cfg.passivate_after_ms = passivate_after_ms;
+  cfg.fault_injection = fault_injection;
   runtime::configure(sys_cfg, 2);
   sys = std::make_unique<caf::actor_system>(sys_cfg);
-  gateway = spawn_gateway(
-    *sys, runtime::make_gateway_settings(cfg, runtime::prepare_databases(cfg)));
+  start();
 }
 
-void node_fixture::restart_gateway() {
-  runtime::stop_gateway(*sys, gateway);
-  gateway = spawn_gateway(
-    *sys, runtime::make_gateway_settings(cfg, runtime::prepare_databases(cfg)));
+void node_fixture::start() {
+  node = start_node(*sys, cfg, runtime::prepare_databases(cfg), false);
+  std::string error;
+  gateway = await_gateway(node, std::chrono::seconds(10), error);
+  if (!gateway)
+    throw std::runtime_error("node did not start: " + error);
+}
+
+void node_fixture::restart_node() {
+  stop_node(*sys, node);
+  start();
 }
 
 node_fixture::~node_fixture() {
-  runtime::stop_gateway(*sys, gateway);
+  stop_node(*sys, node);
   sys.reset();
 }
 

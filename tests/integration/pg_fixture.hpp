@@ -11,7 +11,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/scoped_actor.hpp>
 
-#include "actors/node/gateway_actor.hpp"
+#include "actors/node/node_root.hpp"
 #include "config/node_config.hpp"
 
 namespace lunch::test {
@@ -34,18 +34,24 @@ private:
   std::vector<std::string> names_; // catalog first
 };
 
-/// An actor system with a running gateway on scratch databases.
+/// An actor system running a node's supervision tree on scratch databases.
 struct node_fixture {
-  explicit node_fixture(int shards = 4, int64_t passivate_after_ms = 60000);
+  explicit node_fixture(int shards = 4, int64_t passivate_after_ms = 60000,
+                        bool fault_injection = false);
   ~node_fixture();
 
-  void restart_gateway();
+  /// Stops the whole tree and starts a fresh one on the same databases.
+  void restart_node();
 
   scratch_databases dbs;
   config::node_config cfg;
   caf::actor_system_config sys_cfg;
   std::unique_ptr<caf::actor_system> sys;
-  gateway_actor gateway;
+  running_node node;
+  gateway_actor gateway; // the first gateway of the current tree
+
+private:
+  void start();
 };
 
 /// Runs one SQL query returning a single integer on shard i.

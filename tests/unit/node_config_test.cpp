@@ -154,3 +154,50 @@ TEST_CASE("load_node_config reads a file", "[node_config]") {
     CHECK(std::string{e.what()} == path + ": (file): cannot be read");
   }
 }
+
+TEST_CASE("debug and supervision keys", "[node_config]") {
+  auto plain = parse_node_config(minimal, "node.json");
+  CHECK_FALSE(plain.fault_injection);
+  CHECK(plain.supervision.shard.intensity.max_restarts == 5);
+  CHECK(plain.supervision.shard.backoff.min.count() == 50);
+  CHECK(plain.supervision.entities.max_restarts == 20);
+  auto cfg = parse_node_config(R"({
+    "node": "n", "catalog": "c", "shards": ["s"],
+    "debug": {"fault_injection": true},
+    "supervision": {
+      "shard": {"max_restarts": 1000, "within_ms": 1000, "backoff_min_ms": 0,
+                "backoff_max_ms": 5, "backoff_factor": 1.5,
+                "backoff_jitter": 0, "reset_after_ms": 20},
+      "entities": {"max_restarts": 7, "within_ms": 100}
+    }
+  })",
+                               "node.json");
+  CHECK(cfg.fault_injection);
+  auto& shard = cfg.supervision.shard;
+  CHECK(shard.intensity.max_restarts == 1000);
+  CHECK(shard.intensity.period.count() == 1000);
+  CHECK(shard.backoff.min.count() == 0);
+  CHECK(shard.backoff.max.count() == 5);
+  CHECK(shard.backoff.factor == 1.5);
+  CHECK(shard.backoff.jitter == 0);
+  CHECK(shard.backoff.reset_after.count() == 20);
+  CHECK(cfg.supervision.entities.max_restarts == 7);
+  CHECK(cfg.supervision.root.intensity.max_restarts == 3); // untouched
+  auto base = std::string{R"({"node":"n","catalog":"c","shards":["s"],)"};
+  CHECK(error_of(base + R"("debug":{"fault_injection":"yes"}})")
+        == "node.json: debug.fault_injection: must be true or false");
+  CHECK(error_of(base + R"("debug":{"faults":true}})")
+        == "node.json: debug.faults: unknown key");
+  CHECK(error_of(base + R"("supervision":{"owner":{}}})")
+        == "node.json: supervision.owner: unknown key");
+  CHECK(error_of(base + R"("supervision":{"shard":{"max_restarts":-1}}})")
+        == "node.json: supervision.shard.max_restarts: must be between 0 and "
+           "100000");
+  CHECK(error_of(base
+                 + R"("supervision":{"shard":{"backoff_min_ms":9,
+                                              "backoff_max_ms":8}}})")
+        == "node.json: supervision.shard.backoff_min_ms: must not exceed "
+           "backoff_max_ms");
+  CHECK(error_of(base + R"("supervision":{"entities":{"backoff_min_ms":1}}})")
+        == "node.json: supervision.entities.backoff_min_ms: unknown key");
+}

@@ -1,0 +1,195 @@
+#include "actors/node/node_root.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/node/gateway_actor.hpp"
+#include "actors/region/region_actor.hpp"
+#include "actors/shard/shard_owner_actor.hpp"
+#include "runtime/actor_directory.hpp"
+#include "runtime/fault_injector.hpp"
+#include "runtime/log.hpp"
+#include "runtime/supervisor.hpp"
+
+namespace lunch {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+void tune(supervisor_spec& spec, const config::supervisor_tuning& t) {
+  spec.intensity = t.intensity;
+  spec.backoff = t.backoff;
+}
+
+// One shard: the owner first, then the entities that read and write
+// through it. rest_for_one: when the owner dies, the entities go too and
+// reload from PostgreSQL (a commit whose outcome the crash hid must not
+// live on in a cache); when only the entities' region fails, the owner
+// and its connection stay.
+supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
+                           const running_node& node) {
+  supervisor_spec spec;
+  spec.name = "shards/" + std::to_string(shard);
+  spec.strategy = supervision::strategy::rest_for_one;
+  tune(spec, cfg.supervision.shard);
+  spec.directory = node.directory;
+  spec.seed = 1000 + static_cast<uint64_t>(shard);
+  child_spec owner;
+  owner.name = shard_owner_name(shard);
+  owner.shutdown = milliseconds(5000);
+  owner.start = [settings = shard_owner_settings{shard, cfg.shards[shard],
+                                                 node.faults}](
+                  caf::local_actor* parent) {
+    return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
+  };
+  child_spec entities;
+  entities.name = region_name(shard);
+  entities.kind = child_kind::entities;
+  entities.shutdown = milliseconds(cfg.request_timeout_ms + 1000);
+  region_settings rs;
+  rs.shard = shard;
+  rs.shard_count = static_cast<int32_t>(cfg.shards.size());
+  rs.timeout = milliseconds(cfg.request_timeout_ms);
+  rs.passivate_after = milliseconds(cfg.passivate_after_ms);
+  rs.entity_intensity = cfg.supervision.entities;
+  rs.directory = node.directory;
+  rs.faults = node.faults;
+  entities.start = [rs](caf::local_actor* parent) {
+    auto owner = rs.directory->get(shard_owner_name(rs.shard));
+    if (!owner)
+      throw std::runtime_error(shard_owner_name(rs.shard) + " is not running");
+    return caf::actor_cast<caf::actor>(
+      spawn_region(parent, rs, caf::actor_cast<shard_owner_actor>(owner)));
+  };
+  spec.children = {owner, entities};
+  return spec;
+}
+
+// All shards: one_for_one, a failing shard never touches the others. Its
+// backoff caps how long a shard stays down once its cause is gone; its
+// intensity is sized so that shards restarting at that cap forever (a
+// database down for hours) never take the node down with them.
+supervisor_spec shards_spec(const config::node_config& cfg,
+                            const running_node& node) {
+  supervisor_spec spec;
+  spec.name = "shards";
+  spec.strategy = supervision::strategy::one_for_one;
+  tune(spec, cfg.supervision.shards);
+  if (spec.intensity.max_restarts == 0)
+    spec.intensity.max_restarts = 16 * static_cast<int>(cfg.shards.size());
+  spec.directory = node.directory;
+  spec.seed = 100;
+  for (int32_t i = 0; i < static_cast<int32_t>(cfg.shards.size()); ++i)
+    spec.children.push_back(supervisor_child(shard_spec(cfg, i, node)));
+  return spec;
+}
+
+child_spec gateway_child(const config::node_config& cfg,
+                         std::vector<int32_t> slot_table,
+                         const running_node& node) {
+  gateway_settings gs;
+  gs.node = cfg.node;
+  gs.host = cfg.listen.host;
+  gs.port = cfg.listen.port;
+  gs.shard_count = static_cast<int32_t>(cfg.shards.size());
+  gs.slot_table = std::move(slot_table);
+  gs.timeout = milliseconds(cfg.request_timeout_ms);
+  gs.directory = node.directory;
+  gs.faults = node.faults;
+  child_spec c;
+  c.name = "gateway";
+  c.shutdown = milliseconds(5000);
+  auto pub = node.published;
+  // Runs on the root's own thread (detached): publishing blocks.
+  c.start = [gs, pub, last = std::make_shared<caf::actor>()](
+              caf::local_actor* parent) {
+    auto h = spawn_gateway(parent, gs);
+    if (!pub)
+      return h;
+    auto& mm = parent->home_system().middleman();
+    if (*last)
+      mm.unpublish(*last, gs.port); // the crashed gateway's port
+    auto port = mm.publish(caf::actor_cast<gateway_actor>(h), gs.port,
+                           gs.host.c_str(), true);
+    std::lock_guard<std::mutex> guard{pub->mtx};
+    if (!port) {
+      pub->error = "cannot listen on " + gs.host + ":" + std::to_string(gs.port)
+                   + ": " + parent->home_system().render(port.error());
+      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+      throw std::runtime_error(*pub->error);
+    }
+    pub->port = *port;
+    *last = h;
+    return h;
+  };
+  return c;
+}
+
+} // namespace
+
+gateway_actor running_node::gateway() const {
+  return caf::actor_cast<gateway_actor>(directory->get("gateway"));
+}
+
+running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
+                        std::vector<int32_t> slot_table, bool publish) {
+  running_node node;
+  node.directory = std::make_shared<actor_directory>();
+  if (cfg.fault_injection)
+    node.faults = std::make_shared<fault_injector>();
+  if (publish)
+    node.published = std::make_shared<publication>();
+  supervisor_spec root;
+  root.name = "node";
+  // one_for_one: the gateway finds regions through the directory and the
+  // regions find the gateway there, so neither needs the other restarted.
+  root.strategy = supervision::strategy::one_for_one;
+  tune(root, cfg.supervision.root);
+  root.directory = node.directory;
+  root.children = {supervisor_child(shards_spec(cfg, node)),
+                   gateway_child(cfg, std::move(slot_table), node)};
+  // Detached: the gateway's start function publishes, which blocks.
+  node.root = spawn_supervisor(sys, root, publish);
+  node.directory->put("node", caf::actor_cast<caf::actor>(node.root));
+  return node;
+}
+
+gateway_actor await_gateway(const running_node& node,
+                            std::chrono::milliseconds timeout,
+                            std::string& error) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto gateway = node.gateway();
+    if (node.published) {
+      std::lock_guard<std::mutex> guard{node.published->mtx};
+      if (node.published->error) {
+        error = *node.published->error;
+        return {};
+      }
+      if (gateway && node.published->port)
+        return gateway;
+    } else if (gateway) {
+      return gateway;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      error = "the gateway did not start within "
+              + std::to_string(timeout.count()) + " ms";
+      return {};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+void stop_node(caf::actor_system& sys, const running_node& node) {
+  caf::scoped_actor self{sys};
+  self->send_exit(node.root, caf::exit_reason::user_shutdown);
+  self->wait_for(node.root);
+  node.directory->clear();
+}
+
+} // namespace lunch

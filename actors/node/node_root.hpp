@@ -1,0 +1,66 @@
+#pragma once
+
+// The node's supervision tree, built from its config:
+//
+//   node (root)            one_for_one
+//   ├── shards             one_for_one   shards fail independently
+//   │   └── shards/N       rest_for_one  per shard, in start order:
+//   │       ├── shard/N                  the owner (single writer)
+//   │       └── entities/N               user and party entities
+//   └── gateway                          routes commands; published
+//
+// Why these strategies: see README "Supervision tree".
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "config/node_config.hpp"
+#include "messages/gateway_protocol.hpp"
+#include "messages/supervision_protocol.hpp"
+
+namespace lunch {
+
+class actor_directory;
+class fault_injector;
+
+/// Where the gateway is published, and how that went (shared with the
+/// gateway's start function, which republishes after a restart).
+struct publication {
+  std::mutex mtx;
+  std::optional<uint16_t> port;   // set once published
+  std::optional<std::string> error; // set if publishing failed
+};
+
+struct running_node {
+  supervisor_actor root;
+  std::shared_ptr<actor_directory> directory;
+  std::shared_ptr<fault_injector> faults; // null unless debug is on
+  std::shared_ptr<publication> published; // null when not published
+
+  /// The current gateway (it may have been restarted), or invalid.
+  gateway_actor gateway() const;
+};
+
+/// Starts the tree. With `publish`, the gateway is published at the
+/// config's listen address (again after each restart of it).
+running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
+                        std::vector<int32_t> slot_table, bool publish);
+
+/// Waits (polling, up to `timeout`) until the gateway is running, and when
+/// publishing, until it is published or publishing failed. Returns the
+/// gateway, or an invalid handle with `error` set.
+gateway_actor await_gateway(const running_node& node,
+                            std::chrono::milliseconds timeout,
+                            std::string& error);
+
+/// Sends the root an exit message and waits until the whole tree is gone.
+void stop_node(caf::actor_system& sys, const running_node& node);
+
+} // namespace lunch
