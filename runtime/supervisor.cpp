@@ -9,6 +9,7 @@
 
 #include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
+#include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
 #include "runtime/log.hpp"
@@ -483,6 +484,7 @@ supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
   for (auto& cs : spec.children)
     st.children.emplace_back(cs, supervision::backoff{spec.backoff, seed++});
   st.spec = std::move(spec);
+  answer_crashes(self, st.spec.name);
   self->set_down_handler([=](caf::down_msg& msg) { on_down(self, msg); });
   // If the supervisor dies (a bug, an injected fault), its children go too:
   // its own supervisor starts a fresh subtree, never a second copy.

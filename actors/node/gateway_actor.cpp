@@ -10,6 +10,7 @@
 #include "actors/shard/slot_map.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
+#include "runtime/crash_reply.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
@@ -274,6 +275,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
   st.regions.resize(st.settings.shard_count);
   for (int32_t i = 0; i < st.settings.shard_count; ++i)
     st.closed_doors.push_back(spawn_closed_door(self, i));
+  answer_crashes(self, "gateway");
   self->set_down_handler([=](caf::down_msg& msg) {
     for (auto& r : self->state.regions)
       if (r && r.address() == msg.source)

@@ -8,6 +8,7 @@
 #include "actors/region/passivation.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
+#include "runtime/crash_reply.hpp"
 
 namespace lunch {
 
@@ -137,6 +138,7 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
   self->state.id = id;
   self->state.path = "party/" + std::to_string(id);
   self->state.ctx = ctx;
+  answer_crashes(self, self->state.path);
   arm_idle_check<party_impl>(self);
   return {
     [=](pty_get_atom, int64_t) {

@@ -14,7 +14,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/region/entity_context.hpp"
-#include "runtime/fault_injector.hpp"
+#include "runtime/crash_reply.hpp"
 
 namespace lunch {
 
@@ -36,12 +36,20 @@ struct entity_base_state {
 
   /// Call at the start of every handler of a region-sent message.
   void touch() {
-    if (ctx.faults && ctx.faults->should_crash(path))
-      throw injected_fault(path);
     ++handled;
     last_active = std::chrono::steady_clock::now();
   }
 };
+
+/// Counts a message from the region; throws first if fault injection armed
+/// this entity (answering the request, see runtime/crash_reply.hpp).
+template <class Self>
+void touch(Self* self) {
+  auto& st = self->state;
+  if (st.ctx.faults && st.ctx.faults->should_crash(st.path))
+    throw_injected(self, st.path);
+  st.touch();
+}
 
 /// Runs `fn(rp)` once the entity is loaded. The first request loads it with
 /// (db_load_atom, key) and hands the lookup to `store(state, lookup)`; while
@@ -50,9 +58,9 @@ struct entity_base_state {
 template <class T, class Lookup, class Self, class Key, class Store, class F>
 caf::typed_response_promise<T>
 when_loaded(Self* self, const Key& key, Store store, F fn) {
+  touch(self);
   auto rp = self->template make_response_promise<T>();
   auto& st = self->state;
-  st.touch();
   if (st.loaded) {
     fn(rp);
     return rp;

@@ -10,6 +10,7 @@
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
+#include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 
@@ -191,6 +192,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
   st.settings = std::move(settings);
   st.owner = std::move(owner);
   self->set_exit_handler([=](caf::exit_msg& msg) { on_exit(self, msg); });
+  answer_crashes(self, region_name(st.settings.shard));
   return {
     // -- users: routed to the entity -----------------------------------
     [=](usr_create_atom a, const user_profile& p) {

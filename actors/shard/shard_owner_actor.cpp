@@ -12,6 +12,7 @@
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
 #include "runtime/db/connection.hpp"
+#include "runtime/crash_reply.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
@@ -143,10 +144,10 @@ void schedule_flush(self_ptr self) {
 // a failed statement aborted silently rolls back every write in the batch.
 template <class T, class F>
 caf::typed_response_promise<T> run(self_ptr self, F op) {
-  auto rp = self->make_response_promise<T>();
   auto& st = self->state;
   if (st.settings.faults && st.settings.faults->should_crash(st.path))
-    throw injected_fault(st.path);
+    throw_injected(self, st.path);
+  auto rp = self->make_response_promise<T>();
   if (!ensure_batch(self)) {
     rp.deliver(make_error(errc::unavailable,
                           "shard " + std::to_string(st.settings.shard)
@@ -219,26 +220,11 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
   st.settings = std::move(settings);
   // A handler that throws (a bug, an injected fault) ends the owner: its
   // open batch is never committed, so every reply it holds is a failure.
-  self->set_exception_handler([self](std::exception_ptr& ptr) -> caf::error {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(ptr);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-      // keep "unknown exception"
-    }
+  answer_crashes(self, st.path, [self](const caf::error& err) {
     auto& st = self->state;
-    auto err = make_error(errc::unavailable,
-                          "shard " + std::to_string(st.settings.shard)
-                            + " owner crashed (" + what
-                            + "); the change was not applied");
     st.batch.reset();
     st.conn.reset();
     fail_pending(self, err);
-    log::error("shard.owner_crashed",
-               {{"shard", std::to_string(st.settings.shard)}, {"error", what}});
-    return err;
   });
   if (!connect(self))
     return owner_impl::behavior_type::make_empty_behavior();

@@ -6,6 +6,7 @@
 #include "actors/user/points.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
+#include "runtime/crash_reply.hpp"
 
 namespace lunch {
 
@@ -73,6 +74,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
   self->state.id = id;
   self->state.path = "user/" + id;
   self->state.ctx = ctx;
+  answer_crashes(self, self->state.path);
   arm_idle_check<user_impl>(self);
   return {
     [=](usr_create_atom, user_profile p) {
@@ -169,8 +171,8 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
       });
     },
     [=](pts_award_atom, const points_award& award) {
+      touch(self);
       auto& st = self->state;
-      st.touch();
       // Without a valid tally the next scan counts the award anyway.
       if (st.tally_valid)
         st.tally.apply(award);
