@@ -11,56 +11,16 @@
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
 #include "runtime/node.hpp"
+#include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 using namespace lunch;
 using namespace std::chrono_literals;
+using test::ask;
+using test::lunch_party;
+using test::person;
 
 namespace {
-
-template <class T>
-struct reply {
-  std::optional<T> value;
-  errc code = errc::none;
-  std::string message;
-};
-
-template <class T, class... Ts>
-reply<T> ask(test::node_fixture& node, Ts... xs) {
-  caf::scoped_actor self{*node.sys};
-  reply<T> r;
-  self->request(node.gateway, 30s, xs...)
-    .receive([&](T& x) { r.value = std::move(x); },
-             [&](caf::error& e) {
-               r.code = errc_of(e);
-               r.message = message_of(e);
-             });
-  return r;
-}
-
-user_profile person(std::string id, std::string nickname,
-                    std::string genre = "한식,중식") {
-  user_profile p;
-  p.employee_id = std::move(id);
-  p.nickname = std::move(nickname);
-  p.main_dish_genre = genre;
-  p.food_preferences = {"한식"};
-  return p;
-}
-
-party_record lunch_party(std::string host, int32_t max_members,
-                         std::vector<std::string> members = {}) {
-  party_record p;
-  p.host_employee_id = std::move(host);
-  p.title = "점심";
-  p.restaurant_name = "지구마을";
-  p.party_date = "2026-12-01";
-  p.party_time = "12:00";
-  p.meeting_location = "로비";
-  p.max_members = max_members;
-  p.member_ids = std::move(members);
-  return p;
-}
 
 // Two ids living on different shards (4 shards, slot mod 4).
 std::pair<std::string, std::string> ids_on_two_shards() {

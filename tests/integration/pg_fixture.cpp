@@ -69,10 +69,11 @@ std::string scratch_databases::shard_dsn(int i) const {
 }
 
 node_fixture::node_fixture(int shards, int64_t passivate_after_ms,
-                           bool fault_injection)
+                           std::function<void(config::node_config&)> tweak)
     : dbs(shards), cfg(dbs.node_config()) {
   cfg.passivate_after_ms = passivate_after_ms;
-  cfg.fault_injection = fault_injection;
+  if (tweak)
+    tweak(cfg);
   runtime::configure(sys_cfg, 2);
   sys = std::make_unique<caf::actor_system>(sys_cfg);
   start();

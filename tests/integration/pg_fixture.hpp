@@ -3,6 +3,7 @@
 // A fresh catalog + shard databases on the suite's private PostgreSQL
 // (LUNCH_TEST_PG, set by scripts/test.sh), and an in-process node on them.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,7 +38,7 @@ private:
 /// An actor system running a node's supervision tree on scratch databases.
 struct node_fixture {
   explicit node_fixture(int shards = 4, int64_t passivate_after_ms = 60000,
-                        bool fault_injection = false);
+                        std::function<void(config::node_config&)> tweak = {});
   ~node_fixture();
 
   /// Stops the whole tree and starts a fresh one on the same databases.

@@ -1,0 +1,678 @@
+#!/usr/bin/env bash
+# End-to-end test of the node's supervision tree, driven by lunchctl debug
+# crash|heal|tree: fault injection off by default, the shape of the tree,
+# a crashed shard owner reloading from PostgreSQL (rest_for_one takes the
+# entities along), writes under repeated owner crashes losing nothing
+# acknowledged, entity crashes, a crash loop escalating from shards/N to
+# shards while the other shards keep serving, PostgreSQL stopped and
+# restarted under load, and a clean SIGTERM.
+#
+# It starts its OWN PostgreSQL in a temporary directory (it stops and
+# restarts it) and picks free ports, so it runs beside anything else.
+# Environment: LUNCH_BIN_DIR (default $ROOT/build/bin); LUNCH_E2E_KEEP=1
+# keeps the temporary directory (logs) for inspection.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=scripts/lib/common.sh
+source "$HERE/../../scripts/lib/common.sh"
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
+
+BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+for exe in lunchd lunchctl; do
+  [[ -x $BIN/$exe ]] || fatal "$BIN/$exe not found (set LUNCH_BIN_DIR)"
+done
+
+# pg.sh hands the directory to the postgres user when run as root; our own
+# files go into a subdirectory of it.
+LUNCH_PG_DIR=$(mktemp -d /tmp/lunch-sv.XXXX)
+export LUNCH_PG_DIR
+export LUNCH_SHARDS=4
+WORK=$LUNCH_PG_DIR/e2e
+mkdir -p "$WORK"
+E2E_TMP=$WORK
+PG=$ROOT/scripts/pg.sh
+LOG=$WORK/lunchd.log
+LUNCHD_PID=""
+BG_PIDS=()
+LOG_MARK=0
+T0=$(now_us)
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+  local rc=$?
+  set +e
+  local pid
+  for pid in "${BG_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+    fi
+  done
+  if [[ -n $LUNCHD_PID ]] && proc_alive "$LUNCHD_PID" lunchd; then
+    kill -9 "$LUNCHD_PID" 2>/dev/null
+  fi
+  [[ -n $LUNCHD_PID ]] && wait "$LUNCHD_PID" 2>/dev/null
+  if ((rc != 0)) && [[ -s $LOG ]]; then
+    echo "--- last lines of lunchd.log" >&2
+    tail -n 25 "$LOG" >&2
+  fi
+  "$PG" stop >/dev/null 2>&1
+  if [[ ${LUNCH_E2E_KEEP:-0} == 1 ]]; then
+    echo "kept $LUNCH_PG_DIR" >&2
+  else
+    rm -rf "$LUNCH_PG_DIR"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ctl() {
+  "$BIN/lunchctl" --node "$NODE" "$@"
+}
+
+node_up() {
+  proc_alive "$LUNCHD_PID" lunchd &&
+    "$BIN/lunchctl" --node "$NODE" --timeout 2 node status >/dev/null 2>&1
+}
+
+# Starts lunchd with the config file $1 (its stderr, the structured log,
+# goes to $LOG).
+start_lunchd() {
+  echo "=== lunchd start $1 $(date +%T.%N)" >>"$LOG"
+  "$BIN/lunchd" --config "$1" >>"$LOG" 2>&1 &
+  LUNCHD_PID=$!
+  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $LOG)"
+}
+
+lunchd_gone() {
+  ! proc_alive "$LUNCHD_PID" lunchd
+}
+
+# Sends SIGNAL to lunchd and checks it exits with status 0 within 5 s.
+stop_lunchd_with() {
+  local sig=$1 rc=0
+  kill "-$sig" "$LUNCHD_PID"
+  if wait_until 5 lunchd_gone; then
+    check_pass
+  else
+    check_fail "lunchd still running 5 s after SIG$sig"
+    kill -9 "$LUNCHD_PID" 2>/dev/null || true
+  fi
+  wait "$LUNCHD_PID" || rc=$?
+  LUNCHD_PID=""
+  expect_eq "exit status of lunchd after SIG$sig" 0 "$rc"
+}
+
+# Edits the base config with a Python statement on c, writes it to OUT.
+config_variant() {
+  python3 - "$WORK/node.json" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
+PY
+}
+
+# -- the structured log --------------------------------------------------------
+
+# Remembers the current end of the log; log_since prints what came after.
+log_mark() {
+  LOG_MARK=$(stat -c %s "$LOG")
+}
+
+log_since() {
+  tail -c "+$((LOG_MARK + 1))" "$LOG"
+}
+
+log_has() {
+  log_since | grep -qF -- "$1"
+}
+
+# Checks that a log line written since log_mark contains TEXT (waiting up
+# to LIMIT seconds for it) and, if given, also contains MORE.
+expect_log() {
+  local text=$1 more=${2:-} limit=${3:-5} line
+  if ! wait_until "$limit" log_has "$text"; then
+    check_fail "no log line since the mark contains: $text" \
+      "last lines: $(log_since | tail -n 3)"
+    return
+  fi
+  check_pass
+  if [[ -n $more ]]; then
+    line=$(log_since | grep -F -- "$text" | head -n 1)
+    LAST_CMD="log line: $text"
+    expect_contains "$more" "$line" "the first log line with '$text'"
+  fi
+}
+
+# -- the live tree -------------------------------------------------------------
+
+# True when `debug tree` lists each NAME=RESTARTS given, running.
+tree_is() {
+  local pairs="" arg
+  for arg in "$@"; do
+    pairs+="(\"${arg%=*}\", ${arg##*=}), "
+  done
+  run ctl --json debug tree
+  [[ $RC == 0 ]] &&
+    [[ $(json_value "all(any(l[\"name\"] == n and l[\"restarts\"] == r and l[\"state\"] == \"running\" for l in d) for n, r in [$pairs])") == true ]]
+}
+
+expect_tree() {
+  if wait_until "${TREE_WAIT:-5}" tree_is "$@"; then
+    check_pass
+  else
+    check_fail "debug tree did not show $* (all running) within ${TREE_WAIT:-5} s" \
+      "$(_last_output)"
+  fi
+}
+
+# The [user, party] crash counts in the detail of entities/N, last OUT.
+crash_counts_expr() {
+  printf '[x.split(")")[0] for x in [l for l in d if l["name"] == "entities/%s"][0]["detail"].split("(crashes ")[1:]]' "$1"
+}
+
+# -----------------------------------------------------------------------------
+section "setup: private PostgreSQL"
+"$PG" start >/dev/null || fatal "scripts/pg.sh start failed"
+PORT=$(free_port 1)
+NODE=127.0.0.1:$PORT
+python3 - "$WORK/node.json" "$PORT" "$("$PG" dsn lunch_catalog)" \
+  "$("$PG" dsn lunch_shard_0)" "$("$PG" dsn lunch_shard_1)" \
+  "$("$PG" dsn lunch_shard_2)" "$("$PG" dsn lunch_shard_3)" <<'PY'
+import json, sys
+path, port, catalog, *shards = sys.argv[1:]
+json.dump({"node": "sv0", "listen": {"host": "127.0.0.1", "port": int(port)},
+           "catalog": catalog, "shards": shards},
+          open(path, "w"), indent=1)
+PY
+config_variant 'c["debug"] = {"fault_injection": True}' "$WORK/faults.json"
+config_variant 'c["debug"] = {"fault_injection": True}
+c["supervision"] = {"shard": {"max_restarts": 100, "within_ms": 5000,
+                              "backoff_min_ms": 100, "backoff_max_ms": 200}}' \
+  "$WORK/faults-tolerant.json"
+echo "pg: $("$PG" dsn); node: $NODE"
+
+# -----------------------------------------------------------------------------
+section "1. fault injection is off unless the config turns it on"
+config_variant 'c["debug"] = {"fault_injection": "yes"}' "$WORK/bad-debug.json"
+expect_rc 2 -- "$BIN/lunchd" --check --config "$WORK/bad-debug.json"
+expect_contains "debug.fault_injection" "$ERR" stderr
+config_variant 'c["supervision"] = {"shard": {"bogus": 1}}' "$WORK/bad-sup.json"
+expect_rc 2 -- "$BIN/lunchd" --check --config "$WORK/bad-sup.json"
+expect_contains "supervision.shard.bogus" "$ERR" stderr
+expect_rc 0 -- "$BIN/lunchd" --check --config "$WORK/faults-tolerant.json"
+
+start_lunchd "$WORK/node.json"
+for cmd in "tree" "crash shard/0" "heal shard/0"; do
+  # shellcheck disable=SC2086 # word splitting wanted: "crash shard/0"
+  expect_rc 1 -- ctl debug $cmd
+  expect_contains "error: forbidden: fault injection is off" "$ERR" stderr
+  # shellcheck disable=SC2086
+  expect_rc 1 -- ctl --json debug $cmd
+  expect_err_code forbidden
+  expect_json '"fault injection is off" in d["message"]' 'true'
+done
+expect_rc 1 -- ctl --json debug crash user/nobody --every-message
+expect_err_code forbidden
+# Nothing was crashed: the node serves as before.
+expect_rc 0 -- ctl --json node status
+expect_json 'd["unreachable_shards"]' '[]'
+
+# Keys by shard, asked of the node (`user shard`): BUCKET[N] lists keys of
+# shard N.
+BUCKET=("" "" "" "")
+for ((i = 1; i <= 240; i++)); do
+  out=$("$BIN/lunchctl" --node "$NODE" --json user shard "k$i") ||
+    fatal "lunchctl user shard k$i failed: $out"
+  [[ $out =~ \"shard\":([0-3]), ]] || fatal "user shard k$i: unexpected answer $out"
+  BUCKET[${BASH_REMATCH[1]}]+="k$i "
+done
+read -ra KEYS0 <<<"${BUCKET[0]}"
+read -ra KEYS1 <<<"${BUCKET[1]}"
+read -ra KEYS2 <<<"${BUCKET[2]}"
+read -ra KEYS3 <<<"${BUCKET[3]}"
+echo "keys per shard: ${#KEYS0[@]} ${#KEYS1[@]} ${#KEYS2[@]} ${#KEYS3[@]}"
+((${#KEYS1[@]} >= 4 && ${#KEYS2[@]} >= 48 && ${#KEYS3[@]} >= 1 && ${#KEYS0[@]} >= 1)) ||
+  fatal "too few keys on some shard"
+stop_lunchd_with TERM
+
+# -----------------------------------------------------------------------------
+section "2. the supervision tree of a node with fault injection (4 shards)"
+start_lunchd "$WORK/faults.json"
+expect_rc 0 -- ctl --json debug tree
+expect_json 'len(d)' '15'
+expect_json '[l["name"] for l in d]' '["node", "shards", "shards/0", "shard/0",
+  "entities/0", "shards/1", "shard/1", "entities/1", "shards/2", "shard/2",
+  "entities/2", "shards/3", "shard/3", "entities/3", "gateway"]'
+expect_json '[l["depth"] for l in d]' '[0, 1, 2, 3, 3, 2, 3, 3, 2, 3, 3, 2, 3, 3, 1]'
+expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
+expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
+expect_json 'sorted(set((l["name"].split("/")[0], l["kind"], l["strategy"]) for l in d))' \
+  '[["entities", "entities", "on_demand"], ["gateway", "worker", ""],
+    ["node", "supervisor", "one_for_one"], ["shard", "worker", ""],
+    ["shards", "supervisor", "one_for_one"], ["shards", "supervisor", "rest_for_one"]]'
+expect_json '[l["strategy"] for l in d if l["name"].startswith("shards")]' \
+  '["one_for_one", "rest_for_one", "rest_for_one", "rest_for_one", "rest_for_one"]'
+# The default intensities: shards 16 x 4 in 60 s, a shard 5 in 5 s,
+# entities 20 in 5 s.
+expect_json '[l["detail"] for l in d if l["name"] == "shards"]' \
+  '["child restarts 0, in window 0/64 per 60000 ms"]'
+expect_json 'sorted(set(l["detail"] for l in d if l["name"].startswith("shards/")))' \
+  '["child restarts 0, in window 0/5 per 5000 ms"]'
+expect_json 'sorted(set(l["detail"] for l in d if l["name"].startswith("entities/")))' \
+  '["users 0 (crashes 0), parties 0 (crashes 0), in window 0/20 per 5000 ms"]'
+expect_rc 0 -- ctl debug tree
+expect_eq "header of debug tree" "ACTOR KIND STRATEGY STATE RESTARTS DETAIL" \
+  "$(head -n 1 <<<"$OUT" | tr -s ' ' | sed 's/ $//')"
+expect_eq "lines of debug tree" 16 "$(wc -l <<<"$OUT")"
+expect_eq "ACTOR column of debug tree" \
+  'node|- shards|  |- shards/0|  |  |- shard/0|  |  `- entities/0|  `- shards/3|     |- shard/3|     `- entities/3`- gateway' \
+  "$(sed -n '2p;3p;4p;5p;6p;13p;14p;15p;16p' <<<"$OUT" | cut -c1-19 | sed 's/ *$//' | tr -d '\n')"
+expect_contains "gateway           worker                    running  0" "$OUT"
+
+# -----------------------------------------------------------------------------
+section "3. a crashed shard owner restarts with its entities; nothing is lost"
+H=${KEYS1[0]} M1=${KEYS1[1]} M2=${KEYS1[2]} M3=${KEYS1[3]}
+for u in "$H" "$M1" "$M2" "$M3"; do
+  expect_rc 0 -- ctl --json user create "$u" --nickname "nick-$u" --email "$u@example.com"
+  expect_json 'd["shard_id"]' '1'
+done
+TOMORROW=$(date -d tomorrow +%F)
+party_args=(--title "장애 점심" --restaurant 지구마을 --date "$TOMORROW" --time 12:00
+  --location 로비)
+expect_rc 0 -- ctl --json party create --host "$H" "${party_args[@]}" --max 4 --members "$M1,$M2"
+P=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
+expect_rc 0 -- ctl --json party join "$P" "$M3"
+expect_json 'd["current_members"]' '4'
+expect_rc 0 -- ctl --json user update "$M1" --nickname renamed-before-crash
+expect_json 'd["nickname"]' '"renamed-before-crash"'
+# What the entities hold (cached) before the crash.
+declare -A BEFORE
+for u in "$H" "$M1" "$M2" "$M3"; do
+  expect_rc 0 -- ctl --json user get "$u"
+  BEFORE[$u]=$OUT
+done
+expect_rc 0 -- ctl --json party get "$P"
+BEFORE[party]=$OUT
+expect_json 'sorted(m["employee_id"] for m in d["members"])' \
+  "$(printf '%s\n' "$H" "$M1" "$M2" "$M3" | sort | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().split()))')"
+log_mark
+expect_rc 0 -- ctl debug crash shard/1
+expect_eq "output of debug crash shard/1" "shard/1 was made to throw" "$OUT"
+expect_tree shard/1=1 entities/1=1
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
+  '[["shard/1", 1], ["entities/1", 1]]'
+expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
+# A fresh region: nothing cached, so the reads below come from PostgreSQL.
+expect_json '[l["detail"].split(", in window")[0] for l in d if l["name"] == "entities/1"]' \
+  '["users 0 (crashes 0), parties 0 (crashes 0)"]'
+expect_json '[l["detail"] for l in d if l["name"] == "shard/1"]' \
+  '["last exit: shard/1 crashed (injected fault in shard/1); the request was not applied"]'
+expect_log "event=actor.crashed actor=shard/1 " 'error="injected fault in shard/1"'
+expect_log "event=supervisor.restart supervisor=shards/1 child=shard/1 " \
+  "restart=1 delay_ms=0 strategy=rest_for_one"
+for u in "$H" "$M1" "$M2" "$M3"; do
+  expect_rc 0 -- ctl --json user get "$u"
+  expect_eq "user get $u after the owner crash (same document as before)" "${BEFORE[$u]}" "$OUT"
+done
+expect_rc 0 -- ctl --json user get "$M1"
+expect_json 'd["nickname"]' '"renamed-before-crash"'
+expect_rc 0 -- ctl --json party get "$P"
+expect_eq "party get $P after the owner crash (same document as before)" "${BEFORE[party]}" "$OUT"
+expect_json 'd["current_members"]' '4'
+expect_json '[m["nickname"] for m in d["members"] if m["employee_id"] == "'"$M1"'"]' \
+  '["renamed-before-crash"]'
+expect_rc 0 -- ctl --json debug tree
+expect_json '[l["detail"].split(", in window")[0] for l in d if l["name"] == "entities/1"]' \
+  '["users 4 (crashes 0), parties 1 (crashes 0)"]'
+# And the shard takes writes again.
+expect_rc 0 -- ctl --json user update "$M2" --nickname after-crash
+expect_json 'd["nickname"]' '"after-crash"'
+stop_lunchd_with TERM
+
+# -----------------------------------------------------------------------------
+section "4. writes under repeated owner crashes lose nothing acknowledged"
+# A node whose shards tolerate 100 restarts in 5 s, with a 100-200 ms
+# backoff: each crash leaves shard 2 down long enough for writes to hit it.
+start_lunchd "$WORK/faults-tolerant.json"
+expect_rc 0 -- ctl --json debug tree
+expect_json '[l["detail"] for l in d if l["name"] == "shards/2"]' \
+  '["child restarts 0, in window 0/100 per 5000 ms"]'
+# Each line of s4.W.log: KEY RC MILLISECONDS ERROR-CODE.
+s4_writer() {
+  set +e
+  local w=$1 key t rc out code
+  shift
+  for key in "$@"; do
+    [[ -e $WORK/s4.done ]] && break
+    t=$(now_us)
+    out=$(timeout 20 "$BIN/lunchctl" --node "$NODE" --json user create "$key" \
+      --nickname "n-$key" 2>&1)
+    rc=$?
+    code=-
+    [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+    echo "$key $rc $((($(now_us) - t) / 1000)) $code" >>"$WORK/s4.$w.log"
+    sleep 0.1
+  done
+}
+rm -f "$WORK"/s4.*
+for w in 0 1 2; do
+  : >"$WORK/s4.$w.log"
+  s4_writer "$w" "${KEYS2[@]:$((w * 16)):16}" &
+  BG_PIDS+=($!)
+done
+sleep 0.3
+log_mark
+CRASHES=6
+for ((c = 1; c <= CRASHES; c++)); do
+  expect_rc 0 -- ctl debug crash shard/2
+  expect_eq "output of debug crash shard/2" "shard/2 was made to throw" "$OUT"
+  expect_tree shard/2="$c" entities/2="$c"
+  sleep 0.15
+done
+touch "$WORK/s4.done"
+wait "${BG_PIDS[@]}" || true
+BG_PIDS=()
+cat "$WORK"/s4.?.log >"$WORK/s4.all"
+n_total=$(wc -l <"$WORK/s4.all")
+n_acked=$(awk '$2 == 0' "$WORK/s4.all" | wc -l)
+n_failed=$((n_total - n_acked))
+echo "writes to shard 2: $n_total, $n_acked acknowledged, $n_failed failed"
+LAST_CMD="3 writers: lunchctl user create (shard 2) under $CRASHES crashes of shard/2"
+expect_eq "enough writes ran (>= 30 of 48; got $n_total)" 1 "$((n_total >= 30))"
+expect_eq "writes acknowledged (>= 5; got $n_acked)" 1 "$((n_acked >= 5))"
+expect_eq "writes refused while the shard restarted (>= 1; got $n_failed)" 1 "$((n_failed >= 1))"
+expect_eq "writes with an exit code other than 0 and 3" "" \
+  "$(awk '$2 != 0 && $2 != 3 {printf "%s:rc%s ", $1, $2}' "$WORK/s4.all")"
+expect_eq "refused writes whose error is not unavailable" "" \
+  "$(awk '$2 == 3 && $4 != "unavailable" {printf "%s:%s ", $1, $4}' "$WORK/s4.all")"
+expect_eq "refused writes that took 1 s or more" "" \
+  "$(awk '$2 != 0 && $3 >= 1000 {printf "%s:%sms ", $1, $3}' "$WORK/s4.all")"
+expect_tree shard/2="$CRASHES" entities/2="$CRASHES"
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
+  "[[\"shard/2\", $CRASHES], [\"entities/2\", $CRASHES]]"
+# Backoff 100 ms doubling to 200 ms, jitter 0.2: 0, then 80..200 ms.
+delays=$(log_since | grep -F "event=supervisor.restart supervisor=shards/2 child=shard/2 " |
+  sed -n 's/.* delay_ms=\([0-9]*\) .*/\1/p' | paste -sd' ')
+echo "restart delays of shard/2 (ms): $delays"
+expect_eq "restart delays logged for shard/2" "$CRASHES" "$(wc -w <<<"$delays")"
+expect_eq "restart delays: the first 0, the others 80..200 ms" "ok" \
+  "$(awk '{ok = ($1 == 0); for (i = 2; i <= NF; i++) if ($i < 80 || $i > 200) ok = 0; print ok ? "ok" : $0}' <<<"$delays")"
+# PostgreSQL holds exactly the acknowledged users: none lost, and no
+# refused write ("not applied") applied after all.
+acked=$(awk '$2 == 0 {print $1}' "$WORK/s4.all" | sort | paste -sd' ')
+in_db=$("$PG" psql -X -A -t -d lunch_shard_2 \
+  -c "SELECT employee_id FROM users WHERE employee_id LIKE 'k%' ORDER BY 1" |
+  sort | paste -sd' ')
+expect_eq "users of shard 2 in PostgreSQL = the acknowledged creates" "$acked" "$in_db"
+lost=()
+for key in $acked; do
+  run ctl --json user get "$key"
+  if [[ $RC != 0 || $(json_value '[d["nickname"], d["shard_id"]]') != "[\"n-$key\", 2]" ]]; then
+    lost+=("$key(rc $RC)")
+  fi
+done
+expect_eq "acknowledged users not readable through the node" "" "${lost[*]}"
+stop_lunchd_with TERM
+
+# -----------------------------------------------------------------------------
+section "5. entity crashes reload from PostgreSQL; bad paths"
+start_lunchd "$WORK/faults.json"
+expect_rc 0 -- ctl --json user get "$M1"
+M1_DOC=$OUT
+expect_json 'd["nickname"]' '"renamed-before-crash"'
+expect_rc 0 -- ctl --json party get "$P"
+P_DOC=$OUT
+expect_json 'd["current_members"]' '4'
+log_mark
+expect_rc 0 -- ctl debug crash "user/$M1"
+expect_eq "output of debug crash user/$M1" "user/$M1 was made to throw" "$OUT"
+expect_log "event=entity.crashed supervisor=entities/1 child=user/$M1 " \
+  "reason=\"user/$M1 crashed (injected fault in user/$M1)"
+expect_rc 0 -- ctl --json user get "$M1"
+expect_eq "user get $M1 after its entity crashed" "$M1_DOC" "$OUT"
+expect_rc 0 -- ctl --json debug tree
+expect_json "$(crash_counts_expr 1)" '["1", "0"]'
+expect_rc 0 -- ctl debug crash "party/$P"
+expect_eq "output of debug crash party/$P" "party/$P was made to throw" "$OUT"
+expect_log "event=entity.crashed supervisor=entities/1 child=party/$P "
+expect_rc 0 -- ctl --json party get "$P"
+expect_eq "party get $P after its entity crashed" "$P_DOC" "$OUT"
+expect_rc 0 -- ctl --json debug tree
+expect_json "$(crash_counts_expr 1)" '["1", "1"]'
+# An entity crash stays inside the region: no restart anywhere.
+expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
+expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
+# An entity that throws on every message answers unavailable until healed.
+expect_rc 0 -- ctl debug crash "user/$M2" --every-message
+expect_eq "output of debug crash user/$M2 --every-message" \
+  "user/$M2 now throws on every message" "$OUT"
+expect_rc 3 -- ctl --json user get "$M2"
+expect_err_code unavailable
+expect_json 'd["message"]' "\"user/$M2 crashed (injected fault); the request was not applied\""
+expect_rc 3 -- ctl --json user update "$M2" --nickname must-not-stick
+expect_err_code unavailable
+expect_rc 0 -- ctl debug heal "user/$M2"
+expect_eq "output of debug heal user/$M2" "user/$M2 no longer throws" "$OUT"
+expect_rc 0 -- ctl --json user get "$M2"
+expect_json 'd["nickname"]' '"after-crash"'
+# Crashing the region restarts only it (rest_for_one: it comes after the
+# owner), and its entities reload.
+expect_rc 0 -- ctl debug crash entities/1
+expect_eq "output of debug crash entities/1" "entities/1 was made to throw" "$OUT"
+expect_tree entities/1=1 shard/1=0
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' '[["entities/1", 1]]'
+expect_rc 0 -- ctl --json user get "$M1"
+expect_eq "user get $M1 after entities/1 restarted" "$M1_DOC" "$OUT"
+# The gateway restarts and listens again on the same port.
+expect_rc 0 -- ctl debug crash gateway
+expect_eq "output of debug crash gateway" "gateway was made to throw" "$OUT"
+TREE_WAIT=10 expect_tree gateway=1
+expect_rc 0 -- ctl --json party get "$P"
+expect_eq "party get $P after the gateway restarted" "$P_DOC" "$OUT"
+# Paths that name nothing, or nothing that may be crashed that way.
+expect_rc 1 -- ctl --json debug crash nosuch/1
+expect_err_code not_found
+expect_rc 1 -- ctl --json debug crash shard/9
+expect_err_code not_found
+expect_rc 1 -- ctl --json debug crash node
+expect_err_code invalid_argument
+expect_rc 1 -- ctl --json debug crash shards/0 --every-message
+expect_err_code invalid_argument
+expect_rc 1 -- ctl --json debug crash entities/0 --every-message
+expect_err_code invalid_argument
+expect_rc 1 -- ctl --json debug crash party/abc
+expect_err_code invalid_argument
+expect_rc 2 -- ctl debug crash
+expect_rc 0 -- ctl --json debug tree
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
+  '[["entities/1", 1], ["gateway", 1]]'
+
+# -----------------------------------------------------------------------------
+section "6. a crash loop escalates from shards/3 to shards; the rest serves"
+U3=${KEYS3[0]} U0=${KEYS0[0]}
+expect_rc 0 -- ctl --json user create "$U3" --nickname "nick-$U3"
+expect_json 'd["shard_id"]' '3'
+expect_rc 0 -- ctl --json user create "$U0" --nickname "nick-$U0"
+expect_json 'd["shard_id"]' '0'
+log_mark
+expect_rc 0 -- ctl debug crash shard/3 --every-message
+expect_eq "output of debug crash shard/3 --every-message" \
+  "shard/3 now throws on every message" "$OUT"
+# Each round: a write to shard 3 (lines "3 RC MS CODE") and one to shard 0
+# (lines "0 RC MS CODE"), until shards/3 escalated or 10 s passed.
+: >"$WORK/s6.log"
+s6_round=0
+s6_write() {
+  local shard=$1 key=$2 t rc out code
+  t=$(now_us)
+  rc=0
+  out=$(timeout 20 "$BIN/lunchctl" --node "$NODE" --json user update "$key" \
+    --nickname "loop$s6_round" 2>&1) || rc=$?
+  code=-
+  [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+  echo "$shard $rc $((($(now_us) - t) / 1000)) $code" >>"$WORK/s6.log"
+}
+s6_escalated() {
+  s6_round=$((s6_round + 1))
+  s6_write 3 "$U3"
+  s6_write 0 "$U0"
+  log_has "event=supervisor.escalated supervisor=shards child=shards/3 "
+}
+if wait_until 10 s6_escalated; then
+  check_pass
+else
+  check_fail "shards/3 did not escalate within 10 s of crash-looping writes"
+fi
+echo "crash loop: $s6_round rounds"
+LAST_CMD="crash loop: lunchctl user update $U3 (shard 3) and $U0 (shard 0)"
+expect_eq "writes to shard 3 during the loop (>= 6)" 1 \
+  "$(($(awk '$1 == 3' "$WORK/s6.log" | wc -l) >= 6))"
+expect_eq "writes to crash-looping shard 3 that did not fail with 3 unavailable" "" \
+  "$(awk '$1 == 3 && ($2 != 3 || $4 != "unavailable") {printf "rc%s:%s ", $2, $4}' "$WORK/s6.log")"
+expect_eq "writes to shard 3 that took 1 s or more" "" \
+  "$(awk '$1 == 3 && $3 >= 1000 {printf "%sms ", $3}' "$WORK/s6.log")"
+expect_eq "writes to shard 0 during the loop that failed" "" \
+  "$(awk '$1 == 0 && $2 != 0 {printf "rc%s:%s ", $2, $4}' "$WORK/s6.log")"
+expect_log "event=supervisor.gave_up supervisor=shards/3 child=shard/3 " \
+  "restarts=5 within_ms=5000"
+expect_log "event=supervisor.escalated supervisor=shards child=shards/3 " \
+  'reason="shards/3 gave up: shard/3 failed more than 5 times within 5000 ms'
+expect_log "event=supervisor.restart supervisor=shards child=shards/3 " \
+  "restart=1 delay_ms=0 strategy=one_for_one"
+expect_log "event=actor.crashed actor=shard/3 "
+# Still crash-looping: the other shards read and write, the node runs.
+expect_rc 0 -- ctl --json user get "$U0"
+expect_json 'd["nickname"]' "\"loop$s6_round\""
+expect_rc 0 -- ctl --json user update "$U0" --nickname during-loop
+expect_json 'd["nickname"]' '"during-loop"'
+expect_rc 0 -- ctl --json user get "$H"
+expect_json 'd["shard_id"]' '1'
+expect_rc 3 -- timeout 20 "$BIN/lunchctl" --node "$NODE" --json user update "$U3" --nickname still-looping
+expect_err_code unavailable
+if proc_alive "$LUNCHD_PID" lunchd; then
+  check_pass
+else
+  check_fail "lunchd exited during the crash loop"
+fi
+expect_rc 0 -- ctl debug heal shard/3
+expect_eq "output of debug heal shard/3" "shard/3 no longer throws" "$OUT"
+heal_t=$(now_us)
+healed_write() {
+  run ctl --json user update "$U3" --nickname healed
+  [[ $RC == 0 ]]
+}
+if wait_until 15 healed_write; then
+  check_pass
+else
+  check_fail "writes to shard 3 still fail 15 s after debug heal" "$(_last_output)"
+fi
+echo "shard 3 took writes again $((($(now_us) - heal_t) / 1000)) ms after the heal"
+expect_rc 0 -- ctl --json user get "$U3"
+expect_json '[d["nickname"], d["shard_id"]]' '["healed", 3]'
+expect_rc 0 -- ctl --json debug heal shard/3
+expect_json 'd' '{"actor": "shard/3", "healed": false}'
+expect_rc 0 -- ctl --json debug tree
+expect_json '[l["restarts"] >= 1 for l in d if l["name"] == "shards/3"]' '[true]'
+expect_json '["escalations " in l["detail"] for l in d if l["name"] == "shards/3"]' '[true]'
+expect_json '[l["restarts"] for l in d if l["name"] in ("shards/0", "shards/1", "shards/2", "shard/0", "entities/0")]' \
+  '[0, 0, 0, 0, 0]'
+expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
+
+# -----------------------------------------------------------------------------
+section "7. PostgreSQL stopped and restarted under load"
+# Each line of s7.log: I RC MS DOWN-AT-START DOWN-AT-END UP-AT-START SHARD CODE
+# (DOWN: PostgreSQL stopped; UP: restarted after the outage).
+s7_loop() {
+  set +e
+  local i t rc out d0 d1 u0 shard code
+  for ((i = 1; i <= 5000; i++)); do
+    [[ -e $WORK/s7.stop ]] && break
+    d0=0 u0=0
+    [[ -e $WORK/pg.down ]] && d0=1
+    [[ -e $WORK/pg.up ]] && u0=1
+    t=$(now_us)
+    out=$(timeout 20 "$BIN/lunchctl" --node "$NODE" --json user create "PG$i" \
+      --nickname "pg$i" 2>&1)
+    rc=$?
+    d1=0
+    [[ -e $WORK/pg.down ]] && d1=1
+    shard=- code=-
+    [[ $out =~ \"shard_id\":([0-9]+) ]] && shard=${BASH_REMATCH[1]}
+    [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+    echo "$i $rc $((($(now_us) - t) / 1000)) $d0 $d1 $u0 $shard $code" >>"$WORK/s7.log"
+    sleep 0.02
+  done
+}
+rm -f "$WORK"/s7.* "$WORK"/pg.*
+: >"$WORK/s7.log"
+s7_loop &
+BG_PIDS+=($!)
+acked_on_all() { # [FLAG-COLUMN-6]: an acknowledged write on every shard
+  [[ $(awk -v up="${1:-0}" '$2 == 0 && $6 >= up {print $7}' "$WORK/s7.log" | sort -u | paste -sd,) == 0,1,2,3 ]]
+}
+wait_until 10 acked_on_all || fatal "the write loop got no write acknowledged on every shard in 10 s"
+log_mark
+"$PG" stop >/dev/null || fatal "scripts/pg.sh stop failed"
+touch "$WORK/pg.down"
+down_writes() {
+  (($(awk '$4 == 1 && $5 == 1' "$WORK/s7.log" | wc -l) >= 20))
+}
+wait_until 10 down_writes || check_fail "fewer than 20 writes while PostgreSQL was down"
+rm -f "$WORK/pg.down"
+"$PG" start >/dev/null || fatal "PostgreSQL did not restart (log: $LUNCH_PG_DIR/log)"
+touch "$WORK/pg.up"
+up_t=$(now_us)
+if wait_until 15 acked_on_all 1; then
+  check_pass
+else
+  check_fail "not every shard took a write within 15 s of PostgreSQL coming back" \
+    "$(tail -n 4 "$WORK/s7.log")"
+fi
+echo "every shard took writes again $((($(now_us) - up_t) / 1000)) ms after PostgreSQL restarted"
+touch "$WORK/s7.stop"
+wait "${BG_PIDS[@]}" || true
+BG_PIDS=()
+n_total=$(wc -l <"$WORK/s7.log")
+n_acked=$(awk '$2 == 0' "$WORK/s7.log" | wc -l)
+n_down=$(awk '$4 == 1 && $5 == 1' "$WORK/s7.log" | wc -l)
+echo "write loop: $n_total writes, $n_acked acknowledged, $n_down while PostgreSQL was down"
+LAST_CMD="write loop: lunchctl user create PG<i> while PostgreSQL stops and restarts"
+expect_eq "writes with an exit code other than 0 and 3" "" \
+  "$(awk '$2 != 0 && $2 != 3 {printf "PG%s:rc%s ", $1, $2}' "$WORK/s7.log")"
+expect_eq "writes while PostgreSQL was down that did not fail with 3 unavailable" "" \
+  "$(awk '$4 == 1 && $5 == 1 && ($2 != 3 || $8 != "unavailable") {printf "PG%s:rc%s:%s ", $1, $2, $8}' "$WORK/s7.log")"
+expect_eq "writes while PostgreSQL was down that took 1 s or more" "" \
+  "$(awk '$4 == 1 && $5 == 1 && $3 >= 1000 {printf "PG%s:%sms ", $1, $3}' "$WORK/s7.log")"
+expect_eq "failed writes that took 5 s or more (a timeout, not a fast failure)" "" \
+  "$(awk '$2 != 0 && $3 >= 5000 {printf "PG%s:%sms ", $1, $3}' "$WORK/s7.log")"
+lost=()
+while read -r i rc _; do
+  [[ $rc == 0 ]] || continue
+  run ctl --json user get "PG$i"
+  if [[ $RC != 0 || $(json_value 'd["nickname"]') != "pg$i" ]]; then
+    lost+=("PG$i(rc $RC)")
+  fi
+done <"$WORK/s7.log"
+expect_eq "acknowledged users not readable after the outage (of $n_acked)" "" "${lost[*]}"
+if proc_alive "$LUNCHD_PID" lunchd; then
+  check_pass
+else
+  check_fail "lunchd exited during the database outage"
+fi
+LAST_CMD="grep lunchd.log"
+expect_eq "owners restarted on a broken connection (log lines supervisor.restart|gave_up of shards/N, reason about the database)" 1 \
+  "$(log_since | grep -E 'event=supervisor\.(restart|gave_up) supervisor=shards/[0-3] child=shard/[0-3] .*database' -c | awk '{print ($1 > 0)}')"
+expect_rc 0 -- ctl --json node status
+expect_json 'd["unreachable_shards"]' '[]'
+
+# -----------------------------------------------------------------------------
+section "8. SIGTERM stops the node cleanly"
+stop_lunchd_with TERM
+
+echo "runtime: $((($(now_us) - T0) / 1000)) ms"
+summary

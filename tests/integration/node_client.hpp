@@ -1,0 +1,63 @@
+#pragma once
+
+// Talking to an in-process node from a test: one request through the
+// node's current gateway, and sample records.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "messages/errors.hpp"
+#include "messages/model.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+namespace lunch::test {
+
+template <class T>
+struct reply {
+  std::optional<T> value;
+  errc code = errc::none;
+  std::string message;
+};
+
+template <class T, class... Ts>
+inline reply<T> ask(test::node_fixture& node, Ts... xs) {
+  caf::scoped_actor self{*node.sys};
+  reply<T> r;
+  self->request(node.node.gateway(), std::chrono::seconds(30), xs...)
+    .receive([&](T& x) { r.value = std::move(x); },
+             [&](caf::error& e) {
+               r.code = errc_of(e);
+               r.message = message_of(e);
+             });
+  return r;
+}
+
+inline user_profile person(std::string id, std::string nickname,
+                    std::string genre = "한식,중식") {
+  user_profile p;
+  p.employee_id = std::move(id);
+  p.nickname = std::move(nickname);
+  p.main_dish_genre = genre;
+  p.food_preferences = {"한식"};
+  return p;
+}
+
+inline party_record lunch_party(std::string host, int32_t max_members,
+                         std::vector<std::string> members = {}) {
+  party_record p;
+  p.host_employee_id = std::move(host);
+  p.title = "점심";
+  p.restaurant_name = "지구마을";
+  p.party_date = "2026-12-01";
+  p.party_time = "12:00";
+  p.meeting_location = "로비";
+  p.max_members = max_members;
+  p.member_ids = std::move(members);
+  return p;
+}
+
+} // namespace lunch::test
