@@ -139,6 +139,7 @@ gateway_actor running_node::gateway() const {
 running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                         std::vector<int32_t> slot_table, bool publish) {
   running_node node;
+  node.shard_count = static_cast<int32_t>(cfg.shards.size());
   node.directory = std::make_shared<actor_directory>();
   if (cfg.fault_injection)
     node.faults = std::make_shared<fault_injector>();
@@ -163,12 +164,18 @@ gateway_actor await_gateway(const running_node& node,
                             std::chrono::milliseconds timeout,
                             std::string& error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto shards_up = [&] {
+    for (int32_t i = 0; i < node.shard_count; ++i)
+      if (!node.directory->get(region_name(i)))
+        return false;
+    return true;
+  };
   for (;;) {
-    auto gateway = node.gateway();
+    auto gateway = shards_up() ? node.gateway() : gateway_actor{};
     if (node.published) {
       std::lock_guard<std::mutex> guard{node.published->mtx};
       if (node.published->error) {
-        error = *node.published->error;
+        error = "listen.port: " + *node.published->error;
         return {};
       }
       if (gateway && node.published->port)
@@ -177,7 +184,7 @@ gateway_actor await_gateway(const running_node& node,
       return gateway;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      error = "the gateway did not start within "
+      error = "the node did not start within "
               + std::to_string(timeout.count()) + " ms";
       return {};
     }

@@ -43,6 +43,7 @@ struct running_node {
   std::shared_ptr<actor_directory> directory;
   std::shared_ptr<fault_injector> faults; // null unless debug is on
   std::shared_ptr<publication> published; // null when not published
+  int32_t shard_count = 0;
 
   /// The current gateway (it may have been restarted), or invalid.
   gateway_actor gateway() const;
@@ -53,9 +54,10 @@ struct running_node {
 running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                         std::vector<int32_t> slot_table, bool publish);
 
-/// Waits (polling, up to `timeout`) until the gateway is running, and when
-/// publishing, until it is published or publishing failed. Returns the
-/// gateway, or an invalid handle with `error` set.
+/// Waits (polling, up to `timeout`) until the gateway and every shard's
+/// entities are running, and when publishing, until the gateway is
+/// published or publishing failed. Returns the gateway, or an invalid
+/// handle with `error` set.
 gateway_actor await_gateway(const running_node& node,
                             std::chrono::milliseconds timeout,
                             std::string& error);

@@ -565,8 +565,10 @@ int main(int argc, char** argv) {
   app.add_option("--threads", opts.threads,
                  "CAF scheduler threads (default: the config's; 0 = per core)")
     ->check(CLI::Range(0, 64));
-  app.add_option("--log-level", opts.log_level,
-                 "debug|info|warn|error (default: the config's)");
+  app
+    .add_option("--log-level", opts.log_level,
+                "debug|info|warn|error|off (default: the config's)")
+    ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
   app.add_option("--user", opts.user, "the bench user's id");
   app.add_flag("--json", opts.json, "print one JSON object");
   try {

@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   std::string error;
   auto gateway = lunch::await_gateway(node, std::chrono::seconds(30), error);
   if (!gateway) {
-    std::cerr << "lunchd: listen.port: " << error << '\n';
+    std::cerr << "lunchd: " << error << '\n';
     lunch::stop_node(sys, node);
     return exit_config;
   }

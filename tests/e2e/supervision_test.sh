@@ -14,9 +14,9 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-# shellcheck source=scripts/lib/common.sh
+# shellcheck source=scripts/lib/common.sh disable=SC1091
 source "$HERE/../../scripts/lib/common.sh"
-# shellcheck source=tests/e2e/lib.sh
+# shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
 BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
@@ -31,6 +31,7 @@ export LUNCH_PG_DIR
 export LUNCH_SHARDS=4
 WORK=$LUNCH_PG_DIR/e2e
 mkdir -p "$WORK"
+# shellcheck disable=SC2034 # E2E_TMP and LAST_CMD are read by lib.sh
 E2E_TMP=$WORK
 PG=$ROOT/scripts/pg.sh
 LOG=$WORK/lunchd.log
@@ -127,8 +128,9 @@ log_since() {
   tail -c "+$((LOG_MARK + 1))" "$LOG"
 }
 
+# (grep without -q reads to the end: no SIGPIPE for tail under pipefail)
 log_has() {
-  log_since | grep -qF -- "$1"
+  log_since | grep -F -- "$1" >/dev/null
 }
 
 # Checks that a log line written since log_mark contains TEXT (waiting up
@@ -142,7 +144,7 @@ expect_log() {
   fi
   check_pass
   if [[ -n $more ]]; then
-    line=$(log_since | grep -F -- "$text" | head -n 1)
+    line=$(log_since | grep -m 1 -F -- "$text" || true)
     LAST_CMD="log line: $text"
     expect_contains "$more" "$line" "the first log line with '$text'"
   fi
@@ -229,7 +231,7 @@ for ((i = 1; i <= 240; i++)); do
   out=$("$BIN/lunchctl" --node "$NODE" --json user shard "k$i") ||
     fatal "lunchctl user shard k$i failed: $out"
   [[ $out =~ \"shard\":([0-3]), ]] || fatal "user shard k$i: unexpected answer $out"
-  BUCKET[${BASH_REMATCH[1]}]+="k$i "
+  BUCKET[BASH_REMATCH[1]]+="k$i "
 done
 read -ra KEYS0 <<<"${BUCKET[0]}"
 read -ra KEYS1 <<<"${BUCKET[1]}"
@@ -269,6 +271,7 @@ expect_rc 0 -- ctl debug tree
 expect_eq "header of debug tree" "ACTOR KIND STRATEGY STATE RESTARTS DETAIL" \
   "$(head -n 1 <<<"$OUT" | tr -s ' ' | sed 's/ $//')"
 expect_eq "lines of debug tree" 16 "$(wc -l <<<"$OUT")"
+# shellcheck disable=SC2016 # backquotes drawn by the tree, not expansions
 expect_eq "ACTOR column of debug tree" \
   'node|- shards|  |- shards/0|  |  |- shard/0|  |  `- entities/0|  `- shards/3|     |- shard/3|     `- entities/3`- gateway' \
   "$(sed -n '2p;3p;4p;5p;6p;13p;14p;15p;16p' <<<"$OUT" | cut -c1-19 | sed 's/ *$//' | tr -d '\n')"
@@ -299,7 +302,7 @@ done
 expect_rc 0 -- ctl --json party get "$P"
 BEFORE[party]=$OUT
 expect_json 'sorted(m["employee_id"] for m in d["members"])' \
-  "$(printf '%s\n' "$H" "$M1" "$M2" "$M3" | sort | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read().split()))')"
+  "$(python3 -c 'import json, sys; print(json.dumps(sorted(sys.argv[1:])))' "$H" "$M1" "$M2" "$M3")"
 log_mark
 expect_rc 0 -- ctl debug crash shard/1
 expect_eq "output of debug crash shard/1" "shard/1 was made to throw" "$OUT"
@@ -397,7 +400,7 @@ expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
   "[[\"shard/2\", $CRASHES], [\"entities/2\", $CRASHES]]"
 # Backoff 100 ms doubling to 200 ms, jitter 0.2: 0, then 80..200 ms.
 delays=$(log_since | grep -F "event=supervisor.restart supervisor=shards/2 child=shard/2 " |
-  sed -n 's/.* delay_ms=\([0-9]*\) .*/\1/p' | paste -sd' ')
+  sed -n 's/.* delay_ms=\([0-9]*\) .*/\1/p' | paste -sd' ' || true)
 echo "restart delays of shard/2 (ms): $delays"
 expect_eq "restart delays logged for shard/2" "$CRASHES" "$(wc -w <<<"$delays")"
 expect_eq "restart delays: the first 0, the others 80..200 ms" "ok" \
@@ -407,12 +410,12 @@ expect_eq "restart delays: the first 0, the others 80..200 ms" "ok" \
 acked=$(awk '$2 == 0 {print $1}' "$WORK/s4.all" | sort | paste -sd' ')
 in_db=$("$PG" psql -X -A -t -d lunch_shard_2 \
   -c "SELECT employee_id FROM users WHERE employee_id LIKE 'k%' ORDER BY 1" |
-  sort | paste -sd' ')
+  sort | paste -sd' ' || true)
 expect_eq "users of shard 2 in PostgreSQL = the acknowledged creates" "$acked" "$in_db"
 lost=()
 for key in $acked; do
   run ctl --json user get "$key"
-  if [[ $RC != 0 || $(json_value '[d["nickname"], d["shard_id"]]') != "[\"n-$key\", 2]" ]]; then
+  if [[ $RC != 0 || $OUT != *'"nickname":"n-'$key'"'* || $OUT != *'"shard_id":2,'* ]]; then
     lost+=("$key(rc $RC)")
   fi
 done
@@ -654,7 +657,7 @@ lost=()
 while read -r i rc _; do
   [[ $rc == 0 ]] || continue
   run ctl --json user get "PG$i"
-  if [[ $RC != 0 || $(json_value 'd["nickname"]') != "pg$i" ]]; then
+  if [[ $RC != 0 || $OUT != *'"nickname":"pg'$i'"'* ]]; then
     lost+=("PG$i(rc $RC)")
   fi
 done <"$WORK/s7.log"
@@ -664,9 +667,12 @@ if proc_alive "$LUNCHD_PID" lunchd; then
 else
   check_fail "lunchd exited during the database outage"
 fi
+# shellcheck disable=SC2034
 LAST_CMD="grep lunchd.log"
-expect_eq "owners restarted on a broken connection (log lines supervisor.restart|gave_up of shards/N, reason about the database)" 1 \
-  "$(log_since | grep -E 'event=supervisor\.(restart|gave_up) supervisor=shards/[0-3] child=shard/[0-3] .*database' -c | awk '{print ($1 > 0)}')"
+n_db_restarts=$(log_since | grep -Ec 'event=supervisor\.(restart|gave_up) supervisor=shards/[0-3] child=shard/[0-3] .*database' || true)
+echo "log lines of owners restarted or given up on for the database: $n_db_restarts"
+expect_eq "owners restarted on a broken connection (log: supervisor.restart|gave_up of shards/N, reason about the database)" 1 \
+  "$((n_db_restarts > 0))"
 expect_rc 0 -- ctl --json node status
 expect_json 'd["unreachable_shards"]' '[]'
 
