@@ -9,7 +9,8 @@
 # Environment: LUNCH_CLUSTER_DIR (default $ROOT/.cluster: configs, logs,
 # pids), LUNCH_BASE_PORT (default 4710; node i listens on BASE+i),
 # LUNCH_PG_DIR and LUNCH_SHARDS (passed on to pg.sh), LUNCH_BIN_DIR
-# (default $ROOT/build/bin).
+# (default $ROOT/build/bin), LUNCH_FAULT_INJECTION=1 (the nodes accept
+# `lunchctl debug ...`).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -56,16 +57,20 @@ write_config() {
     shards+=("$("$PG" dsn "lunch_shard_$i")")
   done
   # python3 does the JSON quoting (DSNs carry paths).
-  python3 - "$name" "$port" "$catalog" "${shards[@]}" >"$out" <<'PY'
+  python3 - "$name" "$port" "${LUNCH_FAULT_INJECTION:-0}" "$catalog" \
+    "${shards[@]}" >"$out" <<'PY'
 import json, sys
-name, port, catalog, *shards = sys.argv[1:]
-json.dump({
+name, port, faults, catalog, *shards = sys.argv[1:]
+config = {
     "node": name,
     "listen": {"host": "127.0.0.1", "port": int(port)},
     "catalog": catalog,
     "shards": shards,
     "log_level": "info",
-}, sys.stdout, indent=2)
+}
+if faults == "1":
+    config["debug"] = {"fault_injection": True}
+json.dump(config, sys.stdout, indent=2)
 print()
 PY
 }

@@ -13,6 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # The child scripts (pg.sh, cluster.sh) read these.
 export LUNCH_PG_DIR=$ROOT/.pg-demo
 export LUNCH_CLUSTER_DIR=$ROOT/.cluster-demo
+# The demo shows a crash and its repair (lunchctl debug ...).
+export LUNCH_FAULT_INJECTION=1
 CLUSTER=$ROOT/scripts/cluster.sh
 LUNCHCTL=$ROOT/build/bin/lunchctl
 SURPRISES=0
@@ -110,6 +112,17 @@ ctl shard stats
 ctl shard map
 ctl shard plan
 ctl node status
+
+heading "Supervision: crash user 1's shard owner; the restarted one serves the next command"
+shard=$("$LUNCHCTL" --json user shard 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["shard"])')
+ctl debug crash "shard/$shard"
+# The first restart after a quiet period is immediate; allow a moment.
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  "$LUNCHCTL" user update 1 --nickname "김민준" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+ctl party get "$pid"
+ctl debug tree
 
 heading "Stopping"
 stop_cluster_and_pg
