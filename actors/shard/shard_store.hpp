@@ -22,7 +22,8 @@ public:
     // nop
   }
 
-  /// Prepares every statement on a fresh connection.
+  /// Registers every statement on a fresh connection (libpqxx 6.4 sends
+  /// each one to the server, and PostgreSQL parses it, on first use).
   static void prepare(pqxx::connection_base& conn);
 
   user_lookup load_user(pqxx::transaction_base& tx, const std::string& id);

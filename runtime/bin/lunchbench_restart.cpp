@@ -4,7 +4,8 @@
 //
 //   t0   send (dbg_crash_atom, path, false) to the gateway
 //        and at once the probe request; a probe that fails (the actor is
-//        restarting, or it answered "crashed") is sent again at once
+//        restarting, or it answered "crashed") is sent again at once (or
+//        after --retry-pause-us)
 //   t1   the first probe that succeeds
 //
 // for a user entity (path user/<id>, probe usr_get) and for the shard
@@ -66,8 +67,10 @@ constexpr int exit_failures = 1;
 constexpr int exit_usage = 2;
 constexpr int exit_no_node = 3;
 
-// Private: the pause between two rounds is over.
+// Private: the pause between two rounds is over; the pause before a retry
+// (--retry-pause-us) is over.
 using next_atom = caf::atom_constant<caf::atom("next")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 
 struct options {
   std::string config;
@@ -80,6 +83,7 @@ struct options {
   int64_t owner_gap_ms = 30;
   int64_t reset_after_ms = 20;
   int64_t timeout_ms = 5000;
+  int64_t retry_pause_us = 0; // 0: a failed probe is sent again at once
   int32_t threads = -1; // -1: the config's
   std::string log_level;  // empty: the config's
   std::string user = "restart-bench-u0";
@@ -280,7 +284,11 @@ void on_probe_error(driver_ptr self, uint64_t gen, caf::error& e) {
                        + " attempts; last error: " + st.last_error + ")");
     return;
   }
-  send_probe(self); // at once
+  if (st.opts.retry_pause_us > 0)
+    self->delayed_send(self, std::chrono::microseconds(st.opts.retry_pause_us),
+                       retry_atom::value, gen);
+  else
+    send_probe(self); // at once
 }
 
 void on_probe_ok(driver_ptr self, uint64_t gen) {
@@ -362,7 +370,13 @@ caf::behavior driver(driver_ptr self, options opts, gateway_actor gw,
   st.phase = 0;
   st.index = -1;
   next_round(self);
-  return {[=](next_atom) { start_round(self); }};
+  return {
+    [=](next_atom) { start_round(self); },
+    [=](retry_atom, uint64_t gen) {
+      if (gen == self->state.generation)
+        send_probe(self);
+    },
+  };
 }
 
 // -- setup, outside the timing (scoped_actor is fine here) -----------------
@@ -562,6 +576,10 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(int64_t{1}, int64_t{60000}));
   app.add_option("--timeout-ms", opts.timeout_ms, "per round and request")
     ->check(CLI::Range(int64_t{10}, int64_t{600000}));
+  app
+    .add_option("--retry-pause-us", opts.retry_pause_us,
+                "pause before re-sending a failed probe (default 0: at once)")
+    ->check(CLI::Range(int64_t{0}, int64_t{1000000}));
   app.add_option("--threads", opts.threads,
                  "CAF scheduler threads (default: the config's; 0 = per core)")
     ->check(CLI::Range(0, 64));
