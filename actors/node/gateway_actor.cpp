@@ -222,44 +222,47 @@ caf::result<std::string> crash(self_ptr self, const std::string& path,
   auto& st = self->state;
   if (!st.settings.faults)
     return fault_injection_off(self);
-  bool loopable = starts_with(path, "shard/") || starts_with(path, "user/")
-                  || starts_with(path, "party/");
   if (path == "node")
     return make_error(errc::invalid_argument,
                       "node is the root: stop the node instead");
-  if (every_message) {
-    if (!loopable)
-      return make_error(errc::invalid_argument,
-                        "--every-message works for shard/N, user/ID and "
-                        "party/ID, not " + path);
-    // The actor checks on each message it handles; no need to wake it.
-    st.settings.faults->arm(path);
-  } else if (starts_with(path, "user/")) {
-    auto key = path.substr(5);
-    if (key.empty())
-      return make_error(errc::invalid_argument, path + ": the id is missing");
-    self->send(region_of_user(self, key), dbg_crash_atom::value, key);
-  } else if (starts_with(path, "party/")) {
-    int64_t id = 0;
+  // Check the path before anything is crashed or armed.
+  bool user = starts_with(path, "user/");
+  bool party = starts_with(path, "party/");
+  int64_t party_id = 0;
+  if (user && path.size() == 5)
+    return make_error(errc::invalid_argument, path + ": the id is missing");
+  if (party) {
     try {
       size_t used = 0;
-      id = std::stoll(path.substr(6), &used);
+      party_id = std::stoll(path.substr(6), &used);
       if (used != path.size() - 6)
         throw std::invalid_argument(path);
     } catch (const std::exception&) {
       return make_error(errc::invalid_argument,
                         path + ": a party id is a number");
     }
-    self->send(region_of_party(self, id), dbg_crash_atom::value, id);
+  }
+  auto target = st.settings.directory->get(path);
+  if (!user && !party && path != "gateway" && !target)
+    return make_error(errc::not_found, "no live actor named " + path
+                                         + " (see lunchctl debug tree)");
+  if (every_message) {
+    if (!user && !party && !starts_with(path, "shard/"))
+      return make_error(errc::invalid_argument,
+                        "--every-message works for shard/N, user/ID and "
+                        "party/ID, not " + path);
+    // The actor checks on each message it handles; no need to wake it.
+    st.settings.faults->arm(path);
+  } else if (user) {
+    auto key = path.substr(5);
+    self->send(region_of_user(self, key), dbg_crash_atom::value, key);
+  } else if (party) {
+    self->send(region_of_party(self, party_id), dbg_crash_atom::value,
+               party_id);
   } else if (path == "gateway") {
     // Answer first, then throw: the supervisor restarts and republishes.
     caf::anon_send(caf::actor_cast<gateway_actor>(self), dbg_crash_atom::value);
   } else {
-    auto target = st.settings.directory->get(path);
-    if (!target)
-      return make_error(errc::not_found,
-                        "no live actor named " + path
-                          + " (see lunchctl debug tree)");
     caf::anon_send(target, dbg_crash_atom::value);
   }
   log::warn("debug.crash", {{"actor", path},

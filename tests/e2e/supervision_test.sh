@@ -224,22 +224,23 @@ expect_err_code forbidden
 expect_rc 0 -- ctl --json node status
 expect_json 'd["unreachable_shards"]' '[]'
 
-# Keys by shard, asked of the node (`user shard`): BUCKET[N] lists keys of
-# shard N.
-BUCKET=("" "" "" "")
-for ((i = 1; i <= 240; i++)); do
+# Keys by shard, asked of the node (`user shard`): KEYSn lists keys of
+# shard n. Wanted: 1 on shard 0, 4 on shard 1, 48 on shard 2, 1 on shard 3.
+KEYS0=() KEYS1=() KEYS2=() KEYS3=()
+for ((i = 1; i <= 1000; i++)); do
   out=$("$BIN/lunchctl" --node "$NODE" --json user shard "k$i") ||
     fatal "lunchctl user shard k$i failed: $out"
   [[ $out =~ \"shard\":([0-3]), ]] || fatal "user shard k$i: unexpected answer $out"
-  BUCKET[BASH_REMATCH[1]]+="k$i "
+  case ${BASH_REMATCH[1]} in
+    0) KEYS0+=("k$i") ;;
+    1) KEYS1+=("k$i") ;;
+    2) KEYS2+=("k$i") ;;
+    3) KEYS3+=("k$i") ;;
+  esac
+  ((${#KEYS0[@]} >= 1 && ${#KEYS1[@]} >= 4 && ${#KEYS2[@]} >= 48 && ${#KEYS3[@]} >= 1)) && break
 done
-read -ra KEYS0 <<<"${BUCKET[0]}"
-read -ra KEYS1 <<<"${BUCKET[1]}"
-read -ra KEYS2 <<<"${BUCKET[2]}"
-read -ra KEYS3 <<<"${BUCKET[3]}"
-echo "keys per shard: ${#KEYS0[@]} ${#KEYS1[@]} ${#KEYS2[@]} ${#KEYS3[@]}"
-((${#KEYS1[@]} >= 4 && ${#KEYS2[@]} >= 48 && ${#KEYS3[@]} >= 1 && ${#KEYS0[@]} >= 1)) ||
-  fatal "too few keys on some shard"
+echo "keys per shard after $i lookups: ${#KEYS0[@]} ${#KEYS1[@]} ${#KEYS2[@]} ${#KEYS3[@]}"
+((${#KEYS2[@]} >= 48)) || fatal "fewer than 48 keys on shard 2 among k1..k1000"
 stop_lunchd_with TERM
 
 # -----------------------------------------------------------------------------
@@ -459,6 +460,37 @@ expect_err_code unavailable
 expect_json 'd["message"]' "\"user/$M2 crashed (injected fault); the request was not applied\""
 expect_rc 3 -- ctl --json user update "$M2" --nickname must-not-stick
 expect_err_code unavailable
+# Past 20 entity crashes in 5 s the region gives up; shards/1 restarts only
+# it (it is the last child: rest_for_one leaves the owner alone).
+: >"$WORK/s5.log"
+entities_gave_up() {
+  local k rc out code
+  for ((k = 0; k < 5; k++)); do
+    rc=0
+    out=$(timeout 20 "$BIN/lunchctl" --node "$NODE" --json user get "$M2" 2>&1) || rc=$?
+    code=-
+    [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+    echo "$rc $code" >>"$WORK/s5.log"
+  done
+  log_has "event=supervisor.gave_up supervisor=entities/1 "
+}
+if wait_until 10 entities_gave_up; then
+  check_pass
+else
+  check_fail "entities/1 did not give up within 10 s of crash-looping user/$M2"
+fi
+echo "user get $M2 while it crash-looped: $(wc -l <"$WORK/s5.log") times"
+LAST_CMD="lunchctl user get $M2 (crash-looping)"
+expect_eq "reads of the crash-looping user that did not fail with 3 unavailable" "" \
+  "$(awk '$1 != 3 || $2 != "unavailable" {printf "rc%s:%s ", $1, $2}' "$WORK/s5.log")"
+expect_log "event=supervisor.gave_up supervisor=entities/1 child=user/$M2 " \
+  "restarts=20 within_ms=5000"
+expect_log "event=supervisor.restart supervisor=shards/1 child=entities/1 " \
+  "restart=1 delay_ms=0 strategy=rest_for_one"
+expect_tree entities/1=1 shard/1=0
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' '[["entities/1", 1]]'
+expect_json '["escalations 1, last exit: entities/1 gave up: entities crashed more than 20 times within 5000 ms" in l["detail"] for l in d if l["name"] == "entities/1"]' \
+  '[true]'
 expect_rc 0 -- ctl debug heal "user/$M2"
 expect_eq "output of debug heal user/$M2" "user/$M2 no longer throws" "$OUT"
 expect_rc 0 -- ctl --json user get "$M2"
@@ -467,8 +499,8 @@ expect_json 'd["nickname"]' '"after-crash"'
 # owner), and its entities reload.
 expect_rc 0 -- ctl debug crash entities/1
 expect_eq "output of debug crash entities/1" "entities/1 was made to throw" "$OUT"
-expect_tree entities/1=1 shard/1=0
-expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' '[["entities/1", 1]]'
+expect_tree entities/1=2 shard/1=0
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' '[["entities/1", 2]]'
 expect_rc 0 -- ctl --json user get "$M1"
 expect_eq "user get $M1 after entities/1 restarted" "$M1_DOC" "$OUT"
 # The gateway restarts and listens again on the same port.
@@ -490,10 +522,44 @@ expect_rc 1 -- ctl --json debug crash entities/0 --every-message
 expect_err_code invalid_argument
 expect_rc 1 -- ctl --json debug crash party/abc
 expect_err_code invalid_argument
+# --every-message checks the path just the same before arming anything.
+expect_rc 1 -- ctl --json debug crash shard/9 --every-message
+expect_err_code not_found
+expect_rc 1 -- ctl --json debug crash party/abc --every-message
+expect_err_code invalid_argument
+expect_rc 1 -- ctl --json debug crash user/ --every-message
+expect_err_code invalid_argument
 expect_rc 2 -- ctl debug crash
 expect_rc 0 -- ctl --json debug tree
 expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
-  '[["entities/1", 1], ["gateway", 1]]'
+  '[["entities/1", 2], ["gateway", 1]]'
+# Supervisors crash too: shards/0 comes back with a fresh owner and region,
+# then all of shards; the old owners close their connections.
+expect_rc 0 -- ctl debug crash shards/0
+expect_eq "output of debug crash shards/0" "shards/0 was made to throw" "$OUT"
+expect_tree shards/0=1 shard/0=0 entities/0=0
+expect_rc 0 -- ctl debug crash shards
+expect_eq "output of debug crash shards" "shards was made to throw" "$OUT"
+expect_tree shards=1 shards/0=0 shards/1=0
+expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
+  '[["shards", 1], ["gateway", 1]]'
+expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
+shard_connections() {
+  "$PG" psql -X -A -t -c "SELECT string_agg(datname || '=' || n, ' ' ORDER BY datname)
+    FROM (SELECT datname, count(*) AS n FROM pg_stat_activity
+          WHERE datname LIKE 'lunch_shard_%' GROUP BY datname) c"
+}
+one_connection_each() {
+  [[ $(shard_connections) == "lunch_shard_0=1 lunch_shard_1=1 lunch_shard_2=1 lunch_shard_3=1" ]]
+}
+if wait_until 5 one_connection_each; then
+  check_pass
+else
+  check_fail "PostgreSQL connections per shard database: $(shard_connections)" \
+    "expected: one each"
+fi
+expect_rc 0 -- ctl --json user get "$M1"
+expect_eq "user get $M1 after shards restarted" "$M1_DOC" "$OUT"
 
 # -----------------------------------------------------------------------------
 section "6. a crash loop escalates from shards/3 to shards; the rest serves"
@@ -622,8 +688,11 @@ wait_until 10 acked_on_all || fatal "the write loop got no write acknowledged on
 log_mark
 "$PG" stop >/dev/null || fatal "scripts/pg.sh stop failed"
 touch "$WORK/pg.down"
+# Down for at least 2 s and 20 writes: long enough for owners to give up.
+down_t=$(now_us)
 down_writes() {
-  (($(awk '$4 == 1 && $5 == 1' "$WORK/s7.log" | wc -l) >= 20))
+  (($(now_us) - down_t >= 2000000)) &&
+    (($(awk '$4 == 1 && $5 == 1' "$WORK/s7.log" | wc -l) >= 20))
 }
 wait_until 10 down_writes || check_fail "fewer than 20 writes while PostgreSQL was down"
 rm -f "$WORK/pg.down"
