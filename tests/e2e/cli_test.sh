@@ -62,51 +62,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ctl() {
-  "$BIN/lunchctl" --node "$NODE" "$@"
-}
-
-
-node_up() {
-  proc_alive "$LUNCHD_PID" lunchd &&
-    "$BIN/lunchctl" --node "$NODE" --timeout 2 node status >/dev/null 2>&1
-}
-
-start_lunchd() {
-  echo "=== lunchd start $(date +%T.%N)" >>"$WORK/lunchd.log"
-  "$BIN/lunchd" --config "$WORK/node.json" >>"$WORK/lunchd.log" 2>&1 &
-  LUNCHD_PID=$!
-  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $WORK/lunchd.log)"
-}
-
-lunchd_gone() {
-  ! proc_alive "$LUNCHD_PID" lunchd
-}
-
-# Sends SIGNAL to lunchd and checks it exits with status 0 within 5 s.
-stop_lunchd_with() {
-  local sig=$1 rc=0
-  kill "-$sig" "$LUNCHD_PID"
-  if wait_until 5 lunchd_gone; then
-    check_pass
-  else
-    check_fail "lunchd still running 5 s after SIG$sig"
-    kill -9 "$LUNCHD_PID" 2>/dev/null || true
-  fi
-  wait "$LUNCHD_PID" || rc=$?
-  LUNCHD_PID=""
-  expect_eq "exit status of lunchd after SIG$sig" 0 "$rc"
-}
-
-# Edits the base config with a Python statement on c, writes it to OUT.
-config_variant() {
-  python3 - "$WORK/node.json" "$1" "$2" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-exec(sys.argv[2])
-json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
-PY
-}
+# ctl, start_lunchd, stop_lunchd_with, config_variant: tests/e2e/lib.sh
 
 # -----------------------------------------------------------------------------
 section "setup: private PostgreSQL"
@@ -142,7 +98,7 @@ expect_rc 0 -- "$BIN/lunchd" --check --config "$WORK/node.json"
 
 # -----------------------------------------------------------------------------
 section "2. lunchd starts"
-start_lunchd
+start_lunchd "$WORK/node.json"
 expect_rc 0 -- ctl --json node status
 expect_json 'd["node"]' '"e2e0"'
 expect_json 'd["shards"]' '4'
@@ -444,7 +400,7 @@ expect_eq "writes started after the kill that did not exit 3" "" \
 expect_eq "writes started after the kill" 5 "$(awk '$3 == 1' "$WORK/crash.log" | wc -l)"
 expect_eq "writes that took over 5 s (--timeout 3)" "" \
   "$(awk '$4 > 5000 {printf "W%s:%sms ", $1, $4}' "$WORK/crash.log")"
-start_lunchd
+start_lunchd "$WORK/node.json"
 lost=()
 while read -r i rc _; do
   if [[ $rc == 0 ]]; then
@@ -521,7 +477,7 @@ expect_json 'sorted(d)' '["error", "message"]'
 # -----------------------------------------------------------------------------
 section "19. graceful stop"
 stop_lunchd_with TERM
-start_lunchd
+start_lunchd "$WORK/node.json"
 expect_rc 0 -- ctl --json user get W1
 stop_lunchd_with INT
 

@@ -181,3 +181,56 @@ wait_until() {
     sleep 0.1
   done
 }
+
+# -- one lunchd under test ------------------------------------------------------
+# The caller sets BIN (binaries), NODE (HOST:PORT) and WORK (node.json is
+# the base config); LOG defaults to $WORK/lunchd.log. LUNCHD_PID is the
+# running node.
+
+ctl() {
+  "$BIN/lunchctl" --node "$NODE" "$@"
+}
+
+node_up() {
+  proc_alive "$LUNCHD_PID" lunchd &&
+    "$BIN/lunchctl" --node "$NODE" --timeout 2 node status >/dev/null 2>&1
+}
+
+# Starts lunchd with config file $1 (default $WORK/node.json); its stderr,
+# the structured log, goes to the log file.
+start_lunchd() {
+  local config=${1:-$WORK/node.json} log=${LOG:-$WORK/lunchd.log}
+  echo "=== lunchd start $config $(date +%T.%N)" >>"$log"
+  "$BIN/lunchd" --config "$config" >>"$log" 2>&1 &
+  LUNCHD_PID=$!
+  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $log)"
+}
+
+lunchd_gone() {
+  ! proc_alive "$LUNCHD_PID" lunchd
+}
+
+# Sends SIGNAL to lunchd and checks it exits with status 0 within 5 s.
+stop_lunchd_with() {
+  local sig=$1 rc=0
+  kill "-$sig" "$LUNCHD_PID"
+  if wait_until 5 lunchd_gone; then
+    check_pass
+  else
+    check_fail "lunchd still running 5 s after SIG$sig"
+    kill -9 "$LUNCHD_PID" 2>/dev/null || true
+  fi
+  wait "$LUNCHD_PID" || rc=$?
+  LUNCHD_PID=""
+  expect_eq "exit status of lunchd after SIG$sig" 0 "$rc"
+}
+
+# Edits the base config with a Python statement on c, writes it to OUT.
+config_variant() {
+  python3 - "$WORK/node.json" "$1" "$2" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
+PY
+}

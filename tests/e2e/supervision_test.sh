@@ -70,52 +70,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ctl() {
-  "$BIN/lunchctl" --node "$NODE" "$@"
-}
-
-node_up() {
-  proc_alive "$LUNCHD_PID" lunchd &&
-    "$BIN/lunchctl" --node "$NODE" --timeout 2 node status >/dev/null 2>&1
-}
-
-# Starts lunchd with the config file $1 (its stderr, the structured log,
-# goes to $LOG).
-start_lunchd() {
-  echo "=== lunchd start $1 $(date +%T.%N)" >>"$LOG"
-  "$BIN/lunchd" --config "$1" >>"$LOG" 2>&1 &
-  LUNCHD_PID=$!
-  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $LOG)"
-}
-
-lunchd_gone() {
-  ! proc_alive "$LUNCHD_PID" lunchd
-}
-
-# Sends SIGNAL to lunchd and checks it exits with status 0 within 5 s.
-stop_lunchd_with() {
-  local sig=$1 rc=0
-  kill "-$sig" "$LUNCHD_PID"
-  if wait_until 5 lunchd_gone; then
-    check_pass
-  else
-    check_fail "lunchd still running 5 s after SIG$sig"
-    kill -9 "$LUNCHD_PID" 2>/dev/null || true
-  fi
-  wait "$LUNCHD_PID" || rc=$?
-  LUNCHD_PID=""
-  expect_eq "exit status of lunchd after SIG$sig" 0 "$rc"
-}
-
-# Edits the base config with a Python statement on c, writes it to OUT.
-config_variant() {
-  python3 - "$WORK/node.json" "$1" "$2" <<'PY'
-import json, sys
-c = json.load(open(sys.argv[1]))
-exec(sys.argv[2])
-json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
-PY
-}
+# ctl, start_lunchd, stop_lunchd_with, config_variant: tests/e2e/lib.sh
 
 # -- the structured log --------------------------------------------------------
 
