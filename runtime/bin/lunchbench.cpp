@@ -36,6 +36,7 @@
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
 #include "runtime/address.hpp"
+#include "runtime/bin/bench_stats.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -63,22 +64,7 @@ struct options {
 };
 
 // Latencies in milliseconds.
-struct latencies {
-  std::vector<double> ms;
-
-  void add(clock_type::time_point sent, clock_type::time_point now) {
-    ms.push_back(std::chrono::duration<double, std::milli>(now - sent).count());
-  }
-
-  // Nearest rank on the sorted samples; 0 without samples.
-  double percentile(double p) {
-    if (ms.empty())
-      return 0;
-    std::sort(ms.begin(), ms.end());
-    auto rank = static_cast<size_t>(p / 100.0 * static_cast<double>(ms.size()));
-    return ms[std::min(rank, ms.size() - 1)];
-  }
-};
+using latencies = bench::duration_samples<std::milli>;
 
 // One timed phase.
 struct phase {
@@ -208,9 +194,9 @@ auto on_ok(driver_ptr self, clock_type::time_point sent,
   return [=](T&) {
     auto now = clock_type::now();
     auto& ph = cur(self);
-    ph.all.add(sent, now);
+    ph.all.add(now - sent);
     if (extra)
-      extra->add(sent, now);
+      extra->add(now - sent);
     ++ph.ok;
     completed(self);
   };
@@ -224,9 +210,9 @@ auto on_error(driver_ptr self, clock_type::time_point sent,
     auto& ph = cur(self);
     auto code = errc_of(e);
     if (std::find(expected.begin(), expected.end(), code) != expected.end()) {
-      ph.all.add(sent, now);
+      ph.all.add(now - sent);
       if (extra)
-        extra->add(sent, now);
+        extra->add(now - sent);
       ++ph.refused;
       ++ph.refusals[to_string(code)];
     } else {
@@ -435,11 +421,7 @@ json to_json(const options& opts, results& r) {
   return j;
 }
 
-std::string fixed(double x, int digits) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(digits) << x;
-  return os.str();
-}
+using bench::fixed;
 
 void print_human(const options& opts, results& r) {
   std::cout << "lunchbench: node " << opts.node << ", " << opts.users

@@ -50,6 +50,7 @@
 #include "config/node_config.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "runtime/bin/bench_stats.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
@@ -91,35 +92,7 @@ struct options {
 };
 
 // Samples in microseconds.
-struct samples {
-  std::vector<double> us;
-
-  void add(clock_type::duration d) {
-    us.push_back(std::chrono::duration<double, std::micro>(d).count());
-  }
-
-  // Nearest rank on the sorted samples (as lunchbench); 0 without samples.
-  double percentile(double p) {
-    if (us.empty())
-      return 0;
-    std::sort(us.begin(), us.end());
-    auto rank = static_cast<size_t>(p / 100.0 * static_cast<double>(us.size()));
-    return us[std::min(rank, us.size() - 1)];
-  }
-
-  double max() const {
-    return us.empty() ? 0 : *std::max_element(us.begin(), us.end());
-  }
-
-  double mean() const {
-    if (us.empty())
-      return 0;
-    double sum = 0;
-    for (auto x : us)
-      sum += x;
-    return sum / static_cast<double>(us.size());
-  }
-};
+using samples = bench::duration_samples<std::micro>;
 
 enum class probe_kind { get, update };
 
@@ -462,11 +435,7 @@ phase_result measure_connect(const std::string& dsn, int32_t shard,
 
 // -- output ----------------------------------------------------------------
 
-std::string fixed(double x, int digits) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(digits) << x;
-  return os.str();
-}
+using bench::fixed;
 
 json phase_json(phase_result& r) {
   json j{{"rounds", r.rounds},
