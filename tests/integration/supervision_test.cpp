@@ -214,8 +214,8 @@ TEST_CASE("crashed entities come back on the next request with their state",
         == errc::invalid_argument);
 }
 
-TEST_CASE("a crash loop ends in escalation, not a hot loop; the other shards "
-          "keep serving",
+TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
+          "shards keep serving",
           "[supervision]") {
   test::node_fixture node{4, 60000, [](config::node_config& cfg) {
                             cfg.fault_injection = true;
