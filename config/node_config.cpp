@@ -83,8 +83,7 @@ void parse_backoff(const json& obj, const std::string& prefix,
   if (auto it = obj.find("backoff_jitter"); it != obj.end())
     x.jitter = number_in(*it, prefix + "backoff_jitter", 0.0, 1.0, origin);
   if (x.min > x.max)
-    reject(origin, prefix + "backoff_min_ms",
-           "must not exceed backoff_max_ms");
+    reject(origin, prefix + "backoff_min_ms", "must not exceed backoff_max_ms");
 }
 
 // "supervision": {"root"|"shards"|"shard": {max_restarts, within_ms,

@@ -4,25 +4,29 @@
 //
 // A user or party entity holds the cached state of one key, loads it from
 // its shard owner on activation, serialises every change through itself and
-// asks its region to passivate it when idle. The region (one per shard) is
-// the only way in: it routes by key, activates entities on demand, restarts
-// the shard owner and answers the shard-wide queries.
+// asks its region to passivate it when idle. The region (one per shard, the
+// entity supervisor `entities/N`) is the only way in: it routes by key,
+// activates entities on demand, counts their crashes and answers the
+// shard-wide queries. It lives as long as its shard owner.
 //
 // user entity:
-//   (usr_create_atom, user_profile)   -> user_view | already_exists
-//   (usr_get_atom, user_id)           -> user_view | not_found
-//   (usr_update_atom, user_patch)     -> user_view | not_found,
-//   invalid_argument (usr_delete_atom, user_id)        -> user_view | not_found
-//   (usr_brief_atom, user_id)         -> member_view | not_found
-//   (pts_award_atom, points_award)    -> ()   a committed award to count
-//   (dbg_crash_atom)                  -> ()   throw (fault injection)
+//   (usr_create_atom, user_profile) -> user_view | already_exists
+//   (usr_get_atom, user_id)         -> user_view | not_found
+//   (usr_update_atom, user_patch)   -> user_view | not_found |
+//                                      invalid_argument
+//   (usr_delete_atom, user_id)      -> user_view | not_found
+//   (usr_brief_atom, user_id)       -> member_view | not_found
+//   (pts_award_atom, points_award)  -> ()   a committed award to count
+//   (dbg_crash_atom)                -> ()   throw (fault injection)
 // party entity:
-//   (pty_get_atom, party_id)          -> party_view | not_found
-//   (pty_join_atom, party_id, user)   -> party_view | party_full,
-//   already_joined (pty_leave_atom, party_id, user)  -> party_view |
-//   not_member, forbidden (pty_update_atom, party_patch)    -> party_view |
-//   forbidden, invalid_argument (pty_delete_atom, party_id, user) -> party_view
-//   | forbidden (dbg_crash_atom)                  -> ()
+//   (pty_get_atom, party_id)        -> party_view | not_found
+//   (pty_join_atom, party_id, user) -> party_view | party_full |
+//                                      already_joined
+//   (pty_leave_atom, party_id, user)   -> party_view | not_member | forbidden
+//   (pty_update_atom, party_patch)  -> party_view | forbidden |
+//                                      invalid_argument
+//   (pty_delete_atom, party_id, user)  -> party_view | forbidden
+//   (dbg_crash_atom)                -> ()   throw (fault injection)
 // region, in addition to routing all of the above:
 //   (pty_create_atom, party_record)   -> party_view
 //   (usr_search_atom, term, limit)    -> [user_summary]  (this shard)
@@ -69,8 +73,7 @@ using user_entity_actor = caf::typed_actor<
   caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
   caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
   caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
-  caf::reacts_to<pts_award_atom, points_award>,
-  caf::reacts_to<dbg_crash_atom>>;
+  caf::reacts_to<pts_award_atom, points_award>, caf::reacts_to<dbg_crash_atom>>;
 
 using party_entity_actor = caf::typed_actor<
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
@@ -104,8 +107,7 @@ using region_actor = caf::typed_actor<
   caf::replies_to<passivate_atom, std::string, int64_t>::with<bool>,
   caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>,
   caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
-  caf::reacts_to<dbg_crash_atom>,
-  caf::reacts_to<dbg_crash_atom, std::string>,
+  caf::reacts_to<dbg_crash_atom>, caf::reacts_to<dbg_crash_atom, std::string>,
   caf::reacts_to<dbg_crash_atom, int64_t>>;
 
 } // namespace lunch

@@ -35,8 +35,8 @@ typename Inspector::result_type inspect(Inspector& f, tree_line& x) {
            x.strategy, x.state, x.restarts, x.detail);
 }
 
-using supervisor_actor
-  = caf::typed_actor<caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
-                     caf::reacts_to<dbg_crash_atom>>;
+using supervisor_actor = caf::typed_actor<
+  caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
+  caf::reacts_to<dbg_crash_atom>>;
 
 } // namespace lunch

@@ -38,8 +38,9 @@ template <class Self>
       && self->current_message_id().is_request()) {
     auto rp = self->make_response_promise();
     rp.deliver(make_error(errc::unavailable,
-                          name + " crashed (injected fault); the request was "
-                                 "not applied"));
+                          name
+                            + " crashed (injected fault); the request was "
+                              "not applied"));
   }
   throw injected_fault(name);
 }

@@ -47,7 +47,7 @@ private:
 /// The exception an injected fault throws.
 struct injected_fault : std::runtime_error {
   explicit injected_fault(const std::string& name)
-    : std::runtime_error("injected fault in " + name) {
+      : std::runtime_error("injected fault in " + name) {
     // nop
   }
 };

@@ -20,8 +20,7 @@ std::shared_ptr<spdlog::logger>& sink() {
 }
 
 // Values with blanks are quoted so that a line splits into k=v pairs.
-std::string format(std::string_view event,
-                   const fields& kv) {
+std::string format(std::string_view event, const fields& kv) {
   std::string line = "event=";
   line += event;
   for (auto& [key, value] : kv) {

@@ -67,7 +67,8 @@ void restart_window::expire(clock::time_point now) {
 bool restart_window::record(clock::time_point now) {
   expire(now);
   stamps_.push_back(now);
-  return stamps_.size() <= static_cast<size_t>(std::max(0, limit_.max_restarts));
+  return stamps_.size()
+         <= static_cast<size_t>(std::max(0, limit_.max_restarts));
 }
 
 size_t restart_window::count(clock::time_point now) {

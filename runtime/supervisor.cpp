@@ -22,9 +22,9 @@ namespace {
 using sup_restart_atom = caf::atom_constant<caf::atom("sup_rst")>;
 using sup_kill_atom = caf::atom_constant<caf::atom("sup_kill")>;
 
-using supervisor_impl = supervisor_actor::extend<
-  caf::reacts_to<sup_restart_atom, uint64_t>,
-  caf::reacts_to<sup_kill_atom, uint64_t>>;
+using supervisor_impl
+  = supervisor_actor::extend<caf::reacts_to<sup_restart_atom, uint64_t>,
+                             caf::reacts_to<sup_kill_atom, uint64_t>>;
 
 enum class status {
   running,    // alive
@@ -61,7 +61,7 @@ const char* to_string(child_kind x) {
 
 struct child {
   child(child_spec s, supervision::backoff b)
-    : spec(std::move(s)), backoff(std::move(b)) {
+      : spec(std::move(s)), backoff(std::move(b)) {
     // nop
   }
 
@@ -141,7 +141,7 @@ bool start_child(self_ptr self, size_t i) {
     failure = e.what();
   }
   if (!h) {
-      auto f = about(self, c);
+    auto f = about(self, c);
     f.emplace_back("error", failure);
     log::error("supervisor.start_failed", f);
     c.state = status::stopped;
@@ -183,8 +183,7 @@ void continue_stops(self_ptr self) {
     st.stopping = j;
     self->send_exit(c.handle, caf::exit_reason::user_shutdown);
     caf::delayed_anon_send(caf::actor_cast<supervisor_impl>(self),
-                           c.spec.shutdown, sup_kill_atom::value,
-                           c.generation);
+                           c.spec.shutdown, sup_kill_atom::value, c.generation);
   }
 }
 
@@ -257,14 +256,13 @@ void give_up(self_ptr self, size_t i, const std::string& reason) {
   f.emplace_back("within_ms", std::to_string(limit.period.count()));
   f.emplace_back("reason", reason);
   log::error("supervisor.gave_up", f);
-  begin_shutdown(self,
-                 make_error(errc::gave_up,
-                            st.spec.name + " gave up: " + c.spec.name
-                              + " failed more than "
-                              + std::to_string(limit.max_restarts)
-                              + " times within "
-                              + std::to_string(limit.period.count())
-                              + " ms (last: " + reason + ")"));
+  begin_shutdown(
+    self,
+    make_error(errc::gave_up,
+               st.spec.name + " gave up: " + c.spec.name + " failed more than "
+                 + std::to_string(limit.max_restarts) + " times within "
+                 + std::to_string(limit.period.count()) + " ms (last: " + reason
+                 + ")"));
 }
 
 // Child i stopped on its own (or failed to start): restart it and its group
@@ -295,7 +293,7 @@ void on_failure(self_ptr self, size_t i, const std::string& reason,
   pending_restart merged;
   merged.members.insert(i);
   auto group = supervision::restart_group(st.spec.strategy, i,
-                                         st.children.size());
+                                          st.children.size());
   // Reverse order: the others stop in the reverse of their start order.
   for (auto it = group.rbegin(); it != group.rend(); ++it) {
     auto j = *it;
@@ -312,10 +310,9 @@ void on_failure(self_ptr self, size_t i, const std::string& reason,
   }
   for (size_t k = 0; k < st.pending.size();) {
     auto& p = st.pending[k];
-    bool overlaps = std::any_of(p.members.begin(), p.members.end(),
-                                [&](size_t j) {
-                                  return merged.members.count(j) > 0;
-                                });
+    bool overlaps
+      = std::any_of(p.members.begin(), p.members.end(),
+                    [&](size_t j) { return merged.members.count(j) > 0; });
     if (overlaps) {
       merged.members.insert(p.members.begin(), p.members.end());
       st.pending.erase(st.pending.begin() + static_cast<ptrdiff_t>(k));
@@ -411,10 +408,9 @@ tree_line own_line(self_ptr self) {
                    supervision::to_string(st.spec.strategy),
                    "running",
                    0,
-                   "child restarts " + std::to_string(restarts)
-                     + ", in window " + std::to_string(st.window->count(now))
-                     + "/" + std::to_string(st.spec.intensity.max_restarts)
-                     + " per "
+                   "child restarts " + std::to_string(restarts) + ", in window "
+                     + std::to_string(st.window->count(now)) + "/"
+                     + std::to_string(st.spec.intensity.max_restarts) + " per "
                      + std::to_string(st.spec.intensity.period.count())
                      + " ms"};
 }
@@ -541,8 +537,7 @@ child_spec supervisor_child(supervisor_spec spec,
   c.kind = child_kind::supervisor;
   c.shutdown = std::chrono::milliseconds(30000);
   c.start = [spec](caf::local_actor* parent) {
-    return caf::actor_cast<caf::actor>(
-      parent->spawn(supervisor, spec));
+    return caf::actor_cast<caf::actor>(parent->spawn(supervisor, spec));
   };
   return c;
 }

@@ -55,7 +55,7 @@ struct supervisor_spec {
   std::vector<child_spec> children;
   /// Optional: every live child is listed here under its name.
   std::shared_ptr<actor_directory> directory;
-  uint64_t seed = 1;                              // of the backoff jitter
+  uint64_t seed = 1;                                    // of the backoff jitter
   caf::timespan tree_timeout = std::chrono::seconds(2); // asking subtrees
 };
 

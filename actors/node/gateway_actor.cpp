@@ -40,7 +40,8 @@ using promise = caf::typed_response_promise<T>;
 region_actor spawn_closed_door(self_ptr self, int32_t shard) {
   auto door = self->spawn<caf::linked>([shard](caf::event_based_actor* door) {
     door->set_default_handler(
-      [shard](caf::scheduled_actor*, caf::message_view&) -> caf::result<caf::message> {
+      [shard](caf::scheduled_actor*,
+              caf::message_view&) -> caf::result<caf::message> {
         return make_error(errc::unavailable,
                           "shard " + std::to_string(shard)
                             + " is restarting (see lunchctl debug tree)");
@@ -205,7 +206,8 @@ bool party_order(const party_record& a, const party_record& b) {
 
 caf::error fault_injection_off(self_ptr self) {
   return make_error(errc::forbidden,
-                    "fault injection is off on node " + self->state.settings.node
+                    "fault injection is off on node "
+                      + self->state.settings.node
                       + ": set \"debug\": {\"fault_injection\": true} in its "
                         "config");
 }
@@ -250,7 +252,8 @@ caf::result<std::string> crash(self_ptr self, const std::string& path,
     if (!user && !party && !starts_with(path, "shard/"))
       return make_error(errc::invalid_argument,
                         "--every-message works for shard/N, user/ID and "
-                        "party/ID, not " + path);
+                        "party/ID, not "
+                          + path);
     // The actor checks on each message it handles; no need to wake it.
     st.settings.faults->arm(path);
   } else if (user) {
@@ -265,8 +268,8 @@ caf::result<std::string> crash(self_ptr self, const std::string& path,
   } else {
     caf::anon_send(target, dbg_crash_atom::value);
   }
-  log::warn("debug.crash", {{"actor", path},
-                            {"every_message", every_message ? "yes" : "no"}});
+  log::warn("debug.crash",
+            {{"actor", path}, {"every_message", every_message ? "yes" : "no"}});
   return every_message ? path + " now throws on every message"
                        : path + " was made to throw";
 }

@@ -42,11 +42,11 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   child_spec owner;
   owner.name = shard_owner_name(shard);
   owner.shutdown = milliseconds(5000);
-  owner.start = [settings = shard_owner_settings{shard, cfg.shards[shard],
-                                                 node.faults}](
-                  caf::local_actor* parent) {
-    return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
-  };
+  owner.start
+    = [settings = shard_owner_settings{shard, cfg.shards[shard], node.faults}](
+        caf::local_actor* parent) {
+        return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
+      };
   child_spec entities;
   entities.name = region_name(shard);
   entities.kind = child_kind::entities;
@@ -106,8 +106,8 @@ child_spec gateway_child(const config::node_config& cfg,
   c.shutdown = milliseconds(5000);
   auto pub = node.published;
   // Runs on the root's own thread (detached): publishing blocks.
-  c.start = [gs, pub, last = std::make_shared<caf::actor>()](
-              caf::local_actor* parent) {
+  c.start = [gs, pub,
+             last = std::make_shared<caf::actor>()](caf::local_actor* parent) {
     auto h = spawn_gateway(parent, gs);
     if (!pub)
       return h;
@@ -184,8 +184,8 @@ gateway_actor await_gateway(const running_node& node,
       return gateway;
     }
     if (std::chrono::steady_clock::now() > deadline) {
-      error = "the node did not start within "
-              + std::to_string(timeout.count()) + " ms";
+      error = "the node did not start within " + std::to_string(timeout.count())
+              + " ms";
       return {};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));

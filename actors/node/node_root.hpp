@@ -34,7 +34,7 @@ class fault_injector;
 /// gateway's start function, which republishes after a restart).
 struct publication {
   std::mutex mtx;
-  std::optional<uint16_t> port;   // set once published
+  std::optional<uint16_t> port;     // set once published
   std::optional<std::string> error; // set if publishing failed
 };
 

@@ -93,9 +93,8 @@ bool grant_passivation(self_ptr self, Map& map, const Key& key,
 
 // Removes the entity with that address; returns its tree path, if any.
 template <class Map>
-std::optional<std::string> erase_by_address(Map& map,
-                                            const caf::actor_addr& addr,
-                                            const char* kind) {
+std::optional<std::string>
+erase_by_address(Map& map, const caf::actor_addr& addr, const char* kind) {
   for (auto i = map.begin(); i != map.end(); ++i)
     if (i->second.handle.address() == addr) {
       std::ostringstream path;
@@ -129,11 +128,11 @@ void on_entity_crash(self_ptr self, const std::string& path,
   auto& st = self->state;
   ++(is_user ? st.user_crashes : st.party_crashes);
   auto name = region_name(st.settings.shard);
-  log::warn("entity.crashed", {{"supervisor", name},
-                               {"child", path},
-                               {"reason", message_of(reason).empty()
-                                            ? to_string(reason)
-                                            : message_of(reason)}});
+  log::warn("entity.crashed",
+            {{"supervisor", name},
+             {"child", path},
+             {"reason", message_of(reason).empty() ? to_string(reason)
+                                                   : message_of(reason)}});
   if (st.crashes_window->record(self->clock().now()))
     return;
   auto& limit = st.settings.entity_intensity;
@@ -142,12 +141,12 @@ void on_entity_crash(self_ptr self, const std::string& path,
               {"child", path},
               {"restarts", std::to_string(limit.max_restarts)},
               {"within_ms", std::to_string(limit.period.count())}});
-  stop(self, make_error(errc::gave_up,
-                        name + " gave up: entities crashed more than "
-                          + std::to_string(limit.max_restarts)
-                          + " times within "
-                          + std::to_string(limit.period.count())
-                          + " ms (last: " + path + ")"));
+  stop(self,
+       make_error(errc::gave_up, name + " gave up: entities crashed more than "
+                                   + std::to_string(limit.max_restarts)
+                                   + " times within "
+                                   + std::to_string(limit.period.count())
+                                   + " ms (last: " + path + ")"));
 }
 
 void on_exit(self_ptr self, caf::exit_msg& msg) {
@@ -320,7 +319,9 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     [=](dbg_crash_atom a, const std::string& id) {
       self->send(user_entity(self, id), a);
     },
-    [=](dbg_crash_atom a, int64_t id) { self->send(party_entity(self, id), a); },
+    [=](dbg_crash_atom a, int64_t id) {
+      self->send(party_entity(self, id), a);
+    },
   };
 }
 

@@ -11,8 +11,8 @@
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
-#include "runtime/db/connection.hpp"
 #include "runtime/crash_reply.hpp"
+#include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
@@ -71,9 +71,8 @@ void drop_connection(self_ptr self, const caf::error& reason) {
   st.batch.reset();
   st.conn.reset();
   fail_pending(self, reason);
-  log::warn("shard.disconnected",
-            {{"shard", std::to_string(st.settings.shard)},
-             {"reason", message_of(reason)}});
+  log::warn("shard.disconnected", {{"shard", std::to_string(st.settings.shard)},
+                                   {"reason", message_of(reason)}});
   self->quit(reason);
 }
 
@@ -149,9 +148,9 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
     throw_injected(self, st.path);
   auto rp = self->make_response_promise<T>();
   if (!ensure_batch(self)) {
-    rp.deliver(make_error(errc::unavailable,
-                          "shard " + std::to_string(st.settings.shard)
-                            + " database connection is broken"));
+    rp.deliver(
+      make_error(errc::unavailable, "shard " + std::to_string(st.settings.shard)
+                                      + " database connection is broken"));
     return rp;
   }
   auto& tx = *st.batch;
@@ -184,8 +183,9 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
       return rp;
     }
     if (x.code == errc::internal)
-      log::error("shard.sql_error", {{"shard", std::to_string(st.settings.shard)},
-                                     {"error", x.message}});
+      log::error("shard.sql_error",
+                 {{"shard", std::to_string(st.settings.shard)},
+                  {"error", x.message}});
     rp.deliver(make_error(x));
   }
   schedule_flush(self);
@@ -204,9 +204,9 @@ bool connect(self_ptr self) {
     auto why = db::first_line(e.what());
     log::warn("shard.unreachable",
               {{"shard", std::to_string(st.settings.shard)}, {"error", why}});
-    self->quit(make_error(errc::unavailable,
-                          "shard " + std::to_string(st.settings.shard)
-                            + " database is unreachable: " + why));
+    self->quit(
+      make_error(errc::unavailable, "shard " + std::to_string(st.settings.shard)
+                                      + " database is unreachable: " + why));
     return false;
   }
   log::info("shard.connected", {{"shard", std::to_string(st.settings.shard)}});

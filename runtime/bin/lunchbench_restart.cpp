@@ -85,8 +85,8 @@ struct options {
   int64_t reset_after_ms = 20;
   int64_t timeout_ms = 5000;
   int64_t retry_pause_us = 0; // 0: a failed probe is sent again at once
-  int32_t threads = -1; // -1: the config's
-  std::string log_level;  // empty: the config's
+  int32_t threads = -1;       // -1: the config's
+  std::string log_level;      // empty: the config's
   std::string user = "restart-bench-u0";
   bool json = false;
 };
@@ -131,7 +131,7 @@ struct driver_state {
   std::vector<phase_spec> specs;
   std::shared_ptr<results> out;
   size_t phase = 0;
-  int64_t index = 0; // round within the phase, warmup included
+  int64_t index = 0;       // round within the phase, warmup included
   uint64_t generation = 0; // stale replies of an ended round are ignored
   clock_type::time_point t0;
   clock_type::time_point deadline;
@@ -218,9 +218,8 @@ void succeed_round(driver_ptr self, clock_type::time_point t1) {
   auto took = t1 - st.t0;
   if (took > milliseconds(st.opts.timeout_ms)) {
     fail_round(self, "the first success came after "
-                       + std::to_string(std::chrono::duration_cast<milliseconds>(
-                                          took)
-                                          .count())
+                       + std::to_string(
+                         std::chrono::duration_cast<milliseconds>(took).count())
                        + " ms");
     return;
   }
@@ -483,8 +482,8 @@ void print_human(const options& opts, const std::string& user, int32_t shard,
   std::cout << "lunchbench-restart: user " << user << " (shard " << shard
             << "), first crash after a quiet period each round (backoff "
                "reset_after "
-            << opts.reset_after_ms << " ms, owner rounds "
-            << opts.owner_gap_ms << " ms apart): restarted without delay\n";
+            << opts.reset_after_ms << " ms, owner rounds " << opts.owner_gap_ms
+            << " ms apart): restarted without delay\n";
   std::cout << std::left << std::setw(30) << "" << std::right << std::setw(7)
             << "ROUNDS" << std::setw(6) << "FAIL" << std::setw(11) << "P50 us"
             << std::setw(11) << "P99 us" << std::setw(11) << "MAX us"
@@ -535,9 +534,13 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(int64_t{0}, int64_t{1000000}));
   app.add_option("--warmup", opts.warmup, "unmeasured rounds first, per kind")
     ->check(CLI::Range(int64_t{0}, int64_t{10000}));
-  app.add_option("--entity-gap-ms", opts.entity_gap_ms, "pause between entity rounds")
+  app
+    .add_option("--entity-gap-ms", opts.entity_gap_ms,
+                "pause between entity rounds")
     ->check(CLI::Range(int64_t{0}, int64_t{60000}));
-  app.add_option("--owner-gap-ms", opts.owner_gap_ms, "pause between owner rounds")
+  app
+    .add_option("--owner-gap-ms", opts.owner_gap_ms,
+                "pause between owner rounds")
     ->check(CLI::Range(int64_t{1}, int64_t{60000}));
   app
     .add_option("--reset-after-ms", opts.reset_after_ms,
@@ -549,8 +552,9 @@ int main(int argc, char** argv) {
     .add_option("--retry-pause-us", opts.retry_pause_us,
                 "pause before re-sending a failed probe (default 0: at once)")
     ->check(CLI::Range(int64_t{0}, int64_t{1000000}));
-  app.add_option("--threads", opts.threads,
-                 "CAF scheduler threads (default: the config's; 0 = per core)")
+  app
+    .add_option("--threads", opts.threads,
+                "CAF scheduler threads (default: the config's; 0 = per core)")
     ->check(CLI::Range(0, 64));
   app
     .add_option("--log-level", opts.log_level,

@@ -651,8 +651,7 @@ void setup_debug(CLI::App& app, command& run) {
   {
     auto cmd = debug->add_subcommand("heal", "end an --every-message fault");
     auto path = std::make_shared<std::string>();
-    cmd->add_option("ACTOR-PATH", *path, "as given to debug crash")
-      ->required();
+    cmd->add_option("ACTOR-PATH", *path, "as given to debug crash")->required();
     cmd->callback([&run, path] {
       run = [path](session& s) {
         auto v = s.ask<bool>(dbg_heal_atom::value, *path);
@@ -688,9 +687,8 @@ void setup_debug(CLI::App& app, command& run) {
             rows.push_back({prefixes[k] + l.name, l.kind, l.strategy, l.state,
                             std::to_string(l.restarts), l.detail});
           }
-          print_table({"ACTOR", "KIND", "STRATEGY", "STATE", "RESTARTS",
-                       "DETAIL"},
-                      rows);
+          print_table(
+            {"ACTOR", "KIND", "STRATEGY", "STATE", "RESTARTS", "DETAIL"}, rows);
         });
       };
     });

@@ -88,8 +88,8 @@ int main(int argc, char** argv) {
   }
   // The root only stops by itself when it gave up: end the process (a
   // service manager restarts it) instead of running without a tree.
-  caf::actor_cast<caf::abstract_actor*>(node.root)
-    ->attach_functor([](const caf::error& reason) {
+  caf::actor_cast<caf::abstract_actor*>(node.root)->attach_functor(
+    [](const caf::error& reason) {
       if (!reason || reason == caf::exit_reason::user_shutdown)
         return;
       lunch::log::error("node.gave_up", {{"reason", to_string(reason)}});

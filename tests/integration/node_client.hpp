@@ -37,7 +37,7 @@ inline reply<T> ask(test::node_fixture& node, Ts... xs) {
 }
 
 inline user_profile person(std::string id, std::string nickname,
-                    std::string genre = "한식,중식") {
+                           std::string genre = "한식,중식") {
   user_profile p;
   p.employee_id = std::move(id);
   p.nickname = std::move(nickname);
@@ -47,7 +47,7 @@ inline user_profile person(std::string id, std::string nickname,
 }
 
 inline party_record lunch_party(std::string host, int32_t max_members,
-                         std::vector<std::string> members = {}) {
+                                std::vector<std::string> members = {}) {
   party_record p;
   p.host_employee_id = std::move(host);
   p.title = "점심";

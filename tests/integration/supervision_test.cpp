@@ -53,7 +53,8 @@ std::vector<tree_line> tree(test::node_fixture& node) {
   return *r.value;
 }
 
-tree_line line_of(const std::vector<tree_line>& lines, const std::string& name) {
+tree_line line_of(const std::vector<tree_line>& lines,
+                  const std::string& name) {
   for (auto& l : lines)
     if (l.name == name)
       return l;
@@ -148,16 +149,15 @@ TEST_CASE("writes racing an owner crash all get answers, and exactly the "
   // 100 writes before the crash, then 200 in flight around it.
   std::vector<handle> pending;
   for (size_t i = 0; i < 100; ++i)
-    pending.push_back(self->request(gateway, 30s, usr_create_atom::value,
-                                    person(ids[i], "r")));
+    pending.push_back(
+      self->request(gateway, 30s, usr_create_atom::value, person(ids[i], "r")));
   collect(pending, 0);
   REQUIRE(acknowledged.size() == 100);
   for (size_t i = 100; i < ids.size(); ++i) {
     if (i == 120)
-      self->send(gateway, dbg_crash_atom::value, std::string{"shard/1"},
-                 false);
-    pending.push_back(self->request(gateway, 30s, usr_create_atom::value,
-                                    person(ids[i], "r")));
+      self->send(gateway, dbg_crash_atom::value, std::string{"shard/1"}, false);
+    pending.push_back(
+      self->request(gateway, 30s, usr_create_atom::value, person(ids[i], "r")));
   }
   collect(pending, 100);
   CHECK(acknowledged.size() + failures.size() == ids.size());
@@ -186,7 +186,8 @@ TEST_CASE("crashed entities come back on the next request with their state",
   auto pid = party.value->party.id;
   auto before = ask<user_view>(node, usr_get_atom::value, ids[1]);
   REQUIRE(before.value);
-  CHECK(crash(node, "user/" + ids[1]) == "user/" + ids[1] + " was made to throw");
+  CHECK(crash(node, "user/" + ids[1])
+        == "user/" + ids[1] + " was made to throw");
   CHECK(crash(node, "party/" + std::to_string(pid))
         == "party/" + std::to_string(pid) + " was made to throw");
   test::reply<user_view> user;
@@ -208,10 +209,10 @@ TEST_CASE("crashed entities come back on the next request with their state",
                          false)
           .code
         == errc::not_found);
-  CHECK(ask<std::string>(node, dbg_crash_atom::value, std::string{"party/x"},
-                         false)
-          .code
-        == errc::invalid_argument);
+  CHECK(
+    ask<std::string>(node, dbg_crash_atom::value, std::string{"party/x"}, false)
+      .code
+    == errc::invalid_argument);
 }
 
 TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
@@ -263,15 +264,16 @@ TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
                           nickname_patch(looping, "healed"))
       .value.has_value();
   }));
-  CHECK(ask<user_view>(node, usr_get_atom::value, looping).value->profile.nickname
-        == "healed");
+  CHECK(
+    ask<user_view>(node, usr_get_atom::value, looping).value->profile.nickname
+    == "healed");
 }
 
 TEST_CASE("debug commands are refused without fault injection",
           "[supervision]") {
   test::node_fixture node{1};
-  auto r = ask<std::string>(node, dbg_crash_atom::value,
-                            std::string{"shard/0"}, false);
+  auto r = ask<std::string>(node, dbg_crash_atom::value, std::string{"shard/0"},
+                            false);
   CHECK(r.code == errc::forbidden);
   CHECK(r.message.find("fault injection is off") != std::string::npos);
   CHECK(ask<std::vector<tree_line>>(node, dbg_tree_atom::value).code

@@ -21,8 +21,9 @@ struct deterministic_config : caf::actor_system_config {
 
 struct deterministic_system {
   deterministic_system()
-    : sys(cfg),
-      sched(dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())) {
+      : sys(cfg),
+        sched(
+          dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler())) {
     log::init("test", "off");
   }
 
