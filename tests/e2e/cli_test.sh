@@ -17,50 +17,7 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh
 source "$HERE/lib.sh"
 
-BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
-for exe in lunchd lunchctl; do
-  [[ -x $BIN/$exe ]] || fatal "$BIN/$exe not found (set LUNCH_BIN_DIR)"
-done
-
-# pg.sh hands the directory to the postgres user when run as root; our own
-# files go into a subdirectory of it.
-LUNCH_PG_DIR=$(mktemp -d /tmp/lunch-e2e.XXXX)
-export LUNCH_PG_DIR
-export LUNCH_SHARDS=4
-WORK=$LUNCH_PG_DIR/e2e
-mkdir -p "$WORK"
-E2E_TMP=$WORK
-PG=$ROOT/scripts/pg.sh
-LUNCHD_PID=""
-LOOP_PID=""
-T0=$(now_us)
-
-# shellcheck disable=SC2317 # called from the EXIT trap
-cleanup() {
-  local rc=$?
-  set +e
-  if [[ -n $LOOP_PID ]] && kill -0 "$LOOP_PID" 2>/dev/null; then
-    kill "$LOOP_PID" 2>/dev/null
-    wait "$LOOP_PID" 2>/dev/null
-  fi
-  if [[ -n $LUNCHD_PID ]] && proc_alive "$LUNCHD_PID" lunchd; then
-    kill -9 "$LUNCHD_PID" 2>/dev/null
-  fi
-  [[ -n $LUNCHD_PID ]] && wait "$LUNCHD_PID" 2>/dev/null
-  if ((rc != 0)) && [[ -s $WORK/lunchd.log ]]; then
-    echo "--- last lines of lunchd.log" >&2
-    tail -n 25 "$WORK/lunchd.log" >&2
-  fi
-  "$PG" stop >/dev/null 2>&1
-  if [[ ${LUNCH_E2E_KEEP:-0} == 1 ]]; then
-    echo "kept $LUNCH_PG_DIR" >&2
-  else
-    rm -rf "$LUNCH_PG_DIR"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+e2e_begin e2e
 
 # ctl, start_lunchd, stop_lunchd_with, config_variant: tests/e2e/lib.sh
 
@@ -376,7 +333,7 @@ crash_loop() {
 }
 : >"$WORK/crash.log"
 crash_loop &
-LOOP_PID=$!
+BG_PIDS+=($!)
 crash_start=$(now_us)
 acked() {
   (($(awk '$2 == 0' "$WORK/crash.log" | wc -l) >= 20)) &&
@@ -387,8 +344,8 @@ kill -9 "$LUNCHD_PID"
 wait "$LUNCHD_PID" 2>/dev/null || true
 LUNCHD_PID=""
 touch "$WORK/killed"
-wait "$LOOP_PID" || true
-LOOP_PID=""
+wait "${BG_PIDS[@]}" || true
+BG_PIDS=()
 n_total=$(wc -l <"$WORK/crash.log")
 n_acked=$(awk '$2 == 0' "$WORK/crash.log" | wc -l)
 echo "crash loop: $n_total writes, $n_acked acknowledged before the kill"
@@ -481,5 +438,5 @@ start_lunchd "$WORK/node.json"
 expect_rc 0 -- ctl --json user get W1
 stop_lunchd_with INT
 
-echo "runtime: $((($(now_us) - T0) / 1000)) ms"
+echo "runtime: $((($(now_us) - E2E_T0) / 1000)) ms"
 summary

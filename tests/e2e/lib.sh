@@ -182,10 +182,66 @@ wait_until() {
   done
 }
 
+
+# -- a test's private PostgreSQL and its cleanup ---------------------------------
+# e2e_begin NAME checks the binaries in BIN (LUNCH_BIN_DIR, default
+# $ROOT/build/bin), makes a private PostgreSQL directory LUNCH_PG_DIR (4
+# shards) with the scratch directory WORK inside it, and installs the exit
+# trap: background jobs in BG_PIDS and lunchd are stopped, the log's tail is
+# shown on failure, PostgreSQL is stopped and the directory removed (kept
+# with LUNCH_E2E_KEEP=1). The caller has sourced scripts/lib/common.sh.
+e2e_begin() {
+  BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+  local exe
+  for exe in lunchd lunchctl; do
+    [[ -x $BIN/$exe ]] || fatal "$BIN/$exe not found (set LUNCH_BIN_DIR)"
+  done
+  # pg.sh hands the directory to the postgres user when run as root; our
+  # own files go into a subdirectory of it.
+  LUNCH_PG_DIR=$(mktemp -d "/tmp/lunch-$1.XXXX")
+  export LUNCH_PG_DIR
+  export LUNCH_SHARDS=4
+  WORK=$LUNCH_PG_DIR/e2e
+  mkdir -p "$WORK"
+  E2E_TMP=$WORK
+  PG=$ROOT/scripts/pg.sh
+  LOG=$WORK/lunchd.log
+  LUNCHD_PID=""
+  BG_PIDS=()
+  trap e2e_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+e2e_cleanup() {
+  local rc=$? pid
+  set +e
+  for pid in "${BG_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null
+      wait "$pid" 2>/dev/null
+    fi
+  done
+  if [[ -n $LUNCHD_PID ]] && proc_alive "$LUNCHD_PID" lunchd; then
+    kill -9 "$LUNCHD_PID" 2>/dev/null
+  fi
+  [[ -n $LUNCHD_PID ]] && wait "$LUNCHD_PID" 2>/dev/null
+  if ((rc != 0)) && [[ -s $LOG ]]; then
+    echo "--- last lines of lunchd.log" >&2
+    tail -n 25 "$LOG" >&2
+  fi
+  "$PG" stop >/dev/null 2>&1
+  if [[ ${LUNCH_E2E_KEEP:-0} == 1 ]]; then
+    echo "kept $LUNCH_PG_DIR" >&2
+  else
+    rm -rf "$LUNCH_PG_DIR"
+  fi
+}
+
 # -- one lunchd under test ------------------------------------------------------
-# The caller sets BIN (binaries), NODE (HOST:PORT) and WORK (node.json is
-# the base config); LOG defaults to $WORK/lunchd.log. LUNCHD_PID is the
-# running node.
+# e2e_begin sets BIN, WORK (node.json is the base config) and LOG; the
+# caller sets NODE (HOST:PORT). LUNCHD_PID is the running node.
 
 ctl() {
   "$BIN/lunchctl" --node "$NODE" "$@"
@@ -199,11 +255,11 @@ node_up() {
 # Starts lunchd with config file $1 (default $WORK/node.json); its stderr,
 # the structured log, goes to the log file.
 start_lunchd() {
-  local config=${1:-$WORK/node.json} log=${LOG:-$WORK/lunchd.log}
-  echo "=== lunchd start $config $(date +%T.%N)" >>"$log"
-  "$BIN/lunchd" --config "$config" >>"$log" 2>&1 &
+  local config=${1:-$WORK/node.json}
+  echo "=== lunchd start $config $(date +%T.%N)" >>"$LOG"
+  "$BIN/lunchd" --config "$config" >>"$LOG" 2>&1 &
   LUNCHD_PID=$!
-  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $log)"
+  wait_until 20 node_up || fatal "lunchd did not answer node status within 20 s (log: $LOG)"
 }
 
 lunchd_gone() {

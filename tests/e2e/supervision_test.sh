@@ -19,56 +19,8 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
-BIN=${LUNCH_BIN_DIR:-$ROOT/build/bin}
-for exe in lunchd lunchctl; do
-  [[ -x $BIN/$exe ]] || fatal "$BIN/$exe not found (set LUNCH_BIN_DIR)"
-done
-
-# pg.sh hands the directory to the postgres user when run as root; our own
-# files go into a subdirectory of it.
-LUNCH_PG_DIR=$(mktemp -d /tmp/lunch-sv.XXXX)
-export LUNCH_PG_DIR
-export LUNCH_SHARDS=4
-WORK=$LUNCH_PG_DIR/e2e
-mkdir -p "$WORK"
-# shellcheck disable=SC2034 # E2E_TMP and LAST_CMD are read by lib.sh
-E2E_TMP=$WORK
-PG=$ROOT/scripts/pg.sh
-LOG=$WORK/lunchd.log
-LUNCHD_PID=""
-BG_PIDS=()
+e2e_begin sv
 LOG_MARK=0
-T0=$(now_us)
-
-# shellcheck disable=SC2317 # called from the EXIT trap
-cleanup() {
-  local rc=$?
-  set +e
-  local pid
-  for pid in "${BG_PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null
-      wait "$pid" 2>/dev/null
-    fi
-  done
-  if [[ -n $LUNCHD_PID ]] && proc_alive "$LUNCHD_PID" lunchd; then
-    kill -9 "$LUNCHD_PID" 2>/dev/null
-  fi
-  [[ -n $LUNCHD_PID ]] && wait "$LUNCHD_PID" 2>/dev/null
-  if ((rc != 0)) && [[ -s $LOG ]]; then
-    echo "--- last lines of lunchd.log" >&2
-    tail -n 25 "$LOG" >&2
-  fi
-  "$PG" stop >/dev/null 2>&1
-  if [[ ${LUNCH_E2E_KEEP:-0} == 1 ]]; then
-    echo "kept $LUNCH_PG_DIR" >&2
-  else
-    rm -rf "$LUNCH_PG_DIR"
-  fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ctl, start_lunchd, stop_lunchd_with, config_variant: tests/e2e/lib.sh
 
@@ -704,5 +656,5 @@ expect_json 'd["unreachable_shards"]' '[]'
 section "8. SIGTERM stops the node cleanly"
 stop_lunchd_with TERM
 
-echo "runtime: $((($(now_us) - T0) / 1000)) ms"
+echo "runtime: $((($(now_us) - E2E_T0) / 1000)) ms"
 summary
