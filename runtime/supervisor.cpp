@@ -105,18 +105,6 @@ struct supervisor_state {
 
 using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
 
-bool abnormal(const caf::error& reason) {
-  return reason && reason != caf::exit_reason::normal
-         && reason != caf::exit_reason::user_shutdown;
-}
-
-std::string reason_text(const caf::error& reason) {
-  if (!reason)
-    return "normal";
-  auto msg = message_of(reason);
-  return msg.empty() ? to_string(reason) : msg;
-}
-
 log::fields about(self_ptr self, const child& c) {
   return {{"supervisor", self->state.spec.name}, {"child", c.spec.name}};
 }
@@ -250,19 +238,9 @@ void begin_shutdown(self_ptr self, caf::error reason) {
 void give_up(self_ptr self, size_t i, const std::string& reason) {
   auto& st = self->state;
   auto& c = st.children[i];
-  auto& limit = st.window->limit();
-  auto f = about(self, c);
-  f.emplace_back("restarts", std::to_string(limit.max_restarts));
-  f.emplace_back("within_ms", std::to_string(limit.period.count()));
-  f.emplace_back("reason", reason);
-  log::error("supervisor.gave_up", f);
-  begin_shutdown(
-    self,
-    make_error(errc::gave_up,
-               st.spec.name + " gave up: " + c.spec.name + " failed more than "
-                 + std::to_string(limit.max_restarts) + " times within "
-                 + std::to_string(limit.period.count()) + " ms (last: " + reason
-                 + ")"));
+  begin_shutdown(self, give_up_reason(st.spec.name, c.spec.name,
+                                      c.spec.name + " failed",
+                                      st.window->limit(), reason));
 }
 
 // Child i stopped on its own (or failed to start): restart it and its group
@@ -351,7 +329,7 @@ void on_down(self_ptr self, caf::down_msg& msg) {
   auto& live = *st.live;
   live.erase(std::remove(live.begin(), live.end(), c.handle), live.end());
   c.handle = nullptr;
-  c.last_exit = reason_text(msg.reason);
+  c.last_exit = exit_text(msg.reason);
   if (c.state == status::stopping) {
     // We asked it to stop (or it died while queued to be stopped).
     if (st.stopping && *st.stopping == j)
@@ -377,10 +355,10 @@ void on_down(self_ptr self, caf::down_msg& msg) {
                    && msg.reason.category() == caf::atom("lunch");
   auto f = about(self, c);
   f.emplace_back("reason", c.last_exit);
-  if (abnormal(msg.reason))
+  if (abnormal_exit(msg.reason))
     log::error(escalated ? "supervisor.escalated" : "supervisor.child_failed",
                f);
-  on_failure(self, j, c.last_exit, abnormal(msg.reason), escalated);
+  on_failure(self, j, c.last_exit, abnormal_exit(msg.reason), escalated);
 }
 
 void on_kill_timer(self_ptr self, uint64_t generation) {
@@ -495,7 +473,7 @@ supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
     auto& st = self->state;
     if (!st.shutting_down) {
       log::info("supervisor.stopping", {{"supervisor", st.spec.name},
-                                        {"reason", reason_text(msg.reason)}});
+                                        {"reason", exit_text(msg.reason)}});
       begin_shutdown(self, msg.reason);
     }
   });
@@ -519,6 +497,35 @@ supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
 }
 
 } // namespace
+
+bool abnormal_exit(const caf::error& reason) {
+  return reason && reason != caf::exit_reason::normal
+         && reason != caf::exit_reason::user_shutdown;
+}
+
+std::string exit_text(const caf::error& reason) {
+  if (!reason)
+    return "normal";
+  auto msg = message_of(reason);
+  return msg.empty() ? to_string(reason) : msg;
+}
+
+caf::error give_up_reason(const std::string& supervisor,
+                          const std::string& child, const std::string& what,
+                          const supervision::intensity& limit,
+                          const std::string& last) {
+  log::error("supervisor.gave_up",
+             {{"supervisor", supervisor},
+              {"child", child},
+              {"restarts", std::to_string(limit.max_restarts)},
+              {"within_ms", std::to_string(limit.period.count())},
+              {"reason", last}});
+  return make_error(errc::gave_up,
+                    supervisor + " gave up: " + what + " more than "
+                      + std::to_string(limit.max_restarts) + " times within "
+                      + std::to_string(limit.period.count())
+                      + " ms (last: " + last + ")");
+}
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, supervisor_spec spec,
                                   bool detached) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/error.hpp>
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
@@ -58,6 +59,20 @@ struct supervisor_spec {
   uint64_t seed = 1;                                    // of the backoff jitter
   caf::timespan tree_timeout = std::chrono::seconds(2); // asking subtrees
 };
+
+/// True for an exit that is a failure: not normal, not a requested stop.
+bool abnormal_exit(const caf::error& reason);
+
+/// An exit reason as text for logs and the tree: our message, else CAF's.
+std::string exit_text(const caf::error& reason);
+
+/// Logs `supervisor.gave_up` and returns the reason a supervisor past its
+/// intensity quits with: "<supervisor> gave up: <what> more than R times
+/// within T ms (last: <last>)", e.g. what = "shard/2 failed".
+caf::error give_up_reason(const std::string& supervisor,
+                          const std::string& child, const std::string& what,
+                          const supervision::intensity& limit,
+                          const std::string& last);
 
 /// Spawns a supervisor as a top-level actor. `detached` gives it a thread
 /// of its own, for start functions that block (publishing a port).

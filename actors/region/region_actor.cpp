@@ -13,6 +13,7 @@
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
+#include "runtime/supervisor.hpp"
 
 namespace lunch {
 
@@ -128,31 +129,18 @@ void on_entity_crash(self_ptr self, const std::string& path,
   auto& st = self->state;
   ++(is_user ? st.user_crashes : st.party_crashes);
   auto name = region_name(st.settings.shard);
-  log::warn("entity.crashed",
-            {{"supervisor", name},
-             {"child", path},
-             {"reason", message_of(reason).empty() ? to_string(reason)
-                                                   : message_of(reason)}});
+  log::warn("entity.crashed", {{"supervisor", name},
+                               {"child", path},
+                               {"reason", exit_text(reason)}});
   if (st.crashes_window->record(self->clock().now()))
     return;
-  auto& limit = st.settings.entity_intensity;
-  log::error("supervisor.gave_up",
-             {{"supervisor", name},
-              {"child", path},
-              {"restarts", std::to_string(limit.max_restarts)},
-              {"within_ms", std::to_string(limit.period.count())}});
-  stop(self,
-       make_error(errc::gave_up, name + " gave up: entities crashed more than "
-                                   + std::to_string(limit.max_restarts)
-                                   + " times within "
-                                   + std::to_string(limit.period.count())
-                                   + " ms (last: " + path + ")"));
+  stop(self, give_up_reason(name, path, "entities crashed",
+                            st.settings.entity_intensity, path));
 }
 
 void on_exit(self_ptr self, caf::exit_msg& msg) {
   auto& st = self->state;
-  bool abnormal = msg.reason && msg.reason != caf::exit_reason::normal
-                  && msg.reason != caf::exit_reason::user_shutdown;
+  bool abnormal = abnormal_exit(msg.reason);
   if (auto path = erase_by_address(st.users, msg.source, "user")) {
     if (abnormal)
       on_entity_crash(self, *path, msg.reason, true);
