@@ -50,8 +50,9 @@ struct owner_state {
 
 using self_ptr = owner_impl::stateful_pointer<owner_state>;
 
-// Fails every reply still waiting for a commit (nothing of their batch is
-// committed: the transaction dies with the connection).
+// Fails every reply still waiting for a commit: their batch was not
+// committed (the commit failed, or the transaction dies with the
+// connection).
 void fail_pending(self_ptr self, const caf::error& reason) {
   auto& st = self->state;
   auto pending = std::move(st.pending);
@@ -109,10 +110,7 @@ void flush(self_ptr self) {
       return;
     }
     st.batch.reset();
-    auto pending = std::move(st.pending);
-    st.pending.clear();
-    for (auto& p : pending)
-      p.fail(err);
+    fail_pending(self, err);
     return;
   }
   st.batch.reset();
