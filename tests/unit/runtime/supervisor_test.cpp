@@ -107,10 +107,6 @@ struct fixture : testing::deterministic_system {
     return lines;
   }
 
-  std::vector<std::string> abc() {
-    return {"a", "b", "c"};
-  }
-
   std::vector<child_spec> three(restart type = restart::permanent) {
     return {child("a", log, type), child("b", log, type),
             child("c", log, type)};
