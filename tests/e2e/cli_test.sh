@@ -23,18 +23,7 @@ e2e_begin e2e
 
 # -----------------------------------------------------------------------------
 section "setup: private PostgreSQL"
-"$PG" start >/dev/null || fatal "scripts/pg.sh start failed"
-PORT=$(free_port 1)
-NODE=127.0.0.1:$PORT
-python3 - "$WORK/node.json" "$PORT" "$("$PG" dsn lunch_catalog)" \
-  "$("$PG" dsn lunch_shard_0)" "$("$PG" dsn lunch_shard_1)" \
-  "$("$PG" dsn lunch_shard_2)" "$("$PG" dsn lunch_shard_3)" <<'PY'
-import json, sys
-path, port, catalog, *shards = sys.argv[1:]
-json.dump({"node": "e2e0", "listen": {"host": "127.0.0.1", "port": int(port)},
-           "catalog": catalog, "shards": shards, "passivate_after_ms": 1000},
-          open(path, "w"), indent=1)
-PY
+e2e_start_pg_and_config e2e0 'c["passivate_after_ms"] = 1000'
 echo "pg: $("$PG" dsn); node: $NODE"
 
 # -----------------------------------------------------------------------------

@@ -239,6 +239,27 @@ e2e_cleanup() {
   fi
 }
 
+
+# Starts the private PostgreSQL and writes $WORK/node.json for a node named
+# $1 on a free port (sets PORT and NODE); $2, if given, is a Python
+# statement on the config dict c, as in config_variant.
+e2e_start_pg_and_config() {
+  "$PG" start >/dev/null || fatal "scripts/pg.sh start failed"
+  PORT=$(free_port 1)
+  NODE=127.0.0.1:$PORT
+  python3 - "$WORK/node.json" "$1" "$PORT" "${2:-}" \
+    "$("$PG" dsn lunch_catalog)" "$("$PG" dsn lunch_shard_0)" \
+    "$("$PG" dsn lunch_shard_1)" "$("$PG" dsn lunch_shard_2)" \
+    "$("$PG" dsn lunch_shard_3)" <<'PY'
+import json, sys
+path, name, port, extra, catalog, *shards = sys.argv[1:]
+c = {"node": name, "listen": {"host": "127.0.0.1", "port": int(port)},
+     "catalog": catalog, "shards": shards}
+exec(extra)
+json.dump(c, open(path, "w"), indent=1)
+PY
+}
+
 # -- one lunchd under test ------------------------------------------------------
 # e2e_begin sets BIN, WORK (node.json is the base config) and LOG; the
 # caller sets NODE (HOST:PORT). LUNCHD_PID is the running node.

@@ -86,18 +86,7 @@ crash_counts_expr() {
 
 # -----------------------------------------------------------------------------
 section "setup: private PostgreSQL"
-"$PG" start >/dev/null || fatal "scripts/pg.sh start failed"
-PORT=$(free_port 1)
-NODE=127.0.0.1:$PORT
-python3 - "$WORK/node.json" "$PORT" "$("$PG" dsn lunch_catalog)" \
-  "$("$PG" dsn lunch_shard_0)" "$("$PG" dsn lunch_shard_1)" \
-  "$("$PG" dsn lunch_shard_2)" "$("$PG" dsn lunch_shard_3)" <<'PY'
-import json, sys
-path, port, catalog, *shards = sys.argv[1:]
-json.dump({"node": "sv0", "listen": {"host": "127.0.0.1", "port": int(port)},
-           "catalog": catalog, "shards": shards},
-          open(path, "w"), indent=1)
-PY
+e2e_start_pg_and_config sv0
 config_variant 'c["debug"] = {"fault_injection": True}' "$WORK/faults.json"
 config_variant 'c["debug"] = {"fault_injection": True}
 c["supervision"] = {"shard": {"max_restarts": 100, "within_ms": 5000,
