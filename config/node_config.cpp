@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/address.hpp"
+
 namespace lunch::config {
 
 namespace {
@@ -120,6 +122,57 @@ void parse_supervision(const json& doc, supervision_config& cfg,
   }
 }
 
+// "cluster": {"seeds": ["HOST:PORT", ...], "heartbeat_ms",
+// "heartbeat_timeout_ms", "catalog_interval_ms", "shards": [allowed ids]}
+void parse_cluster(const json& doc, cluster_config& cfg, size_t shard_count,
+                   const std::string& origin) {
+  if (!doc.is_object())
+    reject(origin, "cluster", "must be an object");
+  reject_unknown_keys(doc,
+                      {"seeds", "heartbeat_ms", "heartbeat_timeout_ms",
+                       "catalog_interval_ms", "shards"},
+                      origin, "cluster.");
+  if (auto it = doc.find("seeds"); it != doc.end()) {
+    if (!it->is_array())
+      reject(origin, "cluster.seeds", "must be a list of \"HOST:PORT\"");
+    for (size_t i = 0; i < it->size(); ++i) {
+      auto field = "cluster.seeds[" + std::to_string(i) + "]";
+      const auto& s = (*it)[i];
+      auto addr = s.is_string() ? runtime::parse_host_port(s.get<std::string>())
+                                : std::nullopt;
+      if (!addr)
+        reject(origin, field, "must be \"HOST:PORT\"");
+      cfg.seeds.push_back({addr->host, addr->port});
+    }
+  }
+  if (auto it = doc.find("heartbeat_ms"); it != doc.end())
+    cfg.heartbeat_ms = integer_in(*it, "cluster.heartbeat_ms", 20, 60000, origin);
+  if (auto it = doc.find("heartbeat_timeout_ms"); it != doc.end())
+    cfg.heartbeat_timeout_ms
+      = integer_in(*it, "cluster.heartbeat_timeout_ms", 50, 600000, origin);
+  if (cfg.heartbeat_timeout_ms < 3 * cfg.heartbeat_ms)
+    reject(origin, "cluster.heartbeat_timeout_ms",
+           "must be at least 3 heartbeats (" + std::to_string(3 * cfg.heartbeat_ms)
+             + " ms), or a few late heartbeats would declare a live node dead");
+  if (auto it = doc.find("catalog_interval_ms"); it != doc.end())
+    cfg.catalog_interval_ms
+      = integer_in(*it, "cluster.catalog_interval_ms", 50, 60000, origin);
+  if (auto it = doc.find("shards"); it != doc.end()) {
+    if (!it->is_array() || it->empty())
+      reject(origin, "cluster.shards",
+             "must be a non-empty list of shard indexes");
+    std::set<int64_t> seen;
+    for (size_t i = 0; i < it->size(); ++i) {
+      auto field = "cluster.shards[" + std::to_string(i) + "]";
+      auto x = integer_in((*it)[i], field, 0,
+                          static_cast<int64_t>(shard_count) - 1, origin);
+      if (!seen.insert(x).second)
+        reject(origin, field, "listed twice");
+      cfg.allowed_shards.push_back(static_cast<int32_t>(x));
+    }
+  }
+}
+
 } // namespace
 
 node_config parse_node_config(const std::string& text,
@@ -140,7 +193,7 @@ node_config parse_node_config(const std::string& text,
   reject_unknown_keys(doc,
                       {"node", "listen", "catalog", "shards", "log_level",
                        "request_timeout_ms", "passivate_after_ms", "threads",
-                       "debug", "supervision"},
+                       "debug", "supervision", "cluster"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -205,6 +258,8 @@ node_config parse_node_config(const std::string& text,
   }
   if (auto it = doc.find("supervision"); it != doc.end())
     parse_supervision(*it, cfg.supervision, origin);
+  if (auto it = doc.find("cluster"); it != doc.end())
+    parse_cluster(*it, cfg.cluster, cfg.shards.size(), origin);
   return cfg;
 }
 

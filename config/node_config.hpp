@@ -11,6 +11,11 @@
 
 namespace lunch::config {
 
+struct peer_address {
+  std::string host;
+  uint16_t port = 0;
+};
+
 /// Restart intensity and backoff of one level of the supervision tree.
 struct supervisor_tuning {
   supervision::intensity intensity;
@@ -32,6 +37,17 @@ struct supervision_config {
   supervision::intensity entities{20, supervision::millis{5000}};
 };
 
+/// How the nodes of a cluster find and watch each other. The heartbeat
+/// settings must be the same on every node (the catalog records the first
+/// node's and refuses others).
+struct cluster_config {
+  std::vector<peer_address> seeds; // peers to contact at start
+  int64_t heartbeat_ms = 200;             // BASP heartbeat interval
+  int64_t heartbeat_timeout_ms = 1000;    // a silent peer is dead after
+  int64_t catalog_interval_ms = 500;      // catalog heartbeat and re-check
+  std::vector<int32_t> allowed_shards;    // empty: any shard
+};
+
 struct listen_address {
   std::string host = "127.0.0.1";
   uint16_t port = 4710;
@@ -48,6 +64,7 @@ struct node_config {
   int32_t threads = 0;                // scheduler threads; 0 = one per core
   bool fault_injection = false;       // "debug": {"fault_injection": true}
   supervision_config supervision;
+  cluster_config cluster;
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

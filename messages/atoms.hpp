@@ -55,4 +55,23 @@ using dbg_crash_atom = caf::atom_constant<caf::atom("dbg_crash")>;
 using dbg_heal_atom = caf::atom_constant<caf::atom("dbg_heal")>;
 using dbg_tree_atom = caf::atom_constant<caf::atom("dbg_tree")>;
 
+// cluster membership and shard leases
+using clu_hello_atom = caf::atom_constant<caf::atom("clu_hello")>;
+using clu_route_atom = caf::atom_constant<caf::atom("clu_route")>;
+using clu_sync_atom = caf::atom_constant<caf::atom("clu_sync")>;
+using clu_status_atom = caf::atom_constant<caf::atom("clu_status")>;
+using clu_events_atom = caf::atom_constant<caf::atom("clu_events")>;
+using clu_leave_atom = caf::atom_constant<caf::atom("clu_leave")>;
+using clu_lost_atom = caf::atom_constant<caf::atom("clu_lost")>;
+using cat_reg_atom = caf::atom_constant<caf::atom("cat_reg")>;
+using cat_beat_atom = caf::atom_constant<caf::atom("cat_beat")>;
+using cat_assign_atom = caf::atom_constant<caf::atom("cat_assign")>;
+using cat_handoff_atom = caf::atom_constant<caf::atom("cat_handof")>;
+using cat_state_atom = caf::atom_constant<caf::atom("cat_state")>;
+using cat_events_atom = caf::atom_constant<caf::atom("cat_events")>;
+
+// dynamic children of a supervisor (node-local)
+using sup_add_atom = caf::atom_constant<caf::atom("sup_add")>;
+using sup_remove_atom = caf::atom_constant<caf::atom("sup_remove")>;
+
 } // namespace lunch

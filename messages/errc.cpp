@@ -28,6 +28,8 @@ const char* to_string(errc x) {
       return "internal";
     case errc::gave_up:
       return "gave_up";
+    case errc::fenced:
+      return "fenced";
   }
   return "internal";
 }
@@ -39,6 +41,7 @@ int exit_code(errc x) {
     case errc::unavailable:
     case errc::timeout:
     case errc::gave_up:
+    case errc::fenced:
       return 3;
     default:
       return 1;

@@ -33,6 +33,9 @@ enum class errc : uint8_t {
   /// A supervisor gave up: a child failed more often than its restart
   /// intensity allows (the reason a supervisor escalates with).
   gave_up = 11,
+  /// This node no longer holds the shard's lease: a newer owner fenced it
+  /// out of the shard database.
+  fenced = 12,
 };
 
 /// Stable snake_case name, used on the wire to lunchctl's `--json` output.

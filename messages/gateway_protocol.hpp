@@ -32,6 +32,16 @@
 //   (dbg_tree_atom)                     -> [tree_line]  the supervision tree
 //       the three debug commands are refused (forbidden) unless the node
 //       config has "debug": {"fault_injection": true}
+//   (clu_status_atom)                   -> cluster_status  nodes, leases
+//   (clu_events_atom, limit)            -> [cluster_event] the latest
+//   (clu_leave_atom, node)              -> text  `node` hands off its
+//                                          shards, then stops
+//   (clu_hello_atom, peer_hello)        -> peer_hello  a peer node connects
+//                                          (passed to the cluster actor)
+//   (clu_route_atom, shard_route)       -> ()  from this node's cluster
+//                                          actor: who serves a shard now
+//   (clu_lost_atom, node)               -> ()  from this node's cluster
+//                                          actor: that peer died
 
 #include <cstdint>
 #include <string>
@@ -41,6 +51,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/atoms.hpp"
+#include "messages/cluster_protocol.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
 #include "messages/supervision_protocol.hpp"
@@ -74,6 +85,12 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
   caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
   caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>,
-  caf::reacts_to<dbg_crash_atom>>;
+  caf::reacts_to<dbg_crash_atom>,
+  caf::replies_to<clu_status_atom>::with<cluster_status>,
+  caf::replies_to<clu_events_atom, int32_t>::with<std::vector<cluster_event>>,
+  caf::replies_to<clu_leave_atom, std::string>::with<std::string>,
+  caf::replies_to<clu_hello_atom, peer_hello>::with<peer_hello>,
+  caf::reacts_to<clu_route_atom, shard_route>,
+  caf::reacts_to<clu_lost_atom, std::string>>;
 
 } // namespace lunch

@@ -1,5 +1,8 @@
 #include "runtime/node.hpp"
 
+#include <pqxx/transaction>
+
+#include "actors/cluster/catalog_store.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/db/migrate.hpp"
@@ -34,6 +37,16 @@ std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
       reject("shards", e.what());
     } catch (const std::exception& e) {
       reject("catalog", "migration failed: " + db::first_line(e.what()));
+    }
+    try {
+      pqxx::work tx{*conn};
+      catalog::agree_on_heartbeats(tx, cfg.cluster.heartbeat_ms,
+                                   cfg.cluster.heartbeat_timeout_ms);
+      tx.commit();
+    } catch (const db::domain_error& e) {
+      throw config::config_error(e.what());
+    } catch (const std::exception& e) {
+      reject("catalog", db::first_line(e.what()));
     }
   }
   for (int32_t i = 0; i < shards; ++i) {

@@ -1,5 +1,4 @@
 target_sources(lunch_core PRIVATE
-  ${CMAKE_CURRENT_LIST_DIR}/address.cpp
   ${CMAKE_CURRENT_LIST_DIR}/log.cpp
   ${CMAKE_CURRENT_LIST_DIR}/system_config.cpp
   ${CMAKE_CURRENT_LIST_DIR}/db/connection.cpp

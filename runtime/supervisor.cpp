@@ -24,7 +24,10 @@ using sup_kill_atom = caf::atom_constant<caf::atom("sup_kill")>;
 
 using supervisor_impl
   = supervisor_actor::extend<caf::reacts_to<sup_restart_atom, uint64_t>,
-                             caf::reacts_to<sup_kill_atom, uint64_t>>;
+                             caf::reacts_to<sup_kill_atom, uint64_t>,
+                             caf::replies_to<sup_add_atom, int32_t>::with<bool>,
+                             caf::replies_to<sup_remove_atom,
+                                             std::string>::with<bool>>;
 
 enum class status {
   running,    // alive
@@ -72,7 +75,9 @@ struct child {
   uint64_t generation = 0; // incremented on every start
   int64_t restarts = 0;
   int64_t escalations = 0; // times it quit with errc::gave_up
-  bool removed = false;    // a temporary child that stopped
+  bool removed = false;    // a temporary child that stopped, or removed
+  bool removing = false;   // sup_remove asked for it: never restart
+  std::vector<caf::typed_response_promise<bool>> removal_waiters;
   std::string last_exit;
 };
 
@@ -314,6 +319,71 @@ void on_failure(self_ptr self, size_t i, const std::string& reason,
   run_due_restarts(self);
 }
 
+// A removed child is gone for good: out of any planned restart, answered.
+void finish_removal(self_ptr self, size_t j) {
+  auto& st = self->state;
+  auto& c = st.children[j];
+  for (auto& p : st.pending)
+    p.members.erase(j);
+  st.pending.erase(std::remove_if(st.pending.begin(), st.pending.end(),
+                                  [](auto& p) { return p.members.empty(); }),
+                   st.pending.end());
+  c.state = status::stopped;
+  c.removed = true;
+  c.removing = false;
+  log::info("supervisor.child_removed", about(self, c));
+  for (auto& rp : c.removal_waiters)
+    rp.deliver(true);
+  c.removal_waiters.clear();
+}
+
+caf::result<bool> add_child(self_ptr self, int32_t key) {
+  auto& st = self->state;
+  if (!st.spec.make_child)
+    return make_error(errc::invalid_argument,
+                      st.spec.name + " has no dynamic children");
+  if (st.shutting_down)
+    return make_error(errc::unavailable, st.spec.name + " is stopping");
+  auto spec = st.spec.make_child(key);
+  auto i = std::find_if(st.children.begin(), st.children.end(),
+                        [&](auto& c) { return c.spec.name == spec.name; });
+  size_t j;
+  if (i == st.children.end()) {
+    j = st.children.size();
+    st.children.emplace_back(
+      spec, supervision::backoff{st.spec.backoff, st.spec.seed + j});
+  } else {
+    j = static_cast<size_t>(i - st.children.begin());
+    if (!i->removed && i->state != status::stopped)
+      return false; // running, restarting or being removed
+    i->spec = spec;
+    i->removed = false;
+    i->generation = 0; // a fresh start, not a restart
+  }
+  log::info("supervisor.child_added", about(self, st.children[j]));
+  start_child(self, j);
+  return true;
+}
+
+caf::result<bool> remove_child(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto i = std::find_if(st.children.begin(), st.children.end(),
+                        [&](auto& c) { return c.spec.name == name; });
+  if (i == st.children.end() || i->removed)
+    return false;
+  auto j = static_cast<size_t>(i - st.children.begin());
+  i->removing = true;
+  if (i->state == status::restarting || i->state == status::stopped) {
+    finish_removal(self, j);
+    return true;
+  }
+  auto rp = self->make_response_promise<bool>();
+  i->removal_waiters.push_back(rp);
+  queue_stop(self, j);
+  continue_stops(self);
+  return rp;
+}
+
 void on_down(self_ptr self, caf::down_msg& msg) {
   auto& st = self->state;
   auto i = std::find_if(st.children.begin(), st.children.end(),
@@ -334,13 +404,16 @@ void on_down(self_ptr self, caf::down_msg& msg) {
     // We asked it to stop (or it died while queued to be stopped).
     if (st.stopping && *st.stopping == j)
       st.stopping.reset();
-    bool planned = std::any_of(st.pending.begin(), st.pending.end(),
-                               [&](const pending_restart& p) {
-                                 return p.members.count(j) > 0;
-                               });
+    bool planned = !c.removing
+                   && std::any_of(st.pending.begin(), st.pending.end(),
+                                  [&](const pending_restart& p) {
+                                    return p.members.count(j) > 0;
+                                  });
     c.state = planned ? status::restarting : status::stopped;
     if (!planned && c.spec.restart == supervision::restart::temporary)
       c.removed = true;
+    if (c.removing)
+      finish_removal(self, j);
     continue_stops(self);
     run_due_restarts(self);
     finish_if_done(self);
@@ -481,6 +554,9 @@ supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
   for (size_t j = 0; j < all.size(); ++j)
     all[j] = j;
   start_members(self, all);
+  if (st.spec.initial_keys)
+    for (auto key : st.spec.initial_keys())
+      add_child(self, key);
   return {
     [=](sup_tree_atom) { return tree(self); },
     [=](dbg_crash_atom) { throw injected_fault(self->state.spec.name); },
@@ -492,6 +568,10 @@ supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {
     },
     [=](sup_kill_atom, uint64_t generation) {
       on_kill_timer(self, generation);
+    },
+    [=](sup_add_atom, int32_t key) { return add_child(self, key); },
+    [=](sup_remove_atom, const std::string& name) {
+      return remove_child(self, name);
     },
   };
 }

@@ -56,6 +56,12 @@ struct supervisor_spec {
   std::vector<child_spec> children;
   /// Optional: every live child is listed here under its name.
   std::shared_ptr<actor_directory> directory;
+  /// Optional: children added and removed at run time (sup_add_atom with
+  /// a key, sup_remove_atom with a name), e.g. the shards this node owns.
+  std::function<child_spec(int32_t key)> make_child;
+  /// Optional: the keys to add at every (re)start of the supervisor, so a
+  /// restarted supervisor brings back the dynamic children it had.
+  std::function<std::vector<int32_t>()> initial_keys;
   uint64_t seed = 1;                                    // of the backoff jitter
   caf::timespan tree_timeout = std::chrono::seconds(2); // asking subtrees
 };
@@ -73,6 +79,12 @@ caf::error give_up_reason(const std::string& supervisor,
                           const std::string& child, const std::string& what,
                           const supervision::intensity& limit,
                           const std::string& last);
+
+/// Besides sup_tree_atom and dbg_crash_atom, every supervisor answers
+///   (sup_add_atom, key)     -> bool  start make_child(key) (false: it runs)
+///   (sup_remove_atom, name) -> bool  stop that child for good (its
+///                                    shutdown first); false: not running
+/// Dynamic children are started after the static ones, in request order.
 
 /// Spawns a supervisor as a top-level actor. `detached` gives it a thread
 /// of its own, for start functions that block (publishing a port).

@@ -8,6 +8,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "messages/cluster_protocol.hpp"
 #include "messages/entity_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
@@ -15,7 +16,8 @@
 
 namespace lunch::runtime {
 
-void configure(caf::actor_system_config& cfg, int32_t threads) {
+void configure(caf::actor_system_config& cfg, int32_t threads,
+               heartbeats hb) {
   cfg.load<caf::io::middleman>();
   // add_message_type<T> also registers std::vector<T>.
   cfg.add_message_type<user_profile>("lunch::user_profile");
@@ -40,11 +42,24 @@ void configure(caf::actor_system_config& cfg, int32_t threads) {
   cfg.add_message_type<party_created>("lunch::party_created");
   cfg.add_message_type<region_status>("lunch::region_status");
   cfg.add_message_type<tree_line>("lunch::tree_line");
+  cfg.add_message_type<node_info>("lunch::node_info");
+  cfg.add_message_type<shard_lease>("lunch::shard_lease");
+  cfg.add_message_type<cluster_view>("lunch::cluster_view");
+  cfg.add_message_type<cluster_event>("lunch::cluster_event");
+  cfg.add_message_type<cluster_status>("lunch::cluster_status");
+  cfg.add_message_type<shard_route>("lunch::shard_route");
+  cfg.add_message_type<peer_hello>("lunch::peer_hello");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);
   // Nodes of a different protocol version refuse the BASP handshake.
   cfg.set("middleman.app-identifiers", std::vector<std::string>{"lunchmesh/1"});
+  // BASP heartbeats: a paused peer is noticed after the timeout. Every node
+  // of a cluster uses the same values (the catalog checks).
+  cfg.set("middleman.heartbeat-interval",
+          caf::timespan{std::chrono::milliseconds(hb.interval_ms)});
+  cfg.set("middleman.connection-timeout",
+          caf::timespan{std::chrono::milliseconds(hb.timeout_ms)});
   // CAF's default is max(4, cores); on small machines one worker per core
   // measured about 20 % faster (fewer context switches).
   if (threads <= 0)

@@ -5,34 +5,28 @@
 
 #include <caf/all.hpp>
 
+#include "actors/node/gateway_debug.hpp"
+#include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
 #include "actors/region/region_actor.hpp"
-#include "actors/shard/slot_map.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
-#include "runtime/fault_injector.hpp"
-#include "runtime/gather.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
 
 namespace {
 
-struct gateway_state {
-  gateway_settings settings;
-  slot_map slots = slot_map::modulo(1);
-  std::vector<region_actor> regions;      // cached live regions (or null)
-  std::vector<region_actor> closed_doors; // stand-ins while restarting
-  std::chrono::steady_clock::time_point started
-    = std::chrono::steady_clock::now();
-  static inline const char* name = "lunch.gateway";
-};
-
-using self_ptr = gateway_actor::stateful_pointer<gateway_state>;
+using self_ptr = gateway_self;
 template <class T>
 using promise = caf::typed_response_promise<T>;
+
+// Reads may be sent twice (to a new owner after a failover); writes only
+// when they never reached an entity.
+constexpr bool read = true;
+constexpr bool write = false;
 
 // Answers every request with `unavailable` while shard i's region (or its
 // owner) is being restarted, so callers fail fast instead of waiting for a
@@ -51,35 +45,16 @@ region_actor spawn_closed_door(self_ptr self, int32_t shard) {
   return caf::actor_cast<region_actor>(door);
 }
 
-// The live region of a shard, looked up again in the directory after a
-// restart (the down handler forgets a dead one), or its closed door.
-region_actor region(self_ptr self, int32_t shard) {
-  auto& st = self->state;
-  auto& cached = st.regions[shard];
-  if (!cached) {
-    auto h = st.settings.directory->get(region_name(shard));
-    if (!h)
-      return st.closed_doors[shard];
-    cached = caf::actor_cast<region_actor>(h);
-    self->monitor(cached);
-  }
-  return cached;
+int32_t shard_of_user(self_ptr self, const std::string& id) {
+  return self->state.slots.shard_of_key(id);
 }
 
-region_actor region_of_user(self_ptr self, const std::string& id) {
-  return region(self, self->state.slots.shard_of_key(id));
-}
-
-region_actor region_of_party(self_ptr self, int64_t id) {
-  return region(self, self->state.slots.shard_of_party(id));
+int32_t shard_of_party(self_ptr self, int64_t id) {
+  return self->state.slots.shard_of_party(id);
 }
 
 int32_t shard_count(self_ptr self) {
-  return static_cast<int32_t>(self->state.regions.size());
-}
-
-caf::timespan timeout(self_ptr self) {
-  return self->state.settings.timeout;
+  return static_cast<int32_t>(self->state.routes.size());
 }
 
 // "shards 1, 3 unavailable: <first error>" for answers that failed.
@@ -102,43 +77,40 @@ caf::error first_failure(const std::vector<answer<T>>& answers) {
                                                    : message_of(first)));
 }
 
-// Asks every region the same question.
-template <class T, class Done, class... Ts>
-void ask_all(self_ptr self, Done done, Ts... xs) {
-  std::vector<region_actor> regions;
-  for (int32_t i = 0; i < shard_count(self); ++i)
-    regions.push_back(region(self, i));
-  gather<T>(
-    regions.size(),
-    [=](size_t i) { return self->request(regions[i], timeout(self), xs...); },
-    std::move(done));
-}
-
 // Resolves member ids to names; a member that cannot be resolved (deleted,
 // or on an unreachable shard) is shown by id only.
 template <class Done>
 void resolve_members(self_ptr self, const party_record& p, Done done) {
   auto ids = p.member_ids;
   auto host = p.host_employee_id;
-  gather<member_view>(
-    ids.size(),
-    [=](size_t i) {
-      return self->request(region_of_user(self, ids[i]), timeout(self),
-                           usr_brief_atom::value, ids[i]);
-    },
-    [=](std::vector<answer<member_view>> answers) mutable {
-      std::vector<member_view> members;
-      for (size_t i = 0; i < ids.size(); ++i) {
-        member_view m;
-        if (answers[i].value)
-          m = *answers[i].value;
-        else
-          m.employee_id = ids[i];
-        m.is_host = ids[i] == host;
-        members.push_back(std::move(m));
-      }
-      done(std::move(members));
-    });
+  struct pending {
+    std::vector<member_view> members;
+    size_t remaining;
+    Done done;
+  };
+  if (ids.empty()) {
+    done(std::vector<member_view>{});
+    return;
+  }
+  auto st = std::make_shared<pending>(
+    pending{std::vector<member_view>(ids.size()), ids.size(), std::move(done)});
+  for (size_t i = 0; i < ids.size(); ++i) {
+    st->members[i].employee_id = ids[i];
+    st->members[i].is_host = ids[i] == host;
+    auto finish = [st] {
+      if (--st->remaining == 0)
+        st->done(std::move(st->members));
+    };
+    ask<member_view>(
+      self, shard_of_user(self, ids[i]), read,
+      [st, i, finish](member_view& m) {
+        auto is_host = st->members[i].is_host;
+        st->members[i] = std::move(m);
+        st->members[i].is_host = is_host;
+        finish();
+      },
+      [finish](caf::error&) { finish(); }, usr_brief_atom::value, ids[i]);
+  }
 }
 
 void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
@@ -155,21 +127,23 @@ void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
 // Forwards a party command to its entity and fills in the members.
 template <class... Ts>
 void forward_party_command(self_ptr self, promise<party_view> rp, int64_t id,
-                           Ts... xs) {
+                           bool safe, Ts... xs) {
   if (id <= 0) {
     rp.deliver(make_error(errc::not_found,
                           "party " + std::to_string(id) + " not found"));
     return;
   }
-  self->request(region_of_party(self, id), timeout(self), xs...)
-    .then([=](party_view& v) mutable { deliver_enriched(self, v, rp); },
-          [=](caf::error& e) mutable { rp.deliver(e); });
+  ask<party_view>(
+    self, shard_of_party(self, id), safe,
+    [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
+    [=](caf::error& e) mutable { rp.deliver(e); }, xs...);
 }
 
 template <class... Ts>
-promise<party_view> party_command(self_ptr self, int64_t id, Ts... xs) {
+promise<party_view> party_command(self_ptr self, int64_t id, bool safe,
+                                  Ts... xs) {
   auto rp = self->make_response_promise<party_view>();
-  forward_party_command(self, rp, id, xs...);
+  forward_party_command(self, rp, id, safe, xs...);
   return rp;
 }
 
@@ -178,23 +152,42 @@ promise<party_view> party_command(self_ptr self, int64_t id, Ts... xs) {
 template <class T, class Next>
 void require_users(self_ptr self, std::vector<std::string> ids, promise<T> rp,
                    Next next) {
-  gather<member_view>(
-    ids.size(),
-    [=](size_t i) {
-      return self->request(region_of_user(self, ids[i]), timeout(self),
-                           usr_brief_atom::value, ids[i]);
-    },
-    [=](std::vector<answer<member_view>> answers) mutable {
-      for (size_t i = 0; i < answers.size(); ++i)
-        if (!answers[i].value) {
-          auto code = errc_of(answers[i].error);
-          rp.deliver(code == errc::not_found
-                       ? make_error(code, "user " + ids[i] + " not found")
-                       : answers[i].error);
-          return;
-        }
-      next();
-    });
+  struct pending {
+    std::vector<answer<member_view>> answers;
+    size_t remaining;
+  };
+  if (ids.empty()) {
+    next();
+    return;
+  }
+  auto st = std::make_shared<pending>(
+    pending{std::vector<answer<member_view>>(ids.size()), ids.size()});
+  auto finish = [=]() mutable {
+    if (--st->remaining > 0)
+      return;
+    for (size_t i = 0; i < st->answers.size(); ++i)
+      if (!st->answers[i].value) {
+        auto& err = st->answers[i].error;
+        auto code = errc_of(err);
+        rp.deliver(code == errc::not_found
+                     ? make_error(code, "user " + ids[i] + " not found")
+                     : err);
+        return;
+      }
+    next();
+  };
+  for (size_t i = 0; i < ids.size(); ++i)
+    ask<member_view>(
+      self, shard_of_user(self, ids[i]), read,
+      [st, i, finish](member_view& m) mutable {
+        st->answers[i].value = std::move(m);
+        finish();
+      },
+      [st, i, finish](caf::error& e) mutable {
+        st->answers[i].error = std::move(e);
+        finish();
+      },
+      usr_brief_atom::value, ids[i]);
 }
 
 bool party_order(const party_record& a, const party_record& b) {
@@ -202,130 +195,77 @@ bool party_order(const party_record& a, const party_record& b) {
          > std::tie(b.party_date, b.party_time, b.id);
 }
 
-// -- fault injection (only with "debug": {"fault_injection": true}) --------
-
-caf::error fault_injection_off(self_ptr self) {
-  return make_error(errc::forbidden,
-                    "fault injection is off on node "
-                      + self->state.settings.node
-                      + ": set \"debug\": {\"fault_injection\": true} in its "
-                        "config");
+// Cluster commands go to this node's cluster actor.
+cluster_actor cluster_of(self_ptr self) {
+  return caf::actor_cast<cluster_actor>(
+    self->state.settings.directory->get("cluster"));
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
+caf::error no_cluster() {
+  return make_error(errc::unavailable, "the cluster actor is restarting");
 }
 
-// Makes the actor named `path` throw: "shard/2", "entities/2", "user/ID",
-// "party/ID", "shards/2", "shards", "gateway". With `every_message`, the
-// shard owner or entity throws on every message until healed.
-caf::result<std::string> crash(self_ptr self, const std::string& path,
-                               bool every_message) {
-  auto& st = self->state;
-  if (!st.settings.faults)
-    return fault_injection_off(self);
-  if (path == "node")
-    return make_error(errc::invalid_argument,
-                      "node is the root: stop the node instead");
-  // Check the path before anything is crashed or armed.
-  bool user = starts_with(path, "user/");
-  bool party = starts_with(path, "party/");
-  int64_t party_id = 0;
-  if (user && path.size() == 5)
-    return make_error(errc::invalid_argument, path + ": the id is missing");
-  if (party) {
-    try {
-      size_t used = 0;
-      party_id = std::stoll(path.substr(6), &used);
-      if (used != path.size() - 6)
-        throw std::invalid_argument(path);
-    } catch (const std::exception&) {
-      return make_error(errc::invalid_argument,
-                        path + ": a party id is a number");
-    }
-  }
-  auto target = st.settings.directory->get(path);
-  if (!user && !party && path != "gateway" && !target)
-    return make_error(errc::not_found, "no live actor named " + path
-                                         + " (see lunchctl debug tree)");
-  if (every_message) {
-    if (!user && !party && !starts_with(path, "shard/"))
-      return make_error(errc::invalid_argument,
-                        "--every-message works for shard/N, user/ID and "
-                        "party/ID, not "
-                          + path);
-    // The actor checks on each message it handles; no need to wake it.
-    st.settings.faults->arm(path);
-  } else if (user) {
-    auto key = path.substr(5);
-    self->send(region_of_user(self, key), dbg_crash_atom::value, key);
-  } else if (party) {
-    self->send(region_of_party(self, party_id), dbg_crash_atom::value,
-               party_id);
-  } else if (path == "gateway") {
-    // Answer first, then throw: the supervisor restarts and republishes.
-    caf::anon_send(caf::actor_cast<gateway_actor>(self), dbg_crash_atom::value);
-  } else {
-    caf::anon_send(target, dbg_crash_atom::value);
-  }
-  log::warn("debug.crash",
-            {{"actor", path}, {"every_message", every_message ? "yes" : "no"}});
-  return every_message ? path + " now throws on every message"
-                       : path + " was made to throw";
-}
-
-gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
+gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
   auto& st = self->state;
   st.slots = slot_map{settings.slot_table, settings.shard_count};
   st.settings = std::move(settings);
-  st.regions.resize(st.settings.shard_count);
+  auto n = static_cast<size_t>(st.settings.shard_count);
+  st.routes.resize(n);
+  st.parked.resize(n);
+  st.regions.resize(n);
   for (int32_t i = 0; i < st.settings.shard_count; ++i)
     st.closed_doors.push_back(spawn_closed_door(self, i));
-  answer_crashes(self, "gateway");
+  answer_crashes(self, gateway_name);
   self->set_down_handler([=](caf::down_msg& msg) {
     for (auto& r : self->state.regions)
       if (r && r.address() == msg.source)
         r = nullptr;
   });
+  // A fresh gateway (first start or restart) learns the routes again.
+  if (auto cluster = cluster_of(self))
+    caf::anon_send(cluster, clu_sync_atom::value);
   return {
     // -- users ---------------------------------------------------------
     [=](usr_create_atom a, const user_profile& p) -> caf::result<user_view> {
       if (auto v = validate_profile(p); !v.ok())
         return make_error(v);
-      return self->delegate(region_of_user(self, p.employee_id), a, p);
+      return forward<user_view>(self, shard_of_user(self, p.employee_id), write,
+                                a, p);
     },
     [=](usr_get_atom a, const std::string& id) {
-      return self->delegate(region_of_user(self, id), a, id);
+      return forward<user_view>(self, shard_of_user(self, id), read, a, id);
     },
     [=](usr_update_atom a, const user_patch& p) {
-      return self->delegate(region_of_user(self, p.values.employee_id), a, p);
+      return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
+                                write, a, p);
     },
     [=](usr_brief_atom a, const std::string& id) {
-      return self->delegate(region_of_user(self, id), a, id);
+      return forward<member_view>(self, shard_of_user(self, id), read, a, id);
     },
     [=](usr_delete_atom a, const std::string& id) {
       // Existence first, then the memberships and ledger rows on every
       // shard, then the user row: a failed purge leaves the user intact
       // and the delete can be retried.
       auto rp = self->make_response_promise<user_view>();
-      auto home = region_of_user(self, id);
-      self->request(home, timeout(self), usr_get_atom::value, id)
-        .then(
-          [=](user_view&) mutable {
-            ask_all<std::vector<int64_t>>(
-              self,
-              [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
-                if (auto err = first_failure(answers)) {
-                  rp.deliver(err);
-                  return;
-                }
-                self->request(region_of_user(self, id), timeout(self), a, id)
-                  .then([=](user_view& v) mutable { rp.deliver(v); },
-                        [=](caf::error& e) mutable { rp.deliver(e); });
-              },
-              db_purge_atom::value, id);
-          },
-          [=](caf::error& e) mutable { rp.deliver(e); });
+      auto home = shard_of_user(self, id);
+      ask<user_view>(
+        self, home, read,
+        [=](user_view&) mutable {
+          ask_all<std::vector<int64_t>>(
+            self, write,
+            [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
+              if (auto err = first_failure(answers)) {
+                rp.deliver(err);
+                return;
+              }
+              ask<user_view>(
+                self, home, write,
+                [=](user_view& v) mutable { rp.deliver(v); },
+                [=](caf::error& e) mutable { rp.deliver(e); }, a, id);
+            },
+            db_purge_atom::value, id);
+        },
+        [=](caf::error& e) mutable { rp.deliver(e); }, usr_get_atom::value, id);
       return rp;
     },
     [=](usr_search_atom a, const std::string& term,
@@ -338,7 +278,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
                           "limit: must be between 1 and 1000");
       auto rp = self->make_response_promise<std::vector<user_summary>>();
       ask_all<std::vector<user_summary>>(
-        self,
+        self, read,
         [=](std::vector<answer<std::vector<user_summary>>> answers) mutable {
           if (auto err = first_failure(answers)) {
             rp.deliver(err);
@@ -369,38 +309,39 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
         return make_error(v);
       auto rp = self->make_response_promise<party_view>();
       require_users(self, p.member_ids, rp, [=]() mutable {
-        self
-          ->request(region_of_user(self, p.host_employee_id), timeout(self), a,
-                    p)
-          .then([=](party_view& v) mutable { deliver_enriched(self, v, rp); },
-                [=](caf::error& e) mutable { rp.deliver(e); });
+        ask<party_view>(
+          self, shard_of_user(self, p.host_employee_id), write,
+          [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
+          [=](caf::error& e) mutable { rp.deliver(e); }, a, p);
       });
       return rp;
     },
-    [=](pty_get_atom a, int64_t id) { return party_command(self, id, a, id); },
+    [=](pty_get_atom a, int64_t id) {
+      return party_command(self, id, read, a, id);
+    },
     [=](pty_join_atom a, int64_t id,
         const std::string& user) -> caf::result<party_view> {
       if (user.empty())
         return make_error(errc::invalid_argument, "employee_id: required");
       auto rp = self->make_response_promise<party_view>();
       require_users(self, {user}, rp, [=]() mutable {
-        forward_party_command(self, rp, id, a, id, user);
+        forward_party_command(self, rp, id, write, a, id, user);
       });
       return rp;
     },
     [=](pty_leave_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, a, id, user);
+      return party_command(self, id, write, a, id, user);
     },
     [=](pty_update_atom a, const party_patch& p) {
-      return party_command(self, p.id, a, p);
+      return party_command(self, p.id, write, a, p);
     },
     [=](pty_delete_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, a, id, user);
+      return party_command(self, id, write, a, id, user);
     },
     [=](pty_mine_atom a, const std::string& user, bool regular_only) {
       auto rp = self->make_response_promise<std::vector<party_view>>();
       ask_all<std::vector<party_record>>(
-        self,
+        self, read,
         [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
           if (auto err = first_failure(answers)) {
             rp.deliver(err);
@@ -417,8 +358,8 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
             [=](size_t i) {
               // Member names come from the user entities, via the gateway.
               return self->request(caf::actor_cast<gateway_actor>(self),
-                                   timeout(self), pty_get_atom::value,
-                                   all[i].id);
+                                   self->state.settings.timeout,
+                                   pty_get_atom::value, all[i].id);
             },
             [=](std::vector<answer<party_view>> views) mutable {
               std::vector<party_view> result;
@@ -436,7 +377,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
       auto rp = self->make_response_promise<std::vector<party_record>>();
       filter.limit = std::clamp(filter.limit, 1, 1000);
       ask_all<std::vector<party_record>>(
-        self,
+        self, read,
         [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
           if (auto err = first_failure(answers)) {
             rp.deliver(err);
@@ -459,7 +400,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](shd_stats_atom a) {
       auto rp = self->make_response_promise<std::vector<shard_stats>>();
       ask_all<shard_stats>(
-        self,
+        self, read,
         [=](std::vector<answer<shard_stats>> answers) mutable {
           std::vector<shard_stats> result;
           for (size_t i = 0; i < answers.size(); ++i) {
@@ -482,7 +423,7 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](shd_plan_atom) {
       auto rp = self->make_response_promise<rebalance_plan>();
       ask_all<shard_stats>(
-        self,
+        self, read,
         [=](std::vector<answer<shard_stats>> answers) mutable {
           if (auto err = first_failure(answers)) {
             rp.deliver(err);
@@ -499,10 +440,10 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](nod_status_atom a) {
       auto rp = self->make_response_promise<node_status>();
       ask_all<region_status>(
-        self,
+        self, read,
         [=](std::vector<answer<region_status>> regions) mutable {
           ask_all<shard_stats>(
-            self,
+            self, read,
             [=](std::vector<answer<shard_stats>> stats) mutable {
               auto& st = self->state;
               node_status s;
@@ -514,10 +455,12 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
                 = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - st.started)
                     .count();
-              for (auto& r : regions)
-                if (r.value) {
-                  s.active_users += r.value->active_users;
-                  s.active_parties += r.value->active_parties;
+              // Entities active on the regions this node serves.
+              for (size_t i = 0; i < regions.size(); ++i)
+                if (regions[i].value
+                    && st.routes[i].node == st.settings.node) {
+                  s.active_users += regions[i].value->active_users;
+                  s.active_parties += regions[i].value->active_parties;
                 }
               for (size_t i = 0; i < stats.size(); ++i)
                 if (!stats[i].value)
@@ -531,12 +474,14 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     // -- points --------------------------------------------------------
     [=](pts_award_atom a, const points_award& award) {
-      self->send(region_of_user(self, award.employee_id), a, award);
+      // Best effort: a user entity that misses it rescans the ledgers.
+      if (auto target = target_of(self, shard_of_user(self, award.employee_id)))
+        self->send(target, a, award);
     },
     [=](pts_scan_atom a, const std::string& user) {
       auto rp = self->make_response_promise<std::vector<points_mark>>();
       ask_all<points_mark>(
-        self,
+        self, read,
         [=](std::vector<answer<points_mark>> answers) mutable {
           std::vector<points_mark> marks;
           for (auto& x : answers)
@@ -547,30 +492,44 @@ gateway_actor::behavior_type gateway(self_ptr self, gateway_settings settings) {
         a, user);
       return rp;
     },
+    // -- cluster -------------------------------------------------------
+    [=](clu_status_atom a) -> caf::result<cluster_status> {
+      if (auto cluster = cluster_of(self))
+        return self->delegate(cluster, a);
+      return no_cluster();
+    },
+    [=](clu_events_atom a,
+        int32_t limit) -> caf::result<std::vector<cluster_event>> {
+      if (limit < 1 || limit > 10000)
+        return make_error(errc::invalid_argument,
+                          "limit: must be between 1 and 10000");
+      if (auto cluster = cluster_of(self))
+        return self->delegate(cluster, a, limit);
+      return no_cluster();
+    },
+    [=](clu_leave_atom a,
+        const std::string& node) -> caf::result<std::string> {
+      if (auto cluster = cluster_of(self))
+        return self->delegate(cluster, a, node);
+      return no_cluster();
+    },
+    [=](clu_hello_atom a, const peer_hello& h) -> caf::result<peer_hello> {
+      if (auto cluster = cluster_of(self))
+        return self->delegate(cluster, a, h);
+      return no_cluster();
+    },
+    [=](clu_route_atom, const shard_route& route) { on_route(self, route); },
+    [=](clu_lost_atom, const std::string& node) { on_node_lost(self, node); },
+    [=](park_expired_atom, uint64_t id) { on_park_expired(self, id); },
     // -- debug ---------------------------------------------------------
     [=](dbg_crash_atom, const std::string& path, bool every_message) {
-      return crash(self, path, every_message);
+      return debug_crash(self, path, every_message);
     },
-    [=](dbg_heal_atom, const std::string& path) -> caf::result<bool> {
-      if (!self->state.settings.faults)
-        return fault_injection_off(self);
-      log::info("debug.heal", {{"actor", path}});
-      return self->state.settings.faults->disarm(path);
+    [=](dbg_heal_atom, const std::string& path) {
+      return debug_heal(self, path);
     },
-    [=](dbg_tree_atom) -> caf::result<std::vector<tree_line>> {
-      auto& st = self->state;
-      if (!st.settings.faults)
-        return fault_injection_off(self);
-      auto root = st.settings.directory->get("node");
-      if (!root)
-        return make_error(errc::unavailable, "the node is stopping");
-      auto rp = self->make_response_promise<std::vector<tree_line>>();
-      self->request(root, timeout(self), sup_tree_atom::value)
-        .then([=](std::vector<tree_line>& lines) mutable { rp.deliver(lines); },
-              [=](caf::error& e) mutable { rp.deliver(e); });
-      return rp;
-    },
-    [=](dbg_crash_atom) -> void { throw injected_fault("gateway"); },
+    [=](dbg_tree_atom) { return debug_tree(self); },
+    [=](dbg_crash_atom) -> void { throw injected_fault(gateway_name); },
   };
 }
 

@@ -28,9 +28,16 @@ struct gateway_settings {
   std::shared_ptr<fault_injector> faults;     // null: debug commands refused
 };
 
+/// The gateway's name in the tree and the directory.
+inline const char* gateway_name = "gateway";
+
 /// Spawns the node's gateway (a child of the root supervisor). It routes
-/// every command to the live region of its shard, found in the directory;
-/// while a shard restarts, its requests fail at once with `unavailable`.
+/// every command to the region that serves its shard: this node's own
+/// (found in the directory; while it restarts, requests fail at once with
+/// `unavailable`) or a peer's, as the cluster actor reports the routes.
+/// Requests for a shard that is moving or failing over wait for its next
+/// owner (up to the request timeout), and a request whose node died is
+/// sent once more to the new owner when that is safe.
 caf::actor spawn_gateway(caf::local_actor* parent, gateway_settings settings);
 
 } // namespace lunch

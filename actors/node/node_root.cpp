@@ -1,12 +1,17 @@
 #include "actors/node/node_root.hpp"
 
 #include <chrono>
+#include <random>
 #include <stdexcept>
 #include <thread>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <unistd.h>
 
+#include "actors/cluster/catalog_actor.hpp"
+#include "actors/cluster/cluster_actor.hpp"
+#include "actors/cluster/lease_table.hpp"
 #include "actors/node/gateway_actor.hpp"
 #include "actors/region/region_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
@@ -20,6 +25,15 @@ namespace lunch {
 namespace {
 
 using std::chrono::milliseconds;
+
+// Random, so that a restarted node never passes for its former self.
+int64_t new_incarnation() {
+  std::random_device rd;
+  std::mt19937_64 gen{(static_cast<uint64_t>(rd()) << 32) ^ rd()
+                      ^ static_cast<uint64_t>(
+                        std::chrono::steady_clock::now().time_since_epoch().count())};
+  return static_cast<int64_t>(gen() >> 1);
+}
 
 void tune(supervisor_spec& spec, const config::supervisor_tuning& t) {
   spec.intensity = t.intensity;
@@ -42,11 +56,12 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   child_spec owner;
   owner.name = shard_owner_name(shard);
   owner.shutdown = milliseconds(5000);
-  owner.start
-    = [settings = shard_owner_settings{shard, cfg.shards[shard], node.faults}](
-        caf::local_actor* parent) {
-        return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
-      };
+  owner.start = [settings = shard_owner_settings{shard, cfg.shards[shard],
+                                                 cfg.node, node.leases,
+                                                 node.directory, node.faults}](
+                  caf::local_actor* parent) {
+    return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
+  };
   child_spec entities;
   entities.name = region_name(shard);
   entities.kind = child_kind::entities;
@@ -59,12 +74,20 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   rs.entity_intensity = cfg.supervision.entities;
   rs.directory = node.directory;
   rs.faults = node.faults;
-  entities.start = [rs](caf::local_actor* parent) {
+  entities.start = [rs, leases = node.leases,
+                     name = cfg.node](caf::local_actor* parent) {
     auto owner = rs.directory->get(shard_owner_name(rs.shard));
     if (!owner)
       throw std::runtime_error(shard_owner_name(rs.shard) + " is not running");
-    return caf::actor_cast<caf::actor>(
-      spawn_region(parent, rs, caf::actor_cast<shard_owner_actor>(owner)));
+    auto region
+      = spawn_region(parent, rs, caf::actor_cast<shard_owner_actor>(owner));
+    // Tell the cluster actor, which announces the route to every gateway.
+    auto epoch = leases->epoch(rs.shard);
+    if (auto cluster = rs.directory->get(cluster_actor_name); cluster && epoch)
+      caf::anon_send(caf::actor_cast<cluster_actor>(cluster),
+                     clu_route_atom::value,
+                     shard_route{rs.shard, *epoch, name, region});
+    return caf::actor_cast<caf::actor>(region);
   };
   spec.children = {owner, entities};
   return spec;
@@ -84,9 +107,55 @@ supervisor_spec shards_spec(const config::node_config& cfg,
     spec.intensity.max_restarts = 16 * static_cast<int>(cfg.shards.size());
   spec.directory = node.directory;
   spec.seed = 100;
-  for (int32_t i = 0; i < static_cast<int32_t>(cfg.shards.size()); ++i)
-    spec.children.push_back(supervisor_child(shard_spec(cfg, i, node)));
+  // Children come and go with the leases this node holds (cluster actor).
+  spec.make_child = [cfg, node](int32_t shard) {
+    return supervisor_child(shard_spec(cfg, shard, node));
+  };
+  // After a restart of `shards`, the shards whose leases this node holds.
+  spec.initial_keys = [leases = node.leases] { return leases->shards(); };
   return spec;
+}
+
+child_spec catalog_child(const config::node_config& cfg) {
+  child_spec c;
+  c.name = "catalog";
+  c.shutdown = milliseconds(5000);
+  c.start = [dsn = cfg.catalog](caf::local_actor* parent) {
+    return caf::actor_cast<caf::actor>(spawn_catalog_actor(parent, dsn));
+  };
+  return c;
+}
+
+child_spec cluster_child(const config::node_config& cfg,
+                         const running_node& node) {
+  cluster_settings cs;
+  cs.me.name = cfg.node;
+  cs.me.host = cfg.listen.host;
+  cs.me.pid = static_cast<int32_t>(getpid());
+  cs.me.incarnation = node.incarnation;
+  cs.me.allowed_shards = cfg.cluster.allowed_shards;
+  cs.shard_count = static_cast<int32_t>(cfg.shards.size());
+  cs.tick = milliseconds(cfg.cluster.catalog_interval_ms);
+  cs.confirm = milliseconds(cfg.cluster.heartbeat_timeout_ms);
+  cs.timeout = milliseconds(cfg.request_timeout_ms);
+  for (auto& seed : cfg.cluster.seeds)
+    cs.seeds.emplace_back(seed.host, seed.port);
+  cs.directory = node.directory;
+  cs.leases = node.leases;
+  cs.progress = node.progress;
+  cs.on_left = node.on_left;
+  if (auto pub = node.published)
+    cs.port = [pub]() -> uint16_t {
+      std::lock_guard<std::mutex> guard{pub->mtx};
+      return pub->port ? *pub->port : 0;
+    };
+  child_spec c;
+  c.name = cluster_actor_name;
+  c.shutdown = milliseconds(5000);
+  c.start = [cs](caf::local_actor* parent) {
+    return spawn_cluster_actor(parent, cs);
+  };
+  return c;
 }
 
 child_spec gateway_child(const config::node_config& cfg,
@@ -137,10 +206,15 @@ gateway_actor running_node::gateway() const {
 }
 
 running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
-                        std::vector<int32_t> slot_table, bool publish) {
+                        std::vector<int32_t> slot_table, bool publish,
+                        std::function<void()> on_left) {
   running_node node;
   node.shard_count = static_cast<int32_t>(cfg.shards.size());
   node.directory = std::make_shared<actor_directory>();
+  node.leases = std::make_shared<lease_table>();
+  node.progress = std::make_shared<cluster_progress>();
+  node.incarnation = new_incarnation();
+  node.on_left = std::move(on_left);
   if (cfg.fault_injection)
     node.faults = std::make_shared<fault_injector>();
   if (publish)
@@ -152,8 +226,11 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
   root.strategy = supervision::strategy::one_for_one;
   tune(root, cfg.supervision.root);
   root.directory = node.directory;
-  root.children = {supervisor_child(shards_spec(cfg, node)),
-                   gateway_child(cfg, std::move(slot_table), node)};
+  // Order: the catalog and the shards before the gateway that routes to
+  // them; the cluster actor last, once the gateway's port is known.
+  root.children = {catalog_child(cfg), supervisor_child(shards_spec(cfg, node)),
+                   gateway_child(cfg, std::move(slot_table), node),
+                   cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);
   node.directory->put("node", caf::actor_cast<caf::actor>(node.root));
@@ -164,12 +241,8 @@ gateway_actor await_gateway(const running_node& node,
                             std::chrono::milliseconds timeout,
                             std::string& error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  auto shards_up = [&] {
-    for (int32_t i = 0; i < node.shard_count; ++i)
-      if (!node.directory->get(region_name(i)))
-        return false;
-    return true;
-  };
+  // Ready: every lease has a live owner and this node serves its own.
+  auto shards_up = [&] { return node.progress->ready.load(); };
   for (;;) {
     auto gateway = shards_up() ? node.gateway() : gateway_actor{};
     if (node.published) {

@@ -6,11 +6,15 @@
 
 #include <caf/all.hpp>
 #include <pqxx/connection>
+#include <pqxx/nontransaction>
 #include <pqxx/transaction>
 
+#include "actors/cluster/lease_table.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
+#include "messages/cluster_protocol.hpp"
+#include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
@@ -45,6 +49,7 @@ struct owner_state {
   std::vector<pending_reply> pending;
   bool flush_scheduled = false;
   int64_t ops_in_batch = 0; // savepoints set in the open batch
+  int64_t epoch = 0;        // the lease epoch this owner writes under
   static inline const char* name = "lunch.shard_owner";
 };
 
@@ -72,8 +77,22 @@ void drop_connection(self_ptr self, const caf::error& reason) {
   st.batch.reset();
   st.conn.reset();
   fail_pending(self, reason);
-  log::warn("shard.disconnected", {{"shard", std::to_string(st.settings.shard)},
-                                   {"reason", message_of(reason)}});
+  if (errc_of(reason) == errc::fenced) {
+    log::warn("shard.fenced", {{"shard", std::to_string(st.settings.shard)},
+                               {"epoch", std::to_string(st.epoch)},
+                               {"reason", message_of(reason)}});
+    // The lease moved on: the cluster actor reads the catalog and stops
+    // this shard here instead of restarting it.
+    if (auto cluster = st.settings.directory
+                         ? st.settings.directory->get("cluster")
+                         : caf::actor{})
+      caf::anon_send(caf::actor_cast<cluster_actor>(cluster),
+                     clu_sync_atom::value);
+  } else {
+    log::warn("shard.disconnected",
+              {{"shard", std::to_string(st.settings.shard)},
+               {"reason", message_of(reason)}});
+  }
   self->quit(reason);
 }
 
@@ -155,8 +174,12 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
   try {
     // One round trip: the previous operation's savepoint is released and
     // this one's set.
-    tx.exec(st.ops_in_batch == 0 ? "SAVEPOINT op"
-                                 : "RELEASE SAVEPOINT op; SAVEPOINT op");
+    // A batch starts with the fence check: its share lock on the fence
+    // row holds any takeover until this batch has committed.
+    tx.exec(st.ops_in_batch == 0
+              ? "SELECT lunch_fence(" + std::to_string(st.epoch)
+                  + "); SAVEPOINT op"
+              : std::string{"RELEASE SAVEPOINT op; SAVEPOINT op"});
     ++st.ops_in_batch;
   } catch (const std::exception& e) {
     auto err = make_error(db::map_error(e));
@@ -190,24 +213,91 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
   return rp;
 }
 
-// Connects and prepares the statements. Returns false (after quitting
-// with `unavailable`) when the database cannot be reached.
+// Writes our epoch into the shard's fence row (or finds it there after a
+// restart). A stale owner whose open transaction holds the row (a paused
+// node) is disconnected, so a takeover never waits for it. Throws a
+// fenced domain_error when a newer epoch owns the shard.
+void fence(self_ptr self) {
+  auto& st = self->state;
+  auto& conn = *st.conn;
+  auto shard = std::to_string(st.settings.shard);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::work tx{conn};
+      tx.exec("SET LOCAL lock_timeout = '200ms'");
+      auto moved = tx.exec_params("UPDATE shard_fence SET epoch = $1,"
+                                  " owner = $2, fenced_at = now()"
+                                  " WHERE epoch < $1 RETURNING 1",
+                                  st.epoch, st.settings.node);
+      if (moved.empty()) {
+        auto row = tx.exec("SELECT epoch, owner FROM shard_fence");
+        if (row[0][0].as<int64_t>() != st.epoch)
+          throw db::domain_error(
+            errc::fenced, "fenced: shard " + shard + " belongs to epoch "
+                            + row[0][0].as<std::string>() + " ("
+                            + row[0][1].as<std::string>() + "), not "
+                            + std::to_string(st.epoch));
+      }
+      tx.commit();
+      log::info("shard.fenced_in", {{"shard", shard},
+                                    {"epoch", std::to_string(st.epoch)},
+                                    {"taken_over", moved.empty() ? "no" : "yes"}});
+      return;
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != "55P03" || attempt >= 20)
+        throw;
+    }
+    pqxx::nontransaction tx{conn};
+    auto killed = tx.exec_params(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+      " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+      " AND application_name = $1",
+      "lunchmesh-owner-" + shard);
+    log::warn("shard.stale_owner_disconnected",
+              {{"shard", shard}, {"backends", killed[0][0].as<std::string>()}});
+  }
+}
+
+// Connects, fences the shard with our lease epoch and prepares the
+// statements. Returns false (after quitting) when the database cannot be
+// reached (`unavailable`) or a newer owner holds the shard (`fenced`).
 bool connect(self_ptr self) {
   auto& st = self->state;
+  auto shard = std::to_string(st.settings.shard);
+  auto epoch = st.settings.leases ? st.settings.leases->epoch(st.settings.shard)
+                                  : std::nullopt;
+  if (!epoch) {
+    self->quit(make_error(errc::fenced, "this node holds no lease for shard "
+                                          + shard));
+    return false;
+  }
+  st.epoch = *epoch;
   try {
     st.conn = db::open_connection(st.settings.dsn);
+    {
+      // The name lets a successor find (and end) this session; the epoch
+      // is written into every row this owner creates.
+      pqxx::nontransaction setup{*st.conn};
+      setup.exec("SET application_name = 'lunchmesh-owner-" + shard
+                 + "'; SET lunch.epoch = '" + std::to_string(st.epoch) + "'");
+    }
+    fence(self);
     shard_store::prepare(*st.conn);
   } catch (const std::exception& e) {
     st.conn.reset();
+    auto failure = db::map_error(e);
+    if (failure.code == errc::fenced) {
+      drop_connection(self, make_error(failure));
+      return false;
+    }
     auto why = db::first_line(e.what());
-    log::warn("shard.unreachable",
-              {{"shard", std::to_string(st.settings.shard)}, {"error", why}});
-    self->quit(
-      make_error(errc::unavailable, "shard " + std::to_string(st.settings.shard)
-                                      + " database is unreachable: " + why));
+    log::warn("shard.unreachable", {{"shard", shard}, {"error", why}});
+    self->quit(make_error(errc::unavailable,
+                          "shard " + shard + " database is unreachable: " + why));
     return false;
   }
-  log::info("shard.connected", {{"shard", std::to_string(st.settings.shard)}});
+  log::info("shard.connected",
+            {{"shard", shard}, {"epoch", std::to_string(st.epoch)}});
   return true;
 }
 
@@ -226,6 +316,12 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
   });
   if (!connect(self))
     return owner_impl::behavior_type::make_empty_behavior();
+  // Asked to stop (a handoff, a shutdown): commit what is open, so every
+  // request already handled gets its answer; later ones bounce.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    flush(self);
+    self->quit(msg.reason);
+  });
   auto store = [self]() -> shard_store& { return self->state.store; };
   return {
     [=](db_load_atom, const std::string& id) {

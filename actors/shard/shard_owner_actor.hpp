@@ -10,11 +10,16 @@
 
 namespace lunch {
 
+class actor_directory;
 class fault_injector;
+class lease_table;
 
 struct shard_owner_settings {
   int32_t shard = 0;
   std::string dsn;
+  std::string node;                       // this node's name
+  std::shared_ptr<lease_table> leases;    // the epoch this node holds
+  std::shared_ptr<actor_directory> directory; // finds the cluster actor
   std::shared_ptr<fault_injector> faults; // null unless debug is on
 };
 
@@ -25,6 +30,13 @@ std::string shard_owner_name(int32_t shard);
 /// as it starts and quits with `unavailable` when it cannot, or when its
 /// connection breaks later (after failing every request it holds): its
 /// supervisor restarts it with backoff. It is not linked to `parent`.
+///
+/// Fencing: as it starts, it writes this node's lease epoch into the shard
+/// database (`shard_fence`; a stale owner still holding a transaction open
+/// there is disconnected), and every batch it commits first checks that
+/// the epoch is still its own. An owner whose epoch was overtaken quits
+/// with `fenced` and tells the cluster actor, which stops the shard here.
+/// Asked to stop, it commits its open batch first.
 shard_owner_actor spawn_shard_owner(caf::local_actor* parent,
                                     shard_owner_settings settings);
 

@@ -76,9 +76,13 @@ int main(int argc, char** argv) {
   auto signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   caf::actor_system_config caf_cfg;
-  lunch::runtime::configure(caf_cfg, cfg.threads);
+  lunch::runtime::configure(caf_cfg, cfg.threads,
+                            {cfg.cluster.heartbeat_ms,
+                             cfg.cluster.heartbeat_timeout_ms});
   caf::actor_system sys{caf_cfg};
-  auto node = lunch::start_node(sys, cfg, std::move(slot_table), true);
+  // After `lunchctl cluster leave`, the node stops once its shards moved.
+  auto on_left = [] { kill(getpid(), SIGTERM); };
+  auto node = lunch::start_node(sys, cfg, std::move(slot_table), true, on_left);
   std::string error;
   auto gateway = lunch::await_gateway(node, std::chrono::seconds(30), error);
   if (!gateway) {
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
   lunch::log::info("node.ready",
                    {{"address", cfg.listen.host + ":" + std::to_string(port)},
                     {"shards", std::to_string(cfg.shards.size())},
+                    {"incarnation", std::to_string(node.incarnation)},
                     {"fault_injection", cfg.fault_injection ? "on" : "off"},
                     {"pid", std::to_string(getpid())}});
   int sig = 0;

@@ -13,6 +13,9 @@ outcome map_error(const std::exception& e) {
       || dynamic_cast<const pqxx::in_doubt_error*>(&e))
     return fail(errc::unavailable,
                 "database connection lost: " + first_line(e.what()));
+  if (auto x = dynamic_cast<const pqxx::sql_error*>(&e);
+      x && x->sqlstate() == "LF001")
+    return fail(errc::fenced, first_line(e.what()));
   if (dynamic_cast<const pqxx::unique_violation*>(&e))
     return fail(errc::already_exists, first_line(e.what()));
   if (dynamic_cast<const pqxx::foreign_key_violation*>(&e))

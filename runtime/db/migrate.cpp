@@ -55,6 +55,36 @@ const std::vector<step> catalog_steps = {
             " slot integer PRIMARY KEY CHECK (slot >= 0 AND slot < 16384),"
             " shard integer NOT NULL CHECK (shard >= 0))");
   },
+  // 2: cluster membership, shard leases and their history
+  [](pqxx::work& tx) {
+    tx.exec(R"(CREATE TABLE cluster_nodes (
+      name text PRIMARY KEY,
+      host text NOT NULL,
+      port integer NOT NULL,
+      pid integer NOT NULL,
+      incarnation bigint NOT NULL,
+      state text NOT NULL
+        CHECK (state IN ('up', 'leaving', 'left', 'down')),
+      allowed_shards integer[],
+      started_at timestamptz NOT NULL DEFAULT now(),
+      heartbeat_at timestamptz NOT NULL DEFAULT now()))");
+    // One row per shard (created with the shard count). A new owner takes
+    // the lease with epoch + 1 and fences the shard database with it.
+    tx.exec(R"(CREATE TABLE shard_leases (
+      shard integer PRIMARY KEY,
+      owner text NOT NULL DEFAULT '',
+      incarnation bigint NOT NULL DEFAULT 0,
+      epoch bigint NOT NULL DEFAULT 0,
+      changed_at timestamptz NOT NULL DEFAULT now()))");
+    tx.exec(R"(CREATE TABLE cluster_events (
+      id bigserial PRIMARY KEY,
+      at timestamptz NOT NULL DEFAULT now(),
+      node text NOT NULL,
+      kind text NOT NULL,
+      shard integer,
+      epoch bigint,
+      detail text NOT NULL DEFAULT ''))");
+  },
 };
 
 // Shard schema. A user's rows and the parties they host live on the
@@ -125,6 +155,45 @@ std::vector<step> shard_steps(int32_t index) {
       tx.exec("CREATE INDEX user_activity_user"
               " ON user_activity (employee_id, id)");
     },
+    // 2: fencing and idempotency. The owner of a lease epoch sets
+    // lunch.epoch on its session; rows remember the epoch that wrote them.
+    [](pqxx::work& tx) {
+      tx.exec(R"(CREATE TABLE shard_fence (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        epoch bigint NOT NULL,
+        owner text NOT NULL,
+        fenced_at timestamptz NOT NULL DEFAULT now()))");
+      tx.exec("INSERT INTO shard_fence (epoch, owner) VALUES (0, '')");
+      // Every owner write transaction calls this first: its FOR SHARE lock
+      // makes a takeover wait for the transaction, and after the takeover
+      // the old epoch can no longer commit anything.
+      tx.exec(R"(CREATE FUNCTION lunch_fence(expected bigint) RETURNS void
+        LANGUAGE plpgsql AS $$
+        DECLARE current bigint;
+        BEGIN
+          SELECT epoch INTO current FROM shard_fence FOR SHARE;
+          IF current IS DISTINCT FROM expected THEN
+            RAISE EXCEPTION 'fenced: the shard belongs to epoch %, not %',
+              current, expected USING ERRCODE = 'LF001';
+          END IF;
+        END $$)");
+      const char* epoch_default
+        = " bigint NOT NULL DEFAULT coalesce(nullif("
+          "current_setting('lunch.epoch', true), '')::bigint, 0)";
+      tx.exec(std::string{"ALTER TABLE user_activity ADD COLUMN epoch"}
+              + epoch_default);
+      tx.exec(std::string{"ALTER TABLE party_members ADD COLUMN epoch"}
+              + epoch_default);
+      tx.exec(std::string{"ALTER TABLE parties ADD COLUMN epoch"}
+              + epoch_default);
+      // Request ids of applied writes with their original replies.
+      tx.exec(R"(CREATE TABLE request_log (
+        request_id text PRIMARY KEY,
+        reply bytea NOT NULL,
+        epoch bigint NOT NULL DEFAULT coalesce(nullif(
+          current_setting('lunch.epoch', true), '')::bigint, 0),
+        created_at timestamptz NOT NULL DEFAULT now()))");
+    },
   };
 }
 
@@ -157,6 +226,10 @@ std::vector<int32_t> migrate_catalog(pqxx::connection& conn, int32_t shards) {
                        "the config lists " + std::to_string(shards)
                          + " shards but the catalog was created for " + known);
   }
+  tx.exec_params("INSERT INTO shard_leases (shard)"
+                 " SELECT s FROM generate_series(0, $1 - 1) s"
+                 " ON CONFLICT DO NOTHING",
+                 shards);
   std::vector<int32_t> table(slot_count, -1);
   for (auto r : tx.exec("SELECT slot, shard FROM slot_map"))
     table.at(r[0].as<size_t>()) = r[1].as<int32_t>();

@@ -40,7 +40,10 @@ TEST_CASE("a failing statement does not undo the rest of its batch",
   // Node start-up migrates the schemas; the gateway is not needed here.
   test::node_fixture node{1};
   caf::scoped_actor self{*node.sys};
-  auto owner = spawn_shard_owner(self.ptr(), {0, node.cfg.shards[0], nullptr});
+  // Same lease epoch as the node's own owner: both may write.
+  auto owner = spawn_shard_owner(
+    self.ptr(), {0, node.cfg.shards[0], node.cfg.node, node.node.leases,
+                 node.node.directory, nullptr});
   // Queued back to back, so they share one group commit. The party's host
   // does not exist: its INSERT fails with a foreign-key violation between
   // two good writes.

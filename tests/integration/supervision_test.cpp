@@ -160,8 +160,9 @@ TEST_CASE("writes racing an owner crash all get answers, and exactly the "
       self->request(gateway, 30s, usr_create_atom::value, person(ids[i], "r")));
   }
   collect(pending, 100);
+  // Requests bounced unhandled by the dying entities are sent again by the
+  // gateway; only those in the owner's uncommitted batch fail.
   CHECK(acknowledged.size() + failures.size() == ids.size());
-  CHECK(!failures.empty());
   // Every failure is a fast `unavailable`, never a timeout (silence).
   for (auto code : failures)
     CHECK(code == errc::unavailable);
