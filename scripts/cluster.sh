@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Local lunchd nodes on top of the private PostgreSQL (scripts/pg.sh).
 #
-#   scripts/cluster.sh up [N]      start nodes node0..node{N-1} (N=1 for now)
+#   scripts/cluster.sh up [N]      start nodes node0..node{N-1} (default 3) and
+#                                  wait until every shard is owned and spread
 #   scripts/cluster.sh down        stop every recorded node
-#   scripts/cluster.sh status      running/stopped + `lunchctl node status`
+#   scripts/cluster.sh status      running/stopped + `lunchctl cluster status`
 #   scripts/cluster.sh logs [NODE] the last 50 log lines (NODE: node0 or 0)
+#   scripts/cluster.sh kill NODE   kill -9 (a crash)
+#   scripts/cluster.sh pause NODE  SIGSTOP (a hang); resume NODE: SIGCONT
 #
 # Environment: LUNCH_CLUSTER_DIR (default $ROOT/.cluster: configs, logs,
 # pids), LUNCH_BASE_PORT (default 4710; node i listens on BASE+i),
@@ -22,9 +25,10 @@ LUNCHCTL=$BIN_DIR/lunchctl
 PG=$ROOT/scripts/pg.sh
 READY_TIMEOUT=15
 STOP_TIMEOUT=10
+SETTLE_TIMEOUT=30
 
 usage() {
-  echo "usage: $SCRIPT_NAME up [N] | down | status | logs [NODE]" >&2
+  echo "usage: $SCRIPT_NAME up [N] | down | status | logs [NODE] | kill NODE | pause NODE | resume NODE" >&2
   exit 2
 }
 
@@ -57,10 +61,10 @@ write_config() {
     shards+=("$("$PG" dsn "lunch_shard_$i")")
   done
   # python3 does the JSON quoting (DSNs carry paths).
-  python3 - "$name" "$port" "${LUNCH_FAULT_INJECTION:-0}" "$catalog" \
-    "${shards[@]}" >"$out" <<'PY'
+  python3 - "$name" "$port" "${LUNCH_FAULT_INJECTION:-0}" \
+    "$((${LUNCH_BASE_PORT:-4710}))" "$catalog" "${shards[@]}" >"$out" <<'PY'
 import json, sys
-name, port, faults, catalog, *shards = sys.argv[1:]
+name, port, faults, seed_port, catalog, *shards = sys.argv[1:]
 config = {
     "node": name,
     "listen": {"host": "127.0.0.1", "port": int(port)},
@@ -68,6 +72,9 @@ config = {
     "shards": shards,
     "log_level": "info",
 }
+if port != seed_port:
+    # Peers are found through the catalog; node0 is a seed as well.
+    config["cluster"] = {"seeds": ["127.0.0.1:" + seed_port]}
 if faults == "1":
     config["debug"] = {"fault_injection": True}
 json.dump(config, sys.stdout, indent=2)
@@ -76,9 +83,11 @@ PY
 }
 
 # SIGTERM, then SIGKILL after STOP_TIMEOUT seconds; only for our lunchd pids.
+# A paused node is continued first, or it could not act on the SIGTERM.
 stop_pids() {
   local pid left=() deadline=$((SECONDS + STOP_TIMEOUT))
   for pid in "$@"; do
+    kill -CONT "$pid" 2>/dev/null || true
     kill -TERM "$pid" 2>/dev/null || true
   done
   while :; do
@@ -144,13 +153,34 @@ start_node() {
   exit 1
 }
 
+# Waits until every shard lease is held by a running node and no node
+# holds two more than another (the joins' handoffs are done).
+wait_settled() {
+  local addr=$1 deadline=$((SECONDS + SETTLE_TIMEOUT)) doc
+  while :; do
+    doc=$("$LUNCHCTL" --node "$addr" --timeout 2 --json cluster status 2>/dev/null || true)
+    if [[ -n $doc ]] && python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+up = [n for n in d["nodes"] if n["state"] == "up"]
+owned = sum(len(n["shards"]) for n in up)
+counts = [len(n["shards"]) for n in up]
+sys.exit(0 if owned == len(d["leases"]) and max(counts) - min(counts) <= 1 else 1)
+' "$doc"; then
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "$SCRIPT_NAME: the cluster did not settle within ${SETTLE_TIMEOUT}s:" >&2
+      "$LUNCHCTL" --node "$addr" --timeout 2 cluster status >&2 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
 up() {
-  local n=${1:-1} i
+  local n=${1:-3} i
   [[ $n =~ ^[1-9][0-9]*$ ]] || usage
-  if ((n > 1)); then
-    echo "cluster.sh: multi-node clusters need the cluster issue; use N=1" >&2
-    exit 2
-  fi
   [[ -x $LUNCHD && -x $LUNCHCTL ]] ||
     die "missing $LUNCHD or $LUNCHCTL; build first (cmake -S . -B build && cmake --build build)"
   mkdir -p "$CLUSTER_DIR"
@@ -158,6 +188,8 @@ up() {
   for ((i = 0; i < n; i++)); do
     start_node "$i"
   done
+  wait_settled "$(node_addr node0)"
+  "$LUNCHCTL" --node "$(node_addr node0)" cluster status
 }
 
 down() {
@@ -179,15 +211,13 @@ down() {
 }
 
 status() {
-  local name addr rc=0 any=0
+  local name addr rc=0 any=0 ask=""
   while read -r name; do
     any=1
     addr=$(node_addr "$name")
     if node_running "$name"; then
       echo "$name: running (pid $(node_pid "$name"), $addr)"
-      if ! "$LUNCHCTL" --node "$addr" node status; then
-        rc=1
-      fi
+      ask=${ask:-$addr}
     else
       echo "$name: stopped"
       rc=1
@@ -195,9 +225,28 @@ status() {
   done < <(list_nodes)
   if ((any == 0)); then
     echo "no nodes in $CLUSTER_DIR (run: $SCRIPT_NAME up)"
-    rc=1
+    return 1
+  fi
+  if [[ -n $ask ]]; then
+    echo
+    "$LUNCHCTL" --node "$ask" cluster status || rc=1
   fi
   return "$rc"
+}
+
+# kill | pause | resume NODE: fault drills on one running node.
+signal_node() {
+  local sig=$1 node=$2 pid
+  [[ $node == node* ]] || node=node$node
+  [[ -f $CLUSTER_DIR/$node.json ]] || die "no node $node in $CLUSTER_DIR"
+  pid=$(node_pid "$node")
+  proc_alive "$pid" lunchd || die "$node is not running"
+  kill "-$sig" "$pid"
+  case $sig in
+    KILL) rm -f "$CLUSTER_DIR/$node.pid"; echo "$node (pid $pid) killed" ;;
+    STOP) echo "$node (pid $pid) paused" ;;
+    CONT) echo "$node (pid $pid) resumed" ;;
+  esac
 }
 
 logs() {
@@ -225,5 +274,8 @@ case $cmd in
   down) (($# == 0)) || usage; down ;;
   status) (($# == 0)) || usage; status ;;
   logs) (($# <= 1)) || usage; logs "$@" ;;
+  kill) (($# == 1)) || usage; signal_node KILL "$1" ;;
+  pause) (($# == 1)) || usage; signal_node STOP "$1" ;;
+  resume) (($# == 1)) || usage; signal_node CONT "$1" ;;
   *) usage ;;
 esac

@@ -137,10 +137,14 @@ void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
              d.name + " is unreachable (declared down by " + me + ")");
   }
   auto view = read_view(tx);
+  // A lease's owner is alive if the caller reaches it, or if the catalog
+  // lists it as up and nobody declared it dead.
   auto registered_up = [&](const shard_lease& l) {
+    auto same = [&](auto& n) { return same_node(n, l.owner, l.incarnation); };
+    if (std::any_of(live.begin(), live.end(), same))
+      return true;
     return std::any_of(view.nodes.begin(), view.nodes.end(), [&](auto& n) {
-      return same_node(n, l.owner, l.incarnation)
-             && (n.state == "up" || n.state == "leaving");
+      return same(n) && (n.state == "up" || n.state == "leaving");
     });
   };
   std::vector<placement_member> members;

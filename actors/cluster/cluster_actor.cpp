@@ -226,6 +226,8 @@ void stop_shard(self_ptr self, int32_t shard, const std::string& why,
 
 // -- leases -----------------------------------------------------------------
 
+void connect_to(self_ptr self, const std::string& host, uint16_t port);
+
 void read_catalog(self_ptr self) {
   auto& st = self->state;
   auto cat = catalog(self);
@@ -240,6 +242,10 @@ void read_catalog(self_ptr self) {
   auto on_view = [=](cluster_view& view) {
     auto& st = self->state;
     st.reading = false;
+    if (!st.cfg.progress->registered)
+      // Registered: now peers can check who we are.
+      for (auto& [host, port] : st.cfg.seeds)
+        connect_to(self, host, port);
     st.cfg.progress->registered = true;
     apply_view(self, std::move(view));
     if (std::exchange(st.read_again, false))
@@ -256,8 +262,6 @@ void read_catalog(self_ptr self) {
     self->request(cat, st.cfg.timeout, cat_beat_atom::value, me(self))
       .then(on_view, on_error);
 }
-
-void connect_to(self_ptr self, const std::string& host, uint16_t port);
 
 void apply_view(self_ptr self, cluster_view view) {
   auto& st = self->state;
@@ -569,8 +573,6 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
   answer_crashes(self, cluster_actor_name);
   self->set_down_handler([=](caf::down_msg& msg) { on_peer_down(self, msg); });
   read_catalog(self);
-  for (auto& [host, port] : self->state.cfg.seeds)
-    connect_to(self, host, port);
   self->delayed_send(self, self->state.cfg.tick, tick_atom::value);
   return {
     [=](clu_hello_atom, peer_hello& h) {

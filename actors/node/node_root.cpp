@@ -136,7 +136,9 @@ child_spec cluster_child(const config::node_config& cfg,
   cs.me.allowed_shards = cfg.cluster.allowed_shards;
   cs.shard_count = static_cast<int32_t>(cfg.shards.size());
   cs.tick = milliseconds(cfg.cluster.catalog_interval_ms);
-  cs.confirm = milliseconds(cfg.cluster.heartbeat_timeout_ms);
+  // The heartbeat timeout already waited for silence; the reconnect only
+  // guards against a dropped connection to a live node.
+  cs.confirm = milliseconds(std::max<int64_t>(100, cfg.cluster.heartbeat_timeout_ms / 2));
   cs.timeout = milliseconds(cfg.request_timeout_ms);
   for (auto& seed : cfg.cluster.seeds)
     cs.seeds.emplace_back(seed.host, seed.port);

@@ -623,6 +623,85 @@ std::vector<std::string> tree_prefixes(const std::vector<tree_line>& lines) {
   return out;
 }
 
+void setup_cluster(CLI::App& app, command& run) {
+  auto cluster = app.add_subcommand("cluster", "nodes, shard leases, events");
+  cluster->require_subcommand(1);
+  cluster->add_subcommand("status", "nodes, their state and shards; leases")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<cluster_status>(clu_status_atom::value);
+        if (!v)
+          return s.fail();
+        auto doc = ctl::to_json(v->answered_by, v->nodes, v->leases,
+                                v->connected);
+        return s.print(doc, [&] {
+          std::cout << "cluster of " << v->nodes.size() << " node(s), "
+                    << v->leases.size() << " shards (answered by "
+                    << v->answered_by << ")\n";
+          std::vector<std::vector<std::string>> rows;
+          for (auto& n : doc["nodes"]) {
+            std::string shards;
+            for (auto& x : n["shards"])
+              shards += (shards.empty() ? "" : ",") + x.dump();
+            rows.push_back({n["name"], n["state"], n["address"],
+                            n["pid"].dump(), shards.empty() ? "-" : shards,
+                            n["heartbeat_age_ms"].dump() + " ms ago",
+                            n["reachable"].get<bool>() ? "yes" : "no"});
+          }
+          print_table({"NODE", "STATE", "ADDRESS", "PID", "SHARDS",
+                       "HEARTBEAT", "REACHABLE"},
+                      rows);
+          std::cout << '\n';
+          rows.clear();
+          for (auto& l : doc["leases"])
+            rows.push_back({l["shard"].dump(),
+                            l["owner"].get<std::string>().empty()
+                              ? "-"
+                              : l["owner"].get<std::string>(),
+                            l["epoch"].dump(), l["changed_at"]});
+          print_table({"SHARD", "OWNER", "EPOCH", "SINCE"}, rows);
+        });
+      };
+    });
+  auto events = cluster->add_subcommand(
+    "events", "membership and ownership changes, oldest first");
+  auto limit = std::make_shared<int32_t>(50);
+  events->add_option("--limit", *limit, "how many of the latest (default 50)")
+    ->check(CLI::Range(1, 10000));
+  events->callback([&run, limit] {
+    run = [limit](session& s) {
+      auto v = s.ask<std::vector<cluster_event>>(clu_events_atom::value,
+                                                 *limit);
+      if (!v)
+        return s.fail();
+      return s.print(ctl::to_json(*v), [&] {
+        std::vector<std::vector<std::string>> rows;
+        for (auto& e : *v)
+          rows.push_back({std::to_string(e.id), e.at, e.node, e.kind,
+                          e.shard < 0 ? "-" : std::to_string(e.shard),
+                          e.epoch == 0 ? "-" : std::to_string(e.epoch),
+                          e.detail});
+        print_table({"ID", "AT", "NODE", "EVENT", "SHARD", "EPOCH", "DETAIL"},
+                    rows);
+      });
+    };
+  });
+  auto leave = cluster->add_subcommand(
+    "leave", "hand off every shard of NODE, then stop it");
+  auto node = std::make_shared<std::string>();
+  leave->add_option("NODE", *node, "node name (see cluster status)")
+    ->required();
+  leave->callback([&run, node] {
+    run = [node](session& s) {
+      auto v = s.ask<std::string>(clu_leave_atom::value, *node);
+      if (!v)
+        return s.fail();
+      return s.print(json{{"message", *v}},
+                     [&] { std::cout << *v << '\n'; });
+    };
+  });
+}
+
 void setup_debug(CLI::App& app, command& run) {
   auto debug = app.add_subcommand(
     "debug", "fault injection (needs \"debug\": {\"fault_injection\": true})");
@@ -710,6 +789,7 @@ int main(int argc, char** argv) {
   setup_user(app, run);
   setup_party(app, run);
   setup_shard_and_node(app, run);
+  setup_cluster(app, run);
   setup_debug(app, run);
   try {
     app.parse(argc, argv);

@@ -138,6 +138,53 @@ json to_json(const node_status& x) {
           {"unreachable_shards", x.unreachable_shards}};
 }
 
+json to_json(const std::string& answered_by,
+             const std::vector<node_info>& nodes,
+             const std::vector<shard_lease>& leases,
+             const std::vector<std::string>& connected) {
+  json doc{{"answered_by", answered_by}, {"nodes", json::array()},
+           {"leases", json::array()}};
+  for (auto& n : nodes) {
+    std::vector<int32_t> owned;
+    for (auto& l : leases)
+      if (l.owner == n.name && l.incarnation == n.incarnation)
+        owned.push_back(l.shard);
+    bool reachable
+      = n.name == answered_by
+        || std::find(connected.begin(), connected.end(), n.name)
+             != connected.end();
+    doc["nodes"].push_back({{"name", n.name},
+                            {"state", n.state},
+                            {"address", n.host + ":" + std::to_string(n.port)},
+                            {"pid", n.pid},
+                            {"incarnation", n.incarnation},
+                            {"started_at", n.started_at},
+                            {"heartbeat_age_ms", n.heartbeat_age_ms},
+                            {"shards", owned},
+                            {"allowed_shards", n.allowed_shards},
+                            {"reachable", reachable}});
+  }
+  for (auto& l : leases)
+    doc["leases"].push_back({{"shard", l.shard},
+                             {"owner", l.owner},
+                             {"epoch", l.epoch},
+                             {"changed_at", l.changed_at}});
+  return doc;
+}
+
+json to_json(const std::vector<cluster_event>& xs) {
+  json doc = json::array();
+  for (auto& e : xs)
+    doc.push_back({{"id", e.id},
+                   {"at", e.at},
+                   {"node", e.node},
+                   {"kind", e.kind},
+                   {"shard", e.shard < 0 ? json(nullptr) : json(e.shard)},
+                   {"epoch", e.epoch == 0 ? json(nullptr) : json(e.epoch)},
+                   {"detail", e.detail}});
+  return doc;
+}
+
 namespace {
 
 std::vector<std::string> list_field(const json& j, const char* key) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/cluster/cluster_model.hpp"
 #include "messages/model.hpp"
 
 namespace lunch::ctl {
@@ -22,6 +23,12 @@ nlohmann::json to_json(const std::vector<slot_range>& xs, int32_t shards);
 nlohmann::json to_json(const std::vector<shard_stats>& xs);
 nlohmann::json to_json(const rebalance_plan& x);
 nlohmann::json to_json(const node_status& x);
+/// `cluster status`: nodes (with the shards each owns) and leases.
+nlohmann::json to_json(const std::string& answered_by,
+                       const std::vector<node_info>& nodes,
+                       const std::vector<shard_lease>& leases,
+                       const std::vector<std::string>& connected);
+nlohmann::json to_json(const std::vector<cluster_event>& xs);
 
 /// Reads a user from `user get --json` output (or the seed file): list
 /// fields may be JSON arrays or comma strings.
