@@ -165,7 +165,7 @@ void update_ready(self_ptr self) {
   if (!st.started || st.cfg.progress->ready)
     return;
   for (auto& lease : st.view.leases) {
-    if (orphaned(self, lease))
+    if (!is_live_owner(self, lease))
       return;
     if (lease.owner == my_name(self) && !st.routes.count(lease.shard))
       return;
@@ -226,7 +226,8 @@ void stop_shard(self_ptr self, int32_t shard, const std::string& why,
 
 // -- leases -----------------------------------------------------------------
 
-void connect_to(self_ptr self, const std::string& host, uint16_t port);
+void connect_to(self_ptr self, const std::string& host, uint16_t port,
+                std::optional<node_info> listed = std::nullopt);
 
 void read_catalog(self_ptr self) {
   auto& st = self->state;
@@ -280,6 +281,11 @@ void apply_view(self_ptr self, cluster_view view) {
                                                       : self_row->state}});
     st.cfg.progress->registered = false;
   }
+  // Peers' states as the catalog has them (a peer may be leaving now).
+  for (auto& [name, p] : st.peers)
+    for (auto& n : st.view.nodes)
+      if (n.name == name && n.incarnation == p.info.incarnation)
+        p.info.state = n.state;
   for (auto& lease : st.view.leases) {
     if (st.moving && *st.moving == lease.shard)
       continue;
@@ -310,7 +316,7 @@ void apply_view(self_ptr self, cluster_view view) {
   for (auto& n : st.view.nodes)
     if (n.name != my_name(self) && (n.state == "up" || n.state == "leaving")
         && !st.peers.count(n.name) && !st.confirming.count(n.name))
-      connect_to(self, n.host, static_cast<uint16_t>(n.port));
+      connect_to(self, n.host, static_cast<uint16_t>(n.port), n);
   update_ready(self);
   reconcile(self);
 }
@@ -437,7 +443,25 @@ void add_peer(self_ptr self, peer_hello& h) {
   reconcile(self);
 }
 
-void connect_to(self_ptr self, const std::string& host, uint16_t port) {
+void declare_dead(self_ptr self, const node_info& info);
+
+// A node the catalog lists as up that we cannot reach: dead if nothing
+// listens at its address, or if it has not written a heartbeat for a while
+// (a stopped node that never said goodbye).
+void on_unreachable(self_ptr self, const node_info& listed,
+                    const caf::error& e) {
+  auto& st = self->state;
+  auto stale = std::chrono::milliseconds(listed.heartbeat_age_ms)
+               > 3 * std::chrono::duration_cast<std::chrono::milliseconds>(
+                   st.cfg.confirm);
+  if (st.peers.count(listed.name) || st.confirming.count(listed.name))
+    return;
+  if (e == caf::sec::cannot_connect_to_node || stale)
+    declare_dead(self, listed);
+}
+
+void connect_to(self_ptr self, const std::string& host, uint16_t port,
+                std::optional<node_info> listed) {
   auto& st = self->state;
   auto key = host + ":" + std::to_string(port);
   if (port == 0 || st.connecting.count(key))
@@ -462,15 +486,28 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port) {
             [=](peer_hello& h) {
               self->state.connecting.erase(key);
               add_peer(self, h);
+              if (listed && h.node.incarnation != listed->incarnation)
+                declare_dead(self, *listed); // restarted since
             },
-            [=](caf::error&) { self->state.connecting.erase(key); });
+            [=](caf::error& e) {
+              self->state.connecting.erase(key);
+              if (listed)
+                on_unreachable(self, *listed, e);
+            });
       },
-      [=](caf::error&) { self->state.connecting.erase(key); });
+      [=](caf::error& e) {
+        self->state.connecting.erase(key);
+        if (listed)
+          on_unreachable(self, *listed, e);
+      });
 }
 
 void declare_dead(self_ptr self, const node_info& info) {
   auto& st = self->state;
   st.confirming.erase(info.name);
+  for (auto& d : st.dead)
+    if (d.name == info.name && d.incarnation == info.incarnation)
+      return; // on its way into the catalog already
   log::warn("cluster.peer_dead", {{"peer", info.name},
                                   {"incarnation",
                                    std::to_string(info.incarnation)}});
