@@ -42,8 +42,8 @@ struct supervision_config {
 /// node's and refuses others).
 struct cluster_config {
   std::vector<peer_address> seeds; // peers to contact at start
-  int64_t heartbeat_ms = 200;             // BASP heartbeat interval
-  int64_t heartbeat_timeout_ms = 1000;    // a silent peer is dead after
+  int64_t heartbeat_ms = 250;             // BASP heartbeat interval
+  int64_t heartbeat_timeout_ms = 2000;    // a silent peer is dead after
   int64_t catalog_interval_ms = 500;      // catalog heartbeat and re-check
   std::vector<int32_t> allowed_shards;    // empty: any shard
 };

@@ -44,6 +44,7 @@ using db_delete_atom = caf::atom_constant<caf::atom("db_delete")>;
 using db_purge_atom = caf::atom_constant<caf::atom("db_purge")>;
 using db_addmem_atom = caf::atom_constant<caf::atom("db_addmem")>;
 using db_rmmem_atom = caf::atom_constant<caf::atom("db_rmmem")>;
+using db_seen_atom = caf::atom_constant<caf::atom("db_seen")>;
 
 // entity lifecycle (node-local)
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
@@ -63,6 +64,7 @@ using clu_status_atom = caf::atom_constant<caf::atom("clu_status")>;
 using clu_events_atom = caf::atom_constant<caf::atom("clu_events")>;
 using clu_leave_atom = caf::atom_constant<caf::atom("clu_leave")>;
 using clu_lost_atom = caf::atom_constant<caf::atom("clu_lost")>;
+using clu_routes_atom = caf::atom_constant<caf::atom("clu_routes")>;
 using cat_reg_atom = caf::atom_constant<caf::atom("cat_reg")>;
 using cat_beat_atom = caf::atom_constant<caf::atom("cat_beat")>;
 using cat_assign_atom = caf::atom_constant<caf::atom("cat_assign")>;

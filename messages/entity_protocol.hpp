@@ -9,6 +9,11 @@
 // activates entities on demand, counts their crashes and answers the
 // shard-wide queries. It lives as long as its shard owner.
 //
+// Every write carries a request id as its last argument ("" for none):
+// the owner applies an id once and answers a repeat with the original
+// result; a repeat refused by a domain rule (already_joined, ...) after a
+// failover is answered as the success it was.
+//
 // user entity:
 //   (usr_create_atom, user_profile) -> user_view | already_exists
 //   (usr_get_atom, user_id)         -> user_view | not_found
@@ -68,34 +73,40 @@ typename Inspector::result_type inspect(Inspector& f, region_status& x) {
 }
 
 using user_entity_actor = caf::typed_actor<
-  caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
+  caf::replies_to<usr_create_atom, user_profile, std::string>::with<user_view>,
   caf::replies_to<usr_get_atom, std::string>::with<user_view>,
-  caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
-  caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>,
   caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
   caf::reacts_to<pts_award_atom, points_award>, caf::reacts_to<dbg_crash_atom>>;
 
 using party_entity_actor = caf::typed_actor<
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
-  caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
-  caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
-  caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
-  caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch, std::string>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
   caf::reacts_to<dbg_crash_atom>>;
 
 using region_actor = caf::typed_actor<
-  caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
+  caf::replies_to<usr_create_atom, user_profile, std::string>::with<user_view>,
   caf::replies_to<usr_get_atom, std::string>::with<user_view>,
-  caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
-  caf::replies_to<usr_delete_atom, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>,
   caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
   caf::reacts_to<pts_award_atom, points_award>,
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
-  caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
-  caf::replies_to<pty_leave_atom, int64_t, std::string>::with<party_view>,
-  caf::replies_to<pty_update_atom, party_patch>::with<party_view>,
-  caf::replies_to<pty_delete_atom, int64_t, std::string>::with<party_view>,
-  caf::replies_to<pty_create_atom, party_record>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch, std::string>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_create_atom, party_record, std::string>::with<party_view>,
   caf::replies_to<usr_search_atom, std::string,
                   int32_t>::with<std::vector<user_summary>>,
   caf::replies_to<pty_mine_atom, std::string>::with<std::vector<party_record>>,

@@ -36,6 +36,10 @@
 //   (clu_events_atom, limit)            -> [cluster_event] the latest
 //   (clu_leave_atom, node)              -> text  `node` hands off its
 //                                          shards, then stops
+//   every write above also with a request id last, e.g.
+//   (pty_join_atom, party_id, user_id, request_id): applied at most once
+//   per id; a repeat gets the original result, and a write whose node died
+//   is sent to the new owner once (without an id it fails `unavailable`)
 //   (clu_hello_atom, peer_hello)        -> peer_hello  a peer node connects
 //                                          (passed to the cluster actor)
 //   (clu_route_atom, shard_route)       -> ()  from this node's cluster
@@ -91,6 +95,19 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<clu_leave_atom, std::string>::with<std::string>,
   caf::replies_to<clu_hello_atom, peer_hello>::with<peer_hello>,
   caf::reacts_to<clu_route_atom, shard_route>,
-  caf::reacts_to<clu_lost_atom, std::string>>;
+  caf::reacts_to<clu_lost_atom, std::string>,
+  // The writes again, with a request id last: applied once, a repeat is
+  // answered with the original result (also across failovers).
+  caf::replies_to<usr_create_atom, user_profile, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>,
+  caf::replies_to<pty_create_atom, party_record, std::string>::with<party_view>,
+  caf::replies_to<pty_join_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_leave_atom, int64_t, std::string,
+                  std::string>::with<party_view>,
+  caf::replies_to<pty_update_atom, party_patch, std::string>::with<party_view>,
+  caf::replies_to<pty_delete_atom, int64_t, std::string,
+                  std::string>::with<party_view>>;
 
 } // namespace lunch

@@ -26,6 +26,11 @@
 //   (shd_stats_atom)                     -> shard_stats
 //   (dbg_crash_atom)                     -> ()  throw (fault injection)
 //
+// Every write takes a request id last ("" for none). An id seen before
+// (request_log, written in the write's own transaction) is not applied
+// again: the original reply, stored with it, is the answer.
+//   (db_seen_atom, request_id)           -> bool  applied before?
+//
 // It connects when it starts and quits with `unavailable` when it cannot or
 // when its connection breaks; its supervisor restarts it with backoff.
 
@@ -74,23 +79,25 @@ typename Inspector::result_type inspect(Inspector& f, party_created& x) {
 
 using shard_owner_actor = caf::typed_actor<
   caf::replies_to<db_load_atom, std::string>::with<user_lookup>,
-  caf::replies_to<db_insert_atom, user_profile>::with<user_profile>,
-  caf::replies_to<db_save_atom, user_profile>::with<user_profile>,
-  caf::replies_to<db_delete_atom, std::string>::with<bool>,
+  caf::replies_to<db_insert_atom, user_profile, std::string>::with<user_profile>,
+  caf::replies_to<db_save_atom, user_profile, std::string>::with<user_profile>,
+  caf::replies_to<db_delete_atom, std::string, std::string>::with<bool>,
   caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,
   caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
   caf::replies_to<usr_search_atom, std::string,
                   int32_t>::with<std::vector<user_summary>>,
-  caf::replies_to<db_insert_atom, party_record>::with<party_created>,
+  caf::replies_to<db_insert_atom, party_record,
+                  std::string>::with<party_created>,
   caf::replies_to<db_load_atom, int64_t>::with<party_lookup>,
-  caf::replies_to<db_addmem_atom, int64_t, std::string,
-                  int64_t>::with<points_award>,
-  caf::replies_to<db_rmmem_atom, int64_t, std::string>::with<bool>,
-  caf::replies_to<db_save_atom, party_record>::with<bool>,
-  caf::replies_to<db_delete_atom, int64_t>::with<bool>,
+  caf::replies_to<db_addmem_atom, int64_t, std::string, int64_t,
+                  std::string>::with<points_award>,
+  caf::replies_to<db_rmmem_atom, int64_t, std::string, std::string>::with<bool>,
+  caf::replies_to<db_save_atom, party_record, std::string>::with<bool>,
+  caf::replies_to<db_delete_atom, int64_t, std::string>::with<bool>,
   caf::replies_to<pty_mine_atom, std::string>::with<std::vector<party_record>>,
   caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
   caf::replies_to<shd_stats_atom>::with<shard_stats>,
+  caf::replies_to<db_seen_atom, std::string>::with<bool>,
   caf::reacts_to<dbg_crash_atom>>;
 
 } // namespace lunch

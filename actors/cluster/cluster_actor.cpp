@@ -140,15 +140,6 @@ void tell_gateway(self_ptr self, const shard_route& route) {
     caf::anon_send(gw, clu_route_atom::value, route);
 }
 
-// A gateway that (re)started knows nothing yet.
-void tell_gateway_all(self_ptr self) {
-  auto gw = gateway(self);
-  if (!gw)
-    return;
-  for (auto& [shard, route] : self->state.known)
-    caf::anon_send(gw, clu_route_atom::value, route);
-}
-
 void broadcast(self_ptr self, const shard_route& route) {
   tell_gateway(self, route);
   for (auto& [name, p] : self->state.peers)
@@ -631,9 +622,12 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
       update_ready(self);
       reconcile(self);
     },
-    [=](clu_sync_atom) {
-      tell_gateway_all(self);
-      read_catalog(self);
+    [=](clu_sync_atom) { read_catalog(self); },
+    [=](clu_routes_atom) {
+      std::vector<shard_route> routes;
+      for (auto& [shard, route] : self->state.known)
+        routes.push_back(route);
+      return routes;
     },
     [=](clu_status_atom) {
       auto rp = self->make_response_promise<cluster_status>();

@@ -28,6 +28,12 @@ using promise = caf::typed_response_promise<T>;
 constexpr bool read = true;
 constexpr bool write = false;
 
+// A write with a request id is applied at most once, so it may be sent
+// again too.
+bool retryable(const std::string& request_id) {
+  return !request_id.empty();
+}
+
 // Answers every request with `unavailable` while shard i's region (or its
 // owner) is being restarted, so callers fail fast instead of waiting for a
 // timeout. It has the region's interface only in name: a catch-all handler.
@@ -195,6 +201,80 @@ bool party_order(const party_record& a, const party_record& b) {
          > std::tie(b.party_date, b.party_time, b.id);
 }
 
+caf::result<user_view> create_user(self_ptr self, usr_create_atom a,
+                                   const user_profile& p,
+                                   const std::string& rid) {
+  if (auto v = validate_profile(p); !v.ok())
+    return make_error(v);
+  return forward<user_view>(self, shard_of_user(self, p.employee_id),
+                            retryable(rid), a, p, rid);
+}
+
+// Existence first, then the memberships and ledger rows on every shard,
+// then the user row: a failed purge leaves the user intact and the delete
+// can be retried (the purge itself is idempotent).
+promise<user_view> delete_user(self_ptr self, usr_delete_atom a,
+                               const std::string& id, const std::string& rid) {
+  auto rp = self->make_response_promise<user_view>();
+  auto home = shard_of_user(self, id);
+  auto purge_and_delete = [=]() mutable {
+    ask_all<std::vector<int64_t>>(
+      self, true,
+      [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
+        if (auto err = first_failure(answers)) {
+          rp.deliver(err);
+          return;
+        }
+        ask<user_view>(
+          self, home, retryable(rid),
+          [=](user_view& v) mutable { rp.deliver(v); },
+          [=](caf::error& e) mutable { rp.deliver(e); }, a, id, rid);
+      },
+      db_purge_atom::value, id);
+  };
+  ask<user_view>(
+    self, home, read, [=](user_view&) mutable { purge_and_delete(); },
+    [=](caf::error& e) mutable {
+      // A repeated delete finds the user gone: the entity answers it from
+      // the request log.
+      if (errc_of(e) == errc::not_found && retryable(rid))
+        ask<user_view>(
+          self, home, true, [=](user_view& v) mutable { rp.deliver(v); },
+          [=](caf::error& e) mutable { rp.deliver(e); }, a, id, rid);
+      else
+        rp.deliver(e);
+    },
+    usr_get_atom::value, id);
+  return rp;
+}
+
+caf::result<party_view> create_party(self_ptr self, pty_create_atom a,
+                                     party_record p, const std::string& rid) {
+  normalize_members(p);
+  if (auto v = validate_new_party(p); !v.ok())
+    return make_error(v);
+  auto rp = self->make_response_promise<party_view>();
+  require_users(self, p.member_ids, rp, [=]() mutable {
+    ask<party_view>(
+      self, shard_of_user(self, p.host_employee_id), retryable(rid),
+      [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
+      [=](caf::error& e) mutable { rp.deliver(e); }, a, p, rid);
+  });
+  return rp;
+}
+
+caf::result<party_view> join_party(self_ptr self, pty_join_atom a, int64_t id,
+                                   const std::string& user,
+                                   const std::string& rid) {
+  if (user.empty())
+    return make_error(errc::invalid_argument, "employee_id: required");
+  auto rp = self->make_response_promise<party_view>();
+  require_users(self, {user}, rp, [=]() mutable {
+    forward_party_command(self, rp, id, retryable(rid), a, id, user, rid);
+  });
+  return rp;
+}
+
 // Cluster commands go to this node's cluster actor.
 cluster_actor cluster_of(self_ptr self) {
   return caf::actor_cast<cluster_actor>(
@@ -221,52 +301,43 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       if (r && r.address() == msg.source)
         r = nullptr;
   });
-  // A fresh gateway (first start or restart) learns the routes again.
+  // A restarted gateway learns the routes the cluster actor knows; later
+  // changes arrive as clu_route messages.
   if (auto cluster = cluster_of(self))
-    caf::anon_send(cluster, clu_sync_atom::value);
+    self->request(cluster, st.settings.timeout, clu_routes_atom::value)
+      .then(
+        [=](std::vector<shard_route>& routes) {
+          for (auto& route : routes)
+            on_route(self, route);
+        },
+        [](caf::error&) {});
   return {
     // -- users ---------------------------------------------------------
-    [=](usr_create_atom a, const user_profile& p) -> caf::result<user_view> {
-      if (auto v = validate_profile(p); !v.ok())
-        return make_error(v);
-      return forward<user_view>(self, shard_of_user(self, p.employee_id), write,
-                                a, p);
+    [=](usr_create_atom a, const user_profile& p) {
+      return create_user(self, a, p, {});
+    },
+    [=](usr_create_atom a, const user_profile& p, const std::string& rid) {
+      return create_user(self, a, p, rid);
     },
     [=](usr_get_atom a, const std::string& id) {
       return forward<user_view>(self, shard_of_user(self, id), read, a, id);
     },
     [=](usr_update_atom a, const user_patch& p) {
       return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
-                                write, a, p);
+                                write, a, p, std::string{});
+    },
+    [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
+      return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
+                                retryable(rid), a, p, rid);
     },
     [=](usr_brief_atom a, const std::string& id) {
       return forward<member_view>(self, shard_of_user(self, id), read, a, id);
     },
     [=](usr_delete_atom a, const std::string& id) {
-      // Existence first, then the memberships and ledger rows on every
-      // shard, then the user row: a failed purge leaves the user intact
-      // and the delete can be retried.
-      auto rp = self->make_response_promise<user_view>();
-      auto home = shard_of_user(self, id);
-      ask<user_view>(
-        self, home, read,
-        [=](user_view&) mutable {
-          ask_all<std::vector<int64_t>>(
-            self, write,
-            [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
-              if (auto err = first_failure(answers)) {
-                rp.deliver(err);
-                return;
-              }
-              ask<user_view>(
-                self, home, write,
-                [=](user_view& v) mutable { rp.deliver(v); },
-                [=](caf::error& e) mutable { rp.deliver(e); }, a, id);
-            },
-            db_purge_atom::value, id);
-        },
-        [=](caf::error& e) mutable { rp.deliver(e); }, usr_get_atom::value, id);
-      return rp;
+      return delete_user(self, a, id, {});
+    },
+    [=](usr_delete_atom a, const std::string& id, const std::string& rid) {
+      return delete_user(self, a, id, rid);
     },
     [=](usr_search_atom a, const std::string& term,
         int32_t limit) -> caf::result<std::vector<user_summary>> {
@@ -303,40 +374,41 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return key_location{key, slot, self->state.slots.shard_of_slot(slot)};
     },
     // -- parties -------------------------------------------------------
-    [=](pty_create_atom a, party_record p) -> caf::result<party_view> {
-      normalize_members(p);
-      if (auto v = validate_new_party(p); !v.ok())
-        return make_error(v);
-      auto rp = self->make_response_promise<party_view>();
-      require_users(self, p.member_ids, rp, [=]() mutable {
-        ask<party_view>(
-          self, shard_of_user(self, p.host_employee_id), write,
-          [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
-          [=](caf::error& e) mutable { rp.deliver(e); }, a, p);
-      });
-      return rp;
+    [=](pty_create_atom a, const party_record& p) {
+      return create_party(self, a, p, {});
+    },
+    [=](pty_create_atom a, const party_record& p, const std::string& rid) {
+      return create_party(self, a, p, rid);
     },
     [=](pty_get_atom a, int64_t id) {
       return party_command(self, id, read, a, id);
     },
-    [=](pty_join_atom a, int64_t id,
-        const std::string& user) -> caf::result<party_view> {
-      if (user.empty())
-        return make_error(errc::invalid_argument, "employee_id: required");
-      auto rp = self->make_response_promise<party_view>();
-      require_users(self, {user}, rp, [=]() mutable {
-        forward_party_command(self, rp, id, write, a, id, user);
-      });
-      return rp;
+    [=](pty_join_atom a, int64_t id, const std::string& user) {
+      return join_party(self, a, id, user, {});
+    },
+    [=](pty_join_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return join_party(self, a, id, user, rid);
     },
     [=](pty_leave_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, write, a, id, user);
+      return party_command(self, id, write, a, id, user, std::string{});
+    },
+    [=](pty_leave_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return party_command(self, id, retryable(rid), a, id, user, rid);
     },
     [=](pty_update_atom a, const party_patch& p) {
-      return party_command(self, p.id, write, a, p);
+      return party_command(self, p.id, write, a, p, std::string{});
+    },
+    [=](pty_update_atom a, const party_patch& p, const std::string& rid) {
+      return party_command(self, p.id, retryable(rid), a, p, rid);
     },
     [=](pty_delete_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, write, a, id, user);
+      return party_command(self, id, write, a, id, user, std::string{});
+    },
+    [=](pty_delete_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return party_command(self, id, retryable(rid), a, id, user, rid);
     },
     [=](pty_mine_atom a, const std::string& user, bool regular_only) {
       auto rp = self->make_response_promise<std::vector<party_view>>();

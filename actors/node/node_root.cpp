@@ -1,5 +1,6 @@
 #include "actors/node/node_root.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <stdexcept>
@@ -138,7 +139,8 @@ child_spec cluster_child(const config::node_config& cfg,
   cs.tick = milliseconds(cfg.cluster.catalog_interval_ms);
   // The heartbeat timeout already waited for silence; the reconnect only
   // guards against a dropped connection to a live node.
-  cs.confirm = milliseconds(std::max<int64_t>(100, cfg.cluster.heartbeat_timeout_ms / 2));
+  cs.confirm = milliseconds(
+    std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 2, 100, 500));
   cs.timeout = milliseconds(cfg.request_timeout_ms);
   for (auto& seed : cfg.cluster.seeds)
     cs.seeds.emplace_back(seed.host, seed.port);

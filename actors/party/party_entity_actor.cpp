@@ -6,6 +6,7 @@
 
 #include "actors/party/party_rules.hpp"
 #include "actors/region/passivation.hpp"
+#include "actors/region/replay.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"
@@ -41,9 +42,10 @@ void forget(self_ptr self, view_promise rp) {
   rp.deliver(std::move(last));
 }
 
-void delete_party(self_ptr self, view_promise rp) {
+void delete_party(self_ptr self, view_promise rp, const std::string& rid) {
   auto& st = self->state;
-  self->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id)
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id, rid)
     .await([=](bool) mutable { forget(self, rp); },
            [=](caf::error& e) mutable { rp.deliver(e); });
 }
@@ -58,30 +60,46 @@ view_promise when_loaded(self_ptr self, F fn) {
                                                       store, fn);
 }
 
-// Checks that the party exists, then runs `fn(rp)`.
+// Checks that the party exists, then runs `fn(rp)`. A write (`rid` set)
+// to a party that is gone may be the repeat of the delete that removed it.
 template <class F>
-view_promise when_present(self_ptr self, F fn) {
+view_promise when_present(self_ptr self, F fn, const std::string& rid = {}) {
   return when_loaded(self, [=](view_promise rp) mutable {
     if (!self->state.exists)
-      rp.deliver(missing(self->state));
+      refuse_unless_applied(self, rid, missing(self->state), rp,
+                            [=](view_promise rp) mutable {
+                              party_record gone;
+                              gone.id = self->state.id;
+                              rp.deliver(party_view{gone, {}, true});
+                            });
     else
       fn(rp);
   });
 }
 
-void join(self_ptr self, const std::string& user, view_promise rp) {
+// The current state, for a repeated write that was applied before.
+void deliver_current(self_ptr self, view_promise rp) {
+  rp.deliver(party_view{self->state.party, {}, false});
+}
+
+void join(self_ptr self, const std::string& user, view_promise rp,
+          const std::string& rid) {
   auto& st = self->state;
   if (auto v = check_join(st.party, user); !v.ok()) {
-    rp.deliver(make_error(v));
+    refuse_unless_applied(self, rid, make_error(v), rp,
+                          [=](view_promise rp) { deliver_current(self, rp); });
     return;
   }
   self
     ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id, user,
-              points_party_joined)
+              points_party_joined, rid)
     .await(
       [=](points_award& award) mutable {
         auto& st = self->state;
-        st.party.member_ids.push_back(award.employee_id);
+        auto& members = st.party.member_ids;
+        if (std::find(members.begin(), members.end(), award.employee_id)
+            == members.end())
+          members.push_back(award.employee_id);
         // The joiner's entity may live on another shard. (Without a
         // gateway, its next activation scans the ledgers anyway.)
         if (auto gateway = st.ctx.gateway())
@@ -91,18 +109,22 @@ void join(self_ptr self, const std::string& user, view_promise rp) {
       [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
-void leave(self_ptr self, const std::string& user, view_promise rp) {
+void leave(self_ptr self, const std::string& user, view_promise rp,
+           const std::string& rid) {
   auto& st = self->state;
   auto decision = check_leave(st.party, user);
   if (!decision.result.ok()) {
-    rp.deliver(make_error(decision.result));
+    refuse_unless_applied(self, rid, make_error(decision.result), rp,
+                          [=](view_promise rp) { deliver_current(self, rp); });
     return;
   }
   if (decision.deletes_party) {
-    delete_party(self, rp);
+    delete_party(self, rp, rid);
     return;
   }
-  self->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user)
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user,
+              rid)
     .await(
       [=](bool) mutable {
         auto& members = self->state.party.member_ids;
@@ -113,7 +135,8 @@ void leave(self_ptr self, const std::string& user, view_promise rp) {
       [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
-void update(self_ptr self, const party_patch& patch, view_promise rp) {
+void update(self_ptr self, const party_patch& patch, view_promise rp,
+            const std::string& rid) {
   auto& st = self->state;
   auto changed = st.party;
   if (auto v = check_host(st.party, patch.actor_id); !v.ok()) {
@@ -124,7 +147,8 @@ void update(self_ptr self, const party_patch& patch, view_promise rp) {
     rp.deliver(make_error(v));
     return;
   }
-  self->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed, rid)
     .await(
       [=](bool) mutable {
         self->state.party = changed;
@@ -146,24 +170,31 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
         rp.deliver(party_view{self->state.party, {}, false});
       });
     },
-    [=](pty_join_atom, int64_t, const std::string& user) {
-      return when_present(self, [=](view_promise rp) { join(self, user, rp); });
+    [=](pty_join_atom, int64_t, const std::string& user,
+        const std::string& rid) {
+      return when_present(
+        self, [=](view_promise rp) { join(self, user, rp, rid); }, rid);
     },
-    [=](pty_leave_atom, int64_t, const std::string& user) {
-      return when_present(self,
-                          [=](view_promise rp) { leave(self, user, rp); });
+    [=](pty_leave_atom, int64_t, const std::string& user,
+        const std::string& rid) {
+      return when_present(
+        self, [=](view_promise rp) { leave(self, user, rp, rid); }, rid);
     },
-    [=](pty_update_atom, const party_patch& patch) {
-      return when_present(self,
-                          [=](view_promise rp) { update(self, patch, rp); });
+    [=](pty_update_atom, const party_patch& patch, const std::string& rid) {
+      return when_present(
+        self, [=](view_promise rp) { update(self, patch, rp, rid); }, rid);
     },
-    [=](pty_delete_atom, int64_t, const std::string& actor) {
-      return when_present(self, [=](view_promise rp) mutable {
-        if (auto v = check_host(self->state.party, actor); !v.ok())
-          rp.deliver(make_error(v));
-        else
-          delete_party(self, rp);
-      });
+    [=](pty_delete_atom, int64_t, const std::string& actor,
+        const std::string& rid) {
+      return when_present(
+        self,
+        [=](view_promise rp) mutable {
+          if (auto v = check_host(self->state.party, actor); !v.ok())
+            rp.deliver(make_error(v));
+          else
+            delete_party(self, rp, rid);
+        },
+        rid);
     },
     [=](dbg_crash_atom) -> void { throw injected_fault(self->state.path); },
     [=](idle_atom) { on_idle_check<party_impl>(self, self->state.id); },

@@ -182,17 +182,18 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
   answer_crashes(self, region_name(st.settings.shard));
   return {
     // -- users: routed to the entity -----------------------------------
-    [=](usr_create_atom a, const user_profile& p) {
-      return self->delegate(user_entity(self, p.employee_id), a, p);
+    [=](usr_create_atom a, const user_profile& p, const std::string& rid) {
+      return self->delegate(user_entity(self, p.employee_id), a, p, rid);
     },
     [=](usr_get_atom a, const std::string& id) {
       return self->delegate(user_entity(self, id), a, id);
     },
-    [=](usr_update_atom a, const user_patch& p) {
-      return self->delegate(user_entity(self, p.values.employee_id), a, p);
+    [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
+      return self->delegate(user_entity(self, p.values.employee_id), a, p,
+                            rid);
     },
-    [=](usr_delete_atom a, const std::string& id) {
-      return self->delegate(user_entity(self, id), a, id);
+    [=](usr_delete_atom a, const std::string& id, const std::string& rid) {
+      return self->delegate(user_entity(self, id), a, id, rid);
     },
     [=](usr_brief_atom a, const std::string& id) {
       return self->delegate(user_entity(self, id), a, id);
@@ -209,24 +210,27 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     [=](pty_get_atom a, int64_t id) {
       return self->delegate(party_entity(self, id), a, id);
     },
-    [=](pty_join_atom a, int64_t id, const std::string& user) {
-      return self->delegate(party_entity(self, id), a, id, user);
+    [=](pty_join_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return self->delegate(party_entity(self, id), a, id, user, rid);
     },
-    [=](pty_leave_atom a, int64_t id, const std::string& user) {
-      return self->delegate(party_entity(self, id), a, id, user);
+    [=](pty_leave_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return self->delegate(party_entity(self, id), a, id, user, rid);
     },
-    [=](pty_update_atom a, const party_patch& p) {
-      return self->delegate(party_entity(self, p.id), a, p);
+    [=](pty_update_atom a, const party_patch& p, const std::string& rid) {
+      return self->delegate(party_entity(self, p.id), a, p, rid);
     },
-    [=](pty_delete_atom a, int64_t id, const std::string& user) {
-      return self->delegate(party_entity(self, id), a, id, user);
+    [=](pty_delete_atom a, int64_t id, const std::string& user,
+        const std::string& rid) {
+      return self->delegate(party_entity(self, id), a, id, user, rid);
     },
-    [=](pty_create_atom, const party_record& p) {
+    [=](pty_create_atom, const party_record& p, const std::string& rid) {
       auto rp = self->make_response_promise<party_view>();
       ++self->state.inflight;
       self
         ->request(self->state.owner, self->state.settings.timeout,
-                  db_insert_atom::value, p)
+                  db_insert_atom::value, p, rid)
         .then(
           [=](party_created& created) mutable {
             // The host lives on this shard: tell its entity directly.

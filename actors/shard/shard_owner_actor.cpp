@@ -258,6 +258,53 @@ void fence(self_ptr self) {
   }
 }
 
+// Replies stored in the request log: CAF's binary form, as hex text.
+template <class T>
+std::string encode_reply(self_ptr self, T value) {
+  std::vector<char> buf;
+  caf::binary_serializer sink{self->system(), buf};
+  if (auto err = sink(value))
+    throw std::runtime_error("cannot encode a reply: "
+                             + self->system().render(err));
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(buf.size() * 2);
+  for (char c : buf) {
+    auto b = static_cast<unsigned char>(c);
+    hex += digits[b >> 4];
+    hex += digits[b & 0x0F];
+  }
+  return hex;
+}
+
+template <class T>
+T decode_reply(self_ptr self, const std::string& hex) {
+  std::vector<char> buf;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    buf.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  T value;
+  caf::binary_deserializer source{self->system(), buf};
+  if (auto err = source(value))
+    throw std::runtime_error("cannot decode a logged reply: "
+                             + self->system().render(err));
+  return value;
+}
+
+// A write with a request id: applied once. A repeated id gets the reply
+// stored the first time, and nothing is written again. The id is logged
+// in the write's own savepoint, so both commit (or roll back) together.
+template <class T, class Tx, class F>
+T once(self_ptr self, Tx& tx, const std::string& request_id, F op) {
+  auto& store = self->state.store;
+  if (request_id.empty())
+    return op();
+  if (auto stored = store.logged_reply(tx, request_id))
+    return decode_reply<T>(self, *stored);
+  T value = op();
+  store.log_reply(tx, request_id, encode_reply(self, value));
+  return value;
+}
+
 // Connects, fences the shard with our lease epoch and prepares the
 // statements. Returns false (after quitting) when the database cannot be
 // reached (`unavailable`) or a newer owner holds the shard (`fenced`).
@@ -329,20 +376,24 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
         return store().load_user(tx, id);
       });
     },
-    [=](db_insert_atom, const user_profile& p) {
+    [=](db_insert_atom, const user_profile& p, const std::string& rid) {
       return run<user_profile>(self, [&](auto& tx) {
-        return store().insert_user(tx, p);
+        return once<user_profile>(self, tx, rid,
+                                  [&] { return store().insert_user(tx, p); });
       });
     },
-    [=](db_save_atom, const user_profile& p) {
+    [=](db_save_atom, const user_profile& p, const std::string& rid) {
       return run<user_profile>(self, [&](auto& tx) {
-        return store().save_user(tx, p);
+        return once<user_profile>(self, tx, rid,
+                                  [&] { return store().save_user(tx, p); });
       });
     },
-    [=](db_delete_atom, const std::string& id) {
+    [=](db_delete_atom, const std::string& id, const std::string& rid) {
       return run<bool>(self, [&](auto& tx) {
-        store().delete_user(tx, id);
-        return true;
+        return once<bool>(self, tx, rid, [&] {
+          store().delete_user(tx, id);
+          return true;
+        });
       });
     },
     [=](db_purge_atom, const std::string& id) {
@@ -360,9 +411,11 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
         return store().search(tx, term, limit);
       });
     },
-    [=](db_insert_atom, const party_record& p) {
+    [=](db_insert_atom, const party_record& p, const std::string& rid) {
       return run<party_created>(self, [&](auto& tx) {
-        return store().insert_party(tx, p, points_party_created);
+        return once<party_created>(self, tx, rid, [&] {
+          return store().insert_party(tx, p, points_party_created);
+        });
       });
     },
     [=](db_load_atom, int64_t id) {
@@ -370,24 +423,38 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
         return store().load_party(tx, id);
       });
     },
-    [=](db_addmem_atom, int64_t party, const std::string& user,
-        int64_t points) {
+    [=](db_addmem_atom, int64_t party, const std::string& user, int64_t points,
+        const std::string& rid) {
       return run<points_award>(self, [&](auto& tx) {
-        return store().add_member(tx, party, user, points);
+        return once<points_award>(self, tx, rid, [&] {
+          return store().add_member(tx, party, user, points);
+        });
       });
     },
-    [=](db_rmmem_atom, int64_t party, const std::string& user) {
+    [=](db_rmmem_atom, int64_t party, const std::string& user,
+        const std::string& rid) {
       return run<bool>(self, [&](auto& tx) {
-        return store().remove_member(tx, party, user);
+        return once<bool>(self, tx, rid, [&] {
+          return store().remove_member(tx, party, user);
+        });
       });
     },
-    [=](db_save_atom, const party_record& p) {
-      return run<bool>(self,
-                       [&](auto& tx) { return store().save_party(tx, p); });
+    [=](db_save_atom, const party_record& p, const std::string& rid) {
+      return run<bool>(self, [&](auto& tx) {
+        return once<bool>(self, tx, rid,
+                          [&] { return store().save_party(tx, p); });
+      });
     },
-    [=](db_delete_atom, int64_t id) {
-      return run<bool>(self,
-                       [&](auto& tx) { return store().delete_party(tx, id); });
+    [=](db_delete_atom, int64_t id, const std::string& rid) {
+      return run<bool>(self, [&](auto& tx) {
+        return once<bool>(self, tx, rid,
+                          [&] { return store().delete_party(tx, id); });
+      });
+    },
+    [=](db_seen_atom, const std::string& rid) {
+      return run<bool>(self, [&](auto& tx) {
+        return store().logged_reply(tx, rid).has_value();
+      });
     },
     [=](pty_mine_atom, const std::string& user) {
       return run<std::vector<party_record>>(self, [&](auto& tx) {

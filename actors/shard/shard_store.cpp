@@ -138,6 +138,9 @@ std::vector<statement> statements() {
      "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM parties),"
      " (SELECT count(*) FROM party_members),"
      " pg_database_size(current_database())"},
+    {"request_get", "SELECT reply FROM request_log WHERE request_id = $1"},
+    {"request_put",
+     "INSERT INTO request_log (request_id, reply) VALUES ($1, $2)"},
   };
 }
 
@@ -208,6 +211,21 @@ pqxx::result write_user(Tx& tx, const char* stmt, const user_profile& p) {
 void shard_store::prepare(pqxx::connection_base& conn) {
   for (const auto& s : statements())
     conn.prepare(s.name, s.sql);
+}
+
+std::optional<std::string>
+shard_store::logged_reply(pqxx::transaction_base& tx,
+                          const std::string& request_id) {
+  auto rows = tx.exec_prepared("request_get", request_id);
+  if (rows.empty())
+    return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+void shard_store::log_reply(pqxx::transaction_base& tx,
+                            const std::string& request_id,
+                            const std::string& reply) {
+  tx.exec_prepared("request_put", request_id, reply);
 }
 
 user_lookup shard_store::load_user(pqxx::transaction_base& tx,

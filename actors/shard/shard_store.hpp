@@ -5,6 +5,7 @@
 // db::domain_error, database failures as pqxx exceptions.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ public:
   /// Registers every statement on a fresh connection (libpqxx 6.4 sends
   /// each one to the server, and PostgreSQL parses it, on first use).
   static void prepare(pqxx::connection_base& conn);
+
+  /// The reply stored with a request id, if that request was applied.
+  std::optional<std::string> logged_reply(pqxx::transaction_base& tx,
+                                          const std::string& request_id);
+  /// Records a request id with its reply (in the write's transaction).
+  void log_reply(pqxx::transaction_base& tx, const std::string& request_id,
+                 const std::string& reply);
 
   user_lookup load_user(pqxx::transaction_base& tx, const std::string& id);
   user_profile insert_user(pqxx::transaction_base& tx, const user_profile& p);

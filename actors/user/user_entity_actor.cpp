@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/region/passivation.hpp"
+#include "actors/region/replay.hpp"
 #include "actors/user/points.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
@@ -77,12 +78,16 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
   answer_crashes(self, self->state.path);
   arm_idle_check<user_impl>(self);
   return {
-    [=](usr_create_atom, user_profile p) {
+    [=](usr_create_atom, user_profile p, const std::string& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (st.exists) {
-          rp.deliver(make_error(errc::already_exists,
-                                "user " + st.id + " already exists"));
+          refuse_unless_applied(self, rid,
+                                make_error(errc::already_exists,
+                                           "user " + st.id + " already exists"),
+                                rp, [=](auto rp) mutable {
+                                  deliver_view(self, rp);
+                                });
           return;
         }
         fill_defaults(p);
@@ -90,7 +95,9 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
           rp.deliver(make_error(v));
           return;
         }
-        self->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p)
+        self
+          ->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p,
+                    rid)
           .await(
             [=](user_profile& stored) mutable {
               auto& st = self->state;
@@ -114,7 +121,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
         deliver_view(self, rp);
       });
     },
-    [=](usr_update_atom, const user_patch& patch) {
+    [=](usr_update_atom, const user_patch& patch, const std::string& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {
@@ -128,7 +135,8 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
         auto changed = st.profile;
         apply_patch(changed, patch);
         self
-          ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed)
+          ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed,
+                    rid)
           .await(
             [=](user_profile& stored) mutable {
               self->state.profile = std::move(stored);
@@ -137,15 +145,19 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
             [=](caf::error& e) mutable { rp.deliver(e); });
       });
     },
-    [=](usr_delete_atom, const std::string&) {
+    [=](usr_delete_atom, const std::string&, const std::string& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {
-          rp.deliver(missing(st));
+          refuse_unless_applied(self, rid, missing(st), rp,
+                                [=](auto rp) mutable {
+                                  rp.deliver(make_view(self->state));
+                                });
           return;
         }
         self
-          ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id)
+          ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id,
+                    rid)
           .await(
             [=](bool) mutable {
               auto& st = self->state;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <random>
+#include <sstream>
 #include <optional>
 #include <vector>
 
@@ -38,15 +40,50 @@ struct global_options {
   std::string node;
   bool json = false;
   double timeout_s = 10;
+  std::string request_id; // --request-id; generated when empty
+};
+
+// Request ids make writes safe to repeat: the shard applies an id once and
+// answers a repeat with the original result, so the gateway may resend a
+// write whose node died, and a caller may repeat a command whose answer it
+// never got. Generated ids are random per run; `--request-id X` names the
+// first write X (more writes in one run, like an import, get X/2, X/3...).
+class request_ids {
+public:
+  explicit request_ids(std::string given) : base_(std::move(given)) {
+    if (base_.empty()) {
+      std::random_device rd;
+      std::ostringstream out;
+      out << "ctl-" << std::hex << rd() << rd() << rd();
+      base_ = out.str();
+    }
+  }
+
+  std::string next() {
+    return ++count_ == 1 ? base_ : base_ + "/" + std::to_string(count_);
+  }
+
+private:
+  std::string base_;
+  int count_ = 0;
 };
 
 // A connected session with one node.
 class session {
 public:
   session(caf::actor_system& sys, gateway_actor gw, caf::timespan timeout,
-          bool json)
-      : self_(sys), gw_(std::move(gw)), timeout_(timeout), json_(json) {
+          bool json, std::string request_id = {})
+      : self_(sys),
+        gw_(std::move(gw)),
+        timeout_(timeout),
+        json_(json),
+        ids_(std::move(request_id)) {
     // nop
+  }
+
+  /// The request id of the next write.
+  std::string request_id() {
+    return ids_.next();
   }
 
   /// Sends one request; returns the answer, or records the error.
@@ -97,6 +134,7 @@ private:
   gateway_actor gw_;
   caf::timespan timeout_;
   bool json_;
+  request_ids ids_;
   caf::error error_;
 };
 
@@ -191,7 +229,7 @@ void setup_user(CLI::App& app, command& run) {
     cmd->callback([&run, id, flags] {
       run = [id, flags](session& s) {
         auto p = flags->patch(*id).values;
-        auto v = s.ask<user_view>(usr_create_atom::value, p);
+        auto v = s.ask<user_view>(usr_create_atom::value, p, s.request_id());
         if (!v)
           return s.fail();
         return s.print(ctl::to_json(*v), [&] { print_user(*v); });
@@ -223,7 +261,8 @@ void setup_user(CLI::App& app, command& run) {
         if (patch.fields.empty())
           return s.report(errc::invalid_argument,
                           "nothing to update: give at least one field flag");
-        auto v = s.ask<user_view>(usr_update_atom::value, patch);
+        auto v = s.ask<user_view>(usr_update_atom::value, patch,
+                                  s.request_id());
         if (!v)
           return s.fail();
         return s.print(ctl::to_json(*v), [&] { print_user(*v); });
@@ -241,7 +280,8 @@ void setup_user(CLI::App& app, command& run) {
         auto patch = flags->patch(*id);
         auto v = patch.fields.empty()
                    ? s.ask<user_view>(usr_get_atom::value, *id)
-                   : s.ask<user_view>(usr_update_atom::value, patch);
+                   : s.ask<user_view>(usr_update_atom::value, patch,
+                                       s.request_id());
         if (!v)
           return s.fail();
         return s.print(ctl::prefs_json(v->profile),
@@ -278,7 +318,7 @@ void setup_user(CLI::App& app, command& run) {
     cmd->add_option("ID", *id)->required();
     cmd->callback([&run, id] {
       run = [id](session& s) {
-        auto v = s.ask<user_view>(usr_delete_atom::value, *id);
+        auto v = s.ask<user_view>(usr_delete_atom::value, *id, s.request_id());
         if (!v)
           return s.fail();
         return s.print({{"message", "user deleted"}, {"employee_id", *id}},
@@ -321,7 +361,8 @@ void setup_user(CLI::App& app, command& run) {
         int created = 0, existing = 0;
         for (const auto& item : doc) {
           auto v = s.ask<user_view>(usr_create_atom::value,
-                                    ctl::profile_from_json(item));
+                                    ctl::profile_from_json(item),
+                                    s.request_id());
           if (v) {
             ++created;
           } else if (errc_of(s.error()) == errc::already_exists) {
@@ -386,7 +427,8 @@ void setup_party(CLI::App& app, command& run) {
       run = [p, members](session& s) {
         auto record = *p;
         record.member_ids = comma_split(*members);
-        auto v = s.ask<party_view>(pty_create_atom::value, record);
+        auto v = s.ask<party_view>(pty_create_atom::value, record,
+                                   s.request_id());
         if (!v)
           return s.fail();
         return s.print(
@@ -437,8 +479,10 @@ void setup_party(CLI::App& app, command& run) {
     bool join = std::string{verb} == "join";
     cmd->callback([&run, id, user, join] {
       run = [id, user, join](session& s) {
-        auto v = join ? s.ask<party_view>(pty_join_atom::value, *id, *user)
-                      : s.ask<party_view>(pty_leave_atom::value, *id, *user);
+        auto v = join ? s.ask<party_view>(pty_join_atom::value, *id, *user,
+                                          s.request_id())
+                      : s.ask<party_view>(pty_leave_atom::value, *id, *user,
+                                          s.request_id());
         return v ? print_party_result(s, *v) : s.fail();
       };
     });
@@ -470,7 +514,8 @@ void setup_party(CLI::App& app, command& run) {
         if (patch->fields.empty())
           return s.report(errc::invalid_argument,
                           "nothing to update: give at least one field flag");
-        auto v = s.ask<party_view>(pty_update_atom::value, *patch);
+        auto v = s.ask<party_view>(pty_update_atom::value, *patch,
+                                   s.request_id());
         return v ? print_party_result(s, *v) : s.fail();
       };
     });
@@ -483,7 +528,8 @@ void setup_party(CLI::App& app, command& run) {
     cmd->add_option("--as", *actor, "the host's id")->required();
     cmd->callback([&run, id, actor] {
       run = [id, actor](session& s) {
-        auto v = s.ask<party_view>(pty_delete_atom::value, *id, *actor);
+        auto v = s.ask<party_view>(pty_delete_atom::value, *id, *actor,
+                                   s.request_id());
         return v ? print_party_result(s, *v) : s.fail();
       };
     });
@@ -785,6 +831,13 @@ int main(int argc, char** argv) {
   app.add_flag("--json", opts.json, "print one JSON document");
   app.add_option("--timeout", opts.timeout_s, "seconds to wait for an answer")
     ->check(CLI::Range(0.01, 3600.0));
+  app.add_option("--request-id", opts.request_id,
+                 "id of this write: repeating a write with the same id "
+                 "applies it once (default: a fresh random id)")
+    ->check([](const std::string& x) {
+      return !x.empty() && x.size() <= 200 ? std::string{}
+                                           : "must be 1 to 200 characters";
+    });
   command run;
   setup_user(app, run);
   setup_party(app, run);
@@ -817,7 +870,7 @@ int main(int argc, char** argv) {
   }
   int rc;
   {
-    session s{sys, *gw, timeout, opts.json};
+    session s{sys, *gw, timeout, opts.json, opts.request_id};
     rc = run(s);
   }
   return rc;

@@ -189,7 +189,7 @@ std::vector<step> shard_steps(int32_t index) {
       // Request ids of applied writes with their original replies.
       tx.exec(R"(CREATE TABLE request_log (
         request_id text PRIMARY KEY,
-        reply bytea NOT NULL,
+        reply text NOT NULL, -- the original reply, CAF binary as hex
         epoch bigint NOT NULL DEFAULT coalesce(nullif(
           current_setting('lunch.epoch', true), '')::bigint, 0),
         created_at timestamptz NOT NULL DEFAULT now()))");

@@ -47,11 +47,14 @@ TEST_CASE("a failing statement does not undo the rest of its batch",
   // Queued back to back, so they share one group commit. The party's host
   // does not exist: its INSERT fails with a foreign-key violation between
   // two good writes.
-  auto a = self->request(owner, 10s, db_insert_atom::value, person("a"));
+  auto a = self->request(owner, 10s, db_insert_atom::value, person("a"),
+                         std::string{});
   auto bad = self->request(owner, 10s, db_insert_atom::value,
-                           party_of("nobody"));
-  auto dup = self->request(owner, 10s, db_insert_atom::value, person("a"));
-  auto b = self->request(owner, 10s, db_insert_atom::value, person("b"));
+                           party_of("nobody"), std::string{});
+  auto dup = self->request(owner, 10s, db_insert_atom::value, person("a"),
+                         std::string{});
+  auto b = self->request(owner, 10s, db_insert_atom::value, person("b"),
+                         std::string{});
   std::vector<errc> codes;
   auto record = [&](caf::error& e) { codes.push_back(errc_of(e)); };
   a.receive([&](user_profile&) { codes.push_back(errc::none); }, record);

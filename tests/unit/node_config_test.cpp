@@ -201,3 +201,45 @@ TEST_CASE("debug and supervision keys", "[node_config]") {
   CHECK(error_of(base + R"("supervision":{"entities":{"backoff_min_ms":1}}})")
         == "node.json: supervision.entities.backoff_min_ms: unknown key");
 }
+
+TEST_CASE("cluster keys", "[node_config]") {
+  auto defaults = parse_node_config(minimal, "node.json").cluster;
+  CHECK(defaults.seeds.empty());
+  CHECK(defaults.heartbeat_ms == 250);
+  CHECK(defaults.heartbeat_timeout_ms == 2000);
+  CHECK(defaults.catalog_interval_ms == 500);
+  CHECK(defaults.allowed_shards.empty());
+  auto with = [](const std::string& cluster) {
+    return R"({"node": "n", "catalog": "c", "shards": ["a", "b", "c"],
+               "cluster": )"
+           + cluster + "}";
+  };
+  auto cfg = parse_node_config(
+    with(R"({"seeds": ["127.0.0.1:4710", "db-host:4711"], "heartbeat_ms": 100,
+             "heartbeat_timeout_ms": 300, "catalog_interval_ms": 50,
+             "shards": [2, 0]})"),
+    "node.json");
+  REQUIRE(cfg.cluster.seeds.size() == 2);
+  CHECK(cfg.cluster.seeds[1].host == "db-host");
+  CHECK(cfg.cluster.seeds[1].port == 4711);
+  CHECK(cfg.cluster.heartbeat_ms == 100);
+  CHECK(cfg.cluster.heartbeat_timeout_ms == 300);
+  CHECK(cfg.cluster.catalog_interval_ms == 50);
+  CHECK(cfg.cluster.allowed_shards == std::vector<int32_t>{2, 0});
+  CHECK(error_of(with(R"({"seeds": ["nohost"]})"))
+        == "node.json: cluster.seeds[0]: must be \"HOST:PORT\"");
+  CHECK(error_of(with(R"({"heartbeat_ms": 800})"))
+        == "node.json: cluster.heartbeat_timeout_ms: must be at least 3 "
+           "heartbeats (2400 ms), or a few late heartbeats would declare a "
+           "live node dead");
+  CHECK(error_of(with(R"({"shards": [3]})"))
+        == "node.json: cluster.shards[0]: must be between 0 and 2");
+  CHECK(error_of(with(R"({"shards": [1, 1]})"))
+        == "node.json: cluster.shards[1]: listed twice");
+  CHECK(error_of(with(R"({"shards": []})"))
+        == "node.json: cluster.shards: must be a non-empty list of shard "
+           "indexes");
+  CHECK(error_of(with(R"({"gossip": true})"))
+        == "node.json: cluster.gossip: unknown key");
+  CHECK(error_of(with("[]")) == "node.json: cluster: must be an object");
+}

@@ -1,0 +1,627 @@
+#!/usr/bin/env bash
+# Failover benchmark: the time from the death of a shard's owner node to the
+# first successful write to that shard through another node, lunchmesh
+# beside Redis Cluster in one run. Builds lunchd, lunchctl and
+# lunchbench-cluster, starts a fresh private PostgreSQL
+# ($ROOT/.pg-bench-failover) and 3 nodes ($ROOT/.cluster-bench-failover),
+# then, ROUNDS times for each kind,
+#   crash: kill -9 of the owner of a shard,
+#   hang:  SIGSTOP of the owner of a shard,
+# while `lunchbench-cluster probe` (runtime/bin/lunchbench_cluster.cpp)
+# writes to that shard (usr_update, 200 ms per-request timeout, retried at
+# once) through a node that is not the owner; it reports the time from the
+# signal to the first success of a write sent after it. After each round
+# the node is restarted (crash) or continued (hang) and the script waits
+# until all 3 nodes are up and the shards spread again.
+# The peer: Redis Cluster (3 masters + 3 replicas on loopback,
+# cluster-node-timeout 5000 as in the old app's deployment), kill -9 of a
+# master, probed by scripts/bench/failover_peer.py with SETs to a key of
+# its slots. redis-server is installed from Debian if missing (as root);
+# otherwise the script says why and still prints the lunchmesh figures.
+# Prints p50/max per kind, the ratios, the goals and the published Akka
+# and Orleans figures, and stops everything (also on failure or Ctrl-C).
+# Exit 1 if a round failed.
+#
+#   scripts/bench/failover.sh [ROUNDS]   rounds per kind (default 10)
+#
+# Knobs (environment):
+#   BENCH_REDIS_ROUNDS   Redis kills, 0 = skip Redis (default min(ROUNDS, 5))
+#   BENCH_REDIS_TIMEOUT_MS  Redis cluster-node-timeout (default 5000)
+#   BENCH_TIMEOUT_MS     per-request timeout of both probers (default 200)
+#   BENCH_DEADLINE_MS    a round without success by then fails (default 20000)
+#   BENCH_THREADS        the prober's CAF scheduler threads (default 2)
+#   BENCH_SKIP_BUILD=1   use the binaries in LUNCH_BIN_DIR
+#   BENCH_BUILD_DIR      build directory (default $ROOT/build); LUNCH_BIN_DIR
+#                        defaults to its bin/
+#   BENCH_KEEP=1         keep the data, node logs and prober output
+#   LUNCH_PG_DIR, LUNCH_CLUSTER_DIR  (default $ROOT/.pg-bench-failover,
+#                        $ROOT/.cluster-bench-failover; wiped at start and end)
+#   LUNCH_BASE_PORT      node ports BASE..BASE+2 (default: free)
+#   BENCH_REDIS_PORT     Redis ports P..P+5 (default: free)
+#   LUNCH_SHARDS         shard databases (default 4)
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+ROUNDS=${1:-10}
+# A Redis round takes cluster-node-timeout + election + resync (~10 s):
+# 5 by default keeps the run near 3 minutes.
+REDIS_ROUNDS=${BENCH_REDIS_ROUNDS:-$((ROUNDS < 5 ? ROUNDS : 5))}
+REDIS_NODE_TIMEOUT=${BENCH_REDIS_TIMEOUT_MS:-5000}
+TIMEOUT_MS=${BENCH_TIMEOUT_MS:-200}
+DEADLINE_MS=${BENCH_DEADLINE_MS:-20000}
+THREADS=${BENCH_THREADS:-2}
+NODES=3
+CRASH_GOAL_MS=1000
+HANG_GOAL_MS=3000
+SETTLE_TIMEOUT=60
+
+for knob in ROUNDS REDIS_ROUNDS REDIS_NODE_TIMEOUT TIMEOUT_MS DEADLINE_MS THREADS; do
+  [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a non-negative integer, not '${!knob}'"
+done
+((ROUNDS >= 1)) || die "ROUNDS must be >= 1"
+((TIMEOUT_MS >= 1 && DEADLINE_MS >= 1000 && THREADS >= 1)) ||
+  die "BENCH_TIMEOUT_MS >= 1, BENCH_DEADLINE_MS >= 1000 and BENCH_THREADS >= 1 required"
+
+# The child scripts (pg.sh, cluster.sh) read these.
+export LUNCH_PG_DIR=${LUNCH_PG_DIR:-$ROOT/.pg-bench-failover}
+export LUNCH_CLUSTER_DIR=${LUNCH_CLUSTER_DIR:-$ROOT/.cluster-bench-failover}
+export LUNCH_SHARDS=${LUNCH_SHARDS:-4}
+BUILD_DIR=${BENCH_BUILD_DIR:-$ROOT/build}
+export LUNCH_BIN_DIR=${LUNCH_BIN_DIR:-$BUILD_DIR/bin}
+CLUSTER=$ROOT/scripts/cluster.sh
+LUNCHCTL=$LUNCH_BIN_DIR/lunchctl
+BENCH=$LUNCH_BIN_DIR/lunchbench-cluster
+PEER=$ROOT/scripts/bench/failover_peer.py
+WORK=
+REDIS_WHY=
+REDIS_PIDS=()
+
+# Installs redis-server (with redis-cli) if missing. Best effort: on
+# failure sets REDIS_WHY and returns 1; the lunchmesh figures still print.
+ensure_redis() {
+  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
+    return 0
+  fi
+  if [[ ${LUNCH_SKIP_PACKAGES:-0} == 1 ]]; then
+    REDIS_WHY="redis-server/redis-cli not found and LUNCH_SKIP_PACKAGES=1 (install redis-server)"
+    return 1
+  fi
+  if ((EUID != 0)); then
+    REDIS_WHY="redis-server not found; install it with: sudo apt-get install -y redis-server"
+    return 1
+  fi
+  echo "$SCRIPT_NAME: installing redis-server (the Redis Cluster peer)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server \
+    >"$WORK/apt-redis.log" 2>&1; then
+    # Stale package lists on a fresh image: one update, one more try.
+    if [[ -z ${_LUNCH_APT_UPDATED:-} ]]; then
+      apt-get update >>"$WORK/apt-redis.log" 2>&1 || true
+      _LUNCH_APT_UPDATED=1
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server \
+      >>"$WORK/apt-redis.log" 2>&1; then
+      REDIS_WHY="apt-get install redis-server failed: $(tail -n 1 "$WORK/apt-redis.log")"
+      return 1
+    fi
+  fi
+  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    REDIS_WHY="redis-server is installed but redis-server/redis-cli are not on PATH"
+    return 1
+  fi
+}
+
+ensure_packages
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  heading "Building lunchd, lunchctl and lunchbench-cluster"
+  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
+  cmake --build "$BUILD_DIR" -j2 --target lunchd lunchctl lunchbench-cluster
+fi
+[[ -x $BENCH && -x $LUNCHCTL ]] || die "missing $BENCH or $LUNCHCTL (build them, or unset BENCH_SKIP_BUILD)"
+
+stop_redis() {
+  local pid
+  for pid in "${REDIS_PIDS[@]}"; do
+    if [[ -n $pid ]] && proc_alive "$pid" redis-server; then
+      kill -CONT "$pid" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+on_exit() {
+  local rc=$?
+  if ((rc != 0)) && [[ -d $LUNCH_CLUSTER_DIR ]]; then
+    echo "$SCRIPT_NAME: FAILED (exit $rc); last node log lines:" >&2
+    tail -n 8 "$LUNCH_CLUSTER_DIR"/node*.log >&2 2>/dev/null || true
+  fi
+  stop_redis
+  stop_cluster_and_pg
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+    [[ -n $WORK ]] && echo "$SCRIPT_NAME: kept $LUNCH_PG_DIR, $LUNCH_CLUSTER_DIR and $WORK"
+  else
+    [[ -n $WORK ]] && rm -rf "$WORK"
+    rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+  fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Fresh state each run (stop the leftovers of an interrupted run first).
+stop_cluster_and_pg
+rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench-failover.XXXXXX")
+mkfifo "$WORK/kill.fifo"
+
+REDIS=0
+if ((REDIS_ROUNDS == 0)); then
+  REDIS_WHY="BENCH_REDIS_ROUNDS=0"
+elif ensure_redis; then
+  REDIS=1
+fi
+
+if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+  LUNCH_BASE_PORT=$(free_port "$NODES")
+fi
+export LUNCH_BASE_PORT
+
+heading "Starting PostgreSQL and $NODES nodes (ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + NODES - 1)), $LUNCH_SHARDS shards)"
+"$CLUSTER" up "$NODES"
+SEED=127.0.0.1:$LUNCH_BASE_PORT
+CHECK_NODES=()
+for ((i = 0; i < NODES; i++)); do
+  CHECK_NODES+=(--node "127.0.0.1:$((LUNCH_BASE_PORT + i))")
+done
+: >"$WORK/stuck.txt"
+
+# Prints the cluster status JSON, asked of the first node that answers.
+cluster_json() {
+  local i doc
+  for ((i = 0; i < NODES; i++)); do
+    if doc=$("$LUNCHCTL" --node "127.0.0.1:$((LUNCH_BASE_PORT + i))" --timeout 2 \
+      --json cluster status 2>/dev/null); then
+      echo "$doc"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Waits until all NODES nodes are up in the catalog, every lease is held by
+# one of them and no node holds two more shards than another: after a
+# crash the restarted node rejoins, after a hang the continued one has been
+# declared dead and registers again.
+wait_all_up() {
+  local deadline=$((SECONDS + SETTLE_TIMEOUT)) doc
+  while :; do
+    doc=$(cluster_json || true)
+    if [[ -n $doc ]] && python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+n = int(sys.argv[2])
+up = [x for x in d["nodes"] if x["state"] == "up"]
+names = {x["name"] for x in up}
+counts = [len(x["shards"]) for x in up]
+ok = (len(up) == n and counts and max(counts) - min(counts) <= 1
+      and all(l["owner"] in names for l in d["leases"])
+      and sum(counts) == len(d["leases"]))
+sys.exit(0 if ok else 1)
+' "$doc" "$NODES"; then
+      return 0
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "$SCRIPT_NAME: the cluster did not settle with $NODES nodes up within ${SETTLE_TIMEOUT}s:" >&2
+      "$LUNCHCTL" --node "$SEED" --timeout 2 cluster status >&2 || true
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+# Back to NODES nodes, settled (restarts nodes that are not running, waits
+# for the catalog), then checks that every node's gateway reaches every
+# shard (`lunchbench-cluster check`). If one does not although the catalog
+# lists a live owner, this is logged in $WORK/stuck.txt (and fails the run
+# at the end), and to go on the script restarts (SIGTERM) the shard's owner
+# if no node reaches the shard, else the nodes that do not, and checks
+# again (at most 3 times).
+settle() {
+  local after=$1 tries out pid i deadline
+  for ((tries = 1; ; tries++)); do
+    "$CLUSTER" up "$NODES" >/dev/null
+    wait_all_up
+    if out=$("$BENCH" check "${CHECK_NODES[@]}" --shards "$LUNCH_SHARDS" \
+      --deadline-ms 5000 --threads "$THREADS" 2>&1); then
+      return 0
+    fi
+    echo "$after: $out" >>"$WORK/stuck.txt"
+    echo "$SCRIPT_NAME: warning: after $after a node does not reach a shard: $out" >&2
+    ((tries < 3)) || die "routing still broken after $tries restarts"
+    while read -r i; do
+      pid=$(cat "$LUNCH_CLUSTER_DIR/node$i.pid" 2>/dev/null || true)
+      echo "$SCRIPT_NAME: restarting node$i (pid $pid) to go on" >&2
+      kill -TERM "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 10))
+      while proc_alive "$pid" lunchd && ((SECONDS < deadline)); do
+        sleep 0.1
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+      rm -f "$LUNCH_CLUSTER_DIR/node$i.pid"
+    done < <(python3 -c '
+import json, sys
+out, status, base, nodes = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+stuck = []
+for line in out.splitlines():
+    try:
+        stuck += json.loads(line).get("stuck", [])
+    except ValueError:
+        pass
+owners = {}
+try:
+    owners = {l["shard"]: l["owner"] for l in json.loads(status)["leases"]}
+except ValueError:
+    pass
+restart = set()
+for shard in {x["shard"] for x in stuck}:
+    where = {x["node"] for x in stuck if x["shard"] == shard}
+    owner = owners.get(shard, "")
+    if len(where) == nodes and owner.startswith("node"):
+        restart.add(int(owner[4:]))  # no node reaches it: its owner is stuck
+    else:
+        restart |= {int(a.rsplit(":", 1)[1]) - base for a in where}
+for i in sorted(restart):
+    print(i)
+' "$out" "$(cluster_json || true)" "$LUNCH_BASE_PORT" "$NODES")
+  done
+}
+
+# For shard $1: "OWNER_NAME PROBER_ADDR PROBER_NAME", the prober
+# being the next node after the owner (so it rotates too).
+pick_round() {
+  local doc
+  doc=$(cluster_json) || die "no node answers cluster status"
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+shard = int(sys.argv[2])
+lease = next(l for l in d["leases"] if l["shard"] == shard)
+nodes = sorted((x for x in d["nodes"] if x["state"] == "up"), key=lambda x: x["name"])
+owner = next(x for x in nodes if x["name"] == lease["owner"])
+i = nodes.index(owner)
+prober = nodes[(i + 1) % len(nodes)]
+print(owner["name"], prober["address"], prober["name"])
+' "$doc" "$1"
+}
+
+# Who owns shard $1 now (after a failover).
+owner_of() {
+  local doc
+  doc=$(cluster_json) || {
+    echo "?"
+    return 0
+  }
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+print(next(l["owner"] or "-" for l in d["leases"] if l["shard"] == int(sys.argv[2])))
+' "$doc" "$1"
+}
+
+# True while our child $1 runs (an exited child stays a zombie until waited
+# for, and kill -0 would still succeed).
+child_running() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+# Runs one prober round: $1 = kind (crash|hang), $2 = victim pid, $3 =
+# result file, $4... = the prober command. The prober prints "ready" once
+# it writes; then the signal is sent and the time right after kill(2)
+# returned goes to the prober's stdin (bash's $EPOCHREALTIME:
+# CLOCK_REALTIME, no fork, and kill is a builtin, so the two are
+# microseconds apart). Taken after, not before: a request sent in the
+# microseconds between a "before" stamp and the signal's delivery could
+# still be served by the victim.
+probe_round() {
+  local kind=$1 victim=$2 out=$3 sig pid kfd t deadline
+  shift 3
+  case $kind in
+    crash) sig=KILL ;;
+    hang) sig=STOP ;;
+    *) die "unknown kind $kind" ;;
+  esac
+  : >"$out"
+  "$@" <"$WORK/kill.fifo" >"$out" 2>>"$WORK/probe.err" &
+  pid=$!
+  exec {kfd}>"$WORK/kill.fifo"
+  deadline=$((SECONDS + 60))
+  until grep -q '^ready' "$out"; do
+    if ! child_running "$pid" || ((SECONDS >= deadline)); then
+      exec {kfd}>&-
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      echo "$SCRIPT_NAME: the prober never became ready; its stderr:" >&2
+      tail -n 5 "$WORK/probe.err" >&2 || true
+      return 1
+    fi
+    sleep 0.02
+  done
+  kill "-$sig" "$victim"
+  t=$EPOCHREALTIME
+  printf '%s000\n' "${t//[!0-9]/}" >&"$kfd"
+  wait "$pid" || true
+  exec {kfd}>&-
+  tail -n 1 "$out" >"$out.json"
+  python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$out.json" 2>/dev/null || {
+    echo "$SCRIPT_NAME: the prober printed no result:" >&2
+    cat "$out" "$WORK/probe.err" >&2 || true
+    return 1
+  }
+}
+
+# -- lunchmesh ----------------------------------------------------------------
+settle "the start"
+RESULTS=$WORK/lunchmesh.jsonl
+: >"$RESULTS"
+FAILED=0
+round=0
+for kind in crash hang; do
+  signal="kill -9"
+  [[ $kind == hang ]] && signal="SIGSTOP"
+  heading "lunchmesh: $ROUNDS rounds of $kind ($signal of a shard owner)"
+  printf '%-6s %5s %6s %7s %7s %10s %9s %s\n' kind round shard killed prober new-owner "ms" "failed attempts"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    shard=$((round % LUNCH_SHARDS))
+    round=$((round + 1))
+    read -r owner prober_addr prober_name < <(pick_round "$shard")
+    victim=$(cat "$LUNCH_CLUSTER_DIR/$owner.pid")
+    proc_alive "$victim" lunchd || die "$owner (pid $victim) is not running"
+    out=$WORK/probe-$kind-$r
+    probe_round "$kind" "$victim" "$out" "$BENCH" probe --node "$prober_addr" \
+      --shard "$shard" --timeout-ms "$TIMEOUT_MS" --deadline-ms "$DEADLINE_MS" \
+      --threads "$THREADS" || die "round $r ($kind) could not run"
+    new_owner=$(owner_of "$shard")
+    python3 - "$out.json" "$kind" "$r" "$shard" "$owner" "$prober_name" "$new_owner" \
+      >>"$RESULTS" <<'PY'
+import json, sys
+path, kind, r, shard, owner, prober, new_owner = sys.argv[1:]
+d = json.load(open(path))
+d.update(kind=kind, round=int(r), shard=int(shard), killed=owner,
+         prober=prober, new_owner=new_owner)
+print(json.dumps(d))
+PY
+    python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readlines()[-1])
+fails = ", ".join("%s %d" % kv for kv in sorted(d.get("failures", {}).items()))
+print("%-6s %5d %6d %7s %7s %10s %9s %s" % (d["kind"], d["round"], d["shard"],
+      d["killed"], d["prober"], d["new_owner"],
+      "%.1f" % d["latency_ms"] if d["ok"] else "FAILED",
+      (fails or "-") + ("" if d["ok"] else "  (" + d.get("why", "") + ")")))
+sys.exit(0 if d["ok"] else 1)
+' <"$RESULTS" || FAILED=$((FAILED + 1))
+    # Back to 3 nodes: restart the killed one / continue the paused one.
+    if [[ $kind == crash ]]; then
+      rm -f "$LUNCH_CLUSTER_DIR/$owner.pid"
+    else
+      kill -CONT "$victim"
+    fi
+    settle "$kind round $r"
+  done
+done
+
+# -- the peer: Redis Cluster -------------------------------------------------------
+REDIS_RESULTS=$WORK/redis.jsonl
+: >"$REDIS_RESULTS"
+if ((REDIS == 1)); then
+  if [[ -z ${BENCH_REDIS_PORT:-} ]]; then
+    BENCH_REDIS_PORT=$(free_port 6)
+  fi
+  RPORTS=()
+  for ((i = 0; i < 6; i++)); do
+    RPORTS+=($((BENCH_REDIS_PORT + i)))
+  done
+  declare -A RPID=()
+
+  start_redis() {
+    local port=$1 dir=$WORK/redis/$1 deadline=$((SECONDS + 10))
+    mkdir -p "$dir"
+    # A killed instance may still hold its port for a moment.
+    while port_in_use "$port"; do
+      ((SECONDS < deadline)) || die "Redis port $port is in use; set BENCH_REDIS_PORT"
+      sleep 0.05
+    done
+    (cd "$dir" && exec setsid redis-server --port "$port" --bind 127.0.0.1 \
+      --protected-mode no --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout "$REDIS_NODE_TIMEOUT" --appendonly no --save '' \
+      --dir "$dir" --logfile "$dir/redis.log" --daemonize no </dev/null >/dev/null 2>&1) &
+    RPID[$port]=$!
+    REDIS_PIDS+=("$!")
+    # No "Killed" job notices; bash still reaps it.
+    disown "$!"
+    until redis-cli -p "$port" ping >/dev/null 2>&1; do
+      ((SECONDS < deadline)) || die "redis-server on $port did not start (see $dir/redis.log)"
+      sleep 0.05
+    done
+  }
+
+  # All 6 up, cluster_state ok everywhere, 3 masters each with a live
+  # replica link.
+  redis_settled() {
+    local port info masters=0 links=0
+    for port in "${RPORTS[@]}"; do
+      info=$(redis-cli -p "$port" cluster info 2>/dev/null) || return 1
+      [[ $info == *cluster_state:ok* ]] || return 1
+      info=$(redis-cli -p "$port" info replication 2>/dev/null) || return 1
+      if [[ $info == *role:master* ]]; then
+        [[ $info == *connected_slaves:1* ]] && masters=$((masters + 1))
+      elif [[ $info == *master_link_status:up* ]]; then
+        links=$((links + 1))
+      fi
+    done
+    ((masters == 3 && links == 3))
+  }
+
+  wait_redis_settled() {
+    local deadline=$((SECONDS + SETTLE_TIMEOUT))
+    until redis_settled; do
+      ((SECONDS < deadline)) || die "Redis Cluster did not settle within ${SETTLE_TIMEOUT}s"
+      sleep 0.2
+    done
+  }
+
+  # A master that serves slots.
+  redis_master() {
+    local port n=$1 masters=()
+    for port in "${RPORTS[@]}"; do
+      if [[ $(redis-cli -p "$port" info replication 2>/dev/null) == *role:master* ]]; then
+        masters+=("$port")
+      fi
+    done
+    ((${#masters[@]} > 0)) || die "no Redis master"
+    echo "${masters[$((n % ${#masters[@]}))]}"
+  }
+
+  heading "Redis Cluster: 3 masters + 3 replicas (ports ${RPORTS[0]}..${RPORTS[5]}, cluster-node-timeout $REDIS_NODE_TIMEOUT)"
+  for port in "${RPORTS[@]}"; do
+    start_redis "$port"
+  done
+  hosts=()
+  for port in "${RPORTS[@]}"; do
+    hosts+=("127.0.0.1:$port")
+  done
+  redis-cli --cluster create "${hosts[@]}" --cluster-replicas 1 --cluster-yes \
+    >"$WORK/redis-create.log" 2>&1 || {
+    cat "$WORK/redis-create.log" >&2
+    die "redis-cli --cluster create failed"
+  }
+  wait_redis_settled
+  echo "cluster ok"
+
+  heading "Redis Cluster: $REDIS_ROUNDS rounds of crash (kill -9 of a master)"
+  printf '%-6s %5s %7s %9s %s\n' kind round killed ms "failed attempts"
+  for ((r = 1; r <= REDIS_ROUNDS; r++)); do
+    master=$(redis_master "$r")
+    out=$WORK/redis-$r
+    probe_round crash "${RPID[$master]}" "$out" python3 "$PEER" "${RPORTS[@]}" \
+      --master "$master" --timeout-ms "$TIMEOUT_MS" --deadline-ms "$((DEADLINE_MS + 3 * REDIS_NODE_TIMEOUT))" ||
+      die "Redis round $r could not run"
+    python3 - "$out.json" "$r" "$master" >>"$REDIS_RESULTS" <<'PY'
+import json, sys
+path, r, master = sys.argv[1:]
+d = json.load(open(path))
+d.update(kind="crash", round=int(r), killed=int(master))
+print(json.dumps(d))
+PY
+    python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readlines()[-1])
+fails = ", ".join("%s %d" % kv for kv in sorted(d.get("failures", {}).items()))
+print("%-6s %5d %7d %9s %s" % ("crash", d["round"], d["killed"],
+      "%.1f" % d["latency_ms"] if d["ok"] else "FAILED",
+      (fails or "-") + ("" if d["ok"] else "  (" + d.get("why", "") + ")")))
+sys.exit(0 if d["ok"] else 1)
+' <"$REDIS_RESULTS" || FAILED=$((FAILED + 1))
+    # The killed master comes back as a replica of the promoted one.
+    start_redis "$master"
+    wait_redis_settled
+  done
+  stop_redis
+fi
+
+heading "Results (ratios matter; absolute figures on a shared machine are noise)"
+python3 - "$RESULTS" "$REDIS_RESULTS" "$REDIS_WHY" "$CRASH_GOAL_MS" "$HANG_GOAL_MS" \
+  "$REDIS_NODE_TIMEOUT" "$TIMEOUT_MS" <<'PY'
+import json, sys
+lm_path, redis_path, redis_why, crash_goal, hang_goal, node_timeout, timeout = sys.argv[1:]
+crash_goal, hang_goal = float(crash_goal), float(hang_goal)
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+lm, rd = load(lm_path), load(redis_path)
+
+def summary(rows):
+    ok = sorted(r["latency_ms"] for r in rows if r["ok"])
+    if not ok:
+        return None
+    # Nearest rank, as lunchbench does.
+    p50 = ok[min(int(0.5 * len(ok)), len(ok) - 1)]
+    return {"rounds": len(rows), "failed": len(rows) - len(ok), "p50": p50,
+            "min": ok[0], "max": ok[-1],
+            "attempts": sum(r.get("attempts", 0) for r in rows if r["ok"]) / len(ok),
+            "warm": sorted(r.get("warm_p50_ms", 0) for r in rows)[len(rows) // 2]}
+
+rows = [
+    ("lunchmesh crash (kill -9 owner)", summary([r for r in lm if r["kind"] == "crash"]), "measured"),
+    ("lunchmesh hang (SIGSTOP owner)", summary([r for r in lm if r["kind"] == "hang"]), "measured"),
+    ("Redis Cluster crash (kill -9 master)", summary(rd), "measured"),
+]
+print("%-38s %6s %5s %10s %10s %10s %9s %9s" % (
+    "", "rounds", "fail", "p50 ms", "min ms", "max ms", "tries", "warm ms"))
+for name, s, _ in rows:
+    if s is None:
+        print("%-38s %s" % (name, "not run" + (": " + redis_why if "Redis" in name and redis_why else "")))
+        continue
+    print("%-38s %6d %5d %10.1f %10.1f %10.1f %9.1f %9.3f" % (
+        name, s["rounds"], s["failed"], s["p50"], s["min"], s["max"], s["attempts"], s["warm"]))
+print("%-38s %28s" % ("Akka Cluster (defaults)", "25000-30000   published, not measured"))
+print("%-38s %28s" % ("Orleans (defaults)", "~15000   published, not measured"))
+print()
+print("ms: from the signal to the first successful write sent after it;"
+      " tries: writes sent\nafter the signal up to that one (mean); warm:"
+      " p50 of a write before the signal.\nPer-request timeout %s ms on both"
+      " sides, retried at once; Redis cluster-node-timeout\n%s ms (the old"
+      " app's deployment)." % (timeout, node_timeout))
+print()
+crash, hang, redis = rows[0][1], rows[1][1], rows[2][1]
+def ratio(a, b):
+    return "%.1fx" % (a / b) if a and b else "n/a"
+if redis:
+    print("Redis p50 / lunchmesh crash p50: %s   (max / max: %s)" % (
+        ratio(redis["p50"], crash["p50"] if crash else 0),
+        ratio(redis["max"], crash["max"] if crash else 0)))
+    print("Redis p50 / lunchmesh hang p50:  %s   (max / max: %s)" % (
+        ratio(redis["p50"], hang["p50"] if hang else 0),
+        ratio(redis["max"], hang["max"] if hang else 0)))
+else:
+    print("Redis / lunchmesh: n/a (Redis not run: %s)" % (redis_why or "unknown"))
+if crash:
+    print("Akka (25-30 s, published) / lunchmesh crash p50: %s..%s" % (
+        ratio(25000, crash["p50"]), ratio(30000, crash["p50"])))
+    print("Orleans (~15 s, published) / lunchmesh crash p50: %s" % ratio(15000, crash["p50"]))
+print()
+def goal(name, s, limit):
+    if not s:
+        print("goal %-5s <= %4.0f ms: not measured" % (name, limit))
+        return
+    print("goal %-5s <= %4.0f ms: p50 %7.1f ms, max %7.1f ms  %s" % (
+        name, limit, s["p50"], s["max"],
+        "met (every round)" if s["max"] <= limit and not s["failed"]
+        else "met at p50, NOT in every round" if s["p50"] <= limit
+        else "NOT met"))
+goal("crash", crash, crash_goal)
+goal("hang", hang, hang_goal)
+PY
+
+if ((REDIS == 0)); then
+  echo "$SCRIPT_NAME: note: the Redis Cluster peer was not run: $REDIS_WHY" >&2
+fi
+if [[ -s $WORK/stuck.txt ]]; then
+  echo
+  echo "Routing broken after a settle ($(wc -l <"$WORK/stuck.txt") time(s)): the catalog listed a"
+  echo "live owner, but a node's gateway had no serving route to the shard; the node was"
+  echo "restarted so the run could go on:"
+  sed 's/^/  /' "$WORK/stuck.txt"
+  FAILED=$((FAILED + 1))
+fi
+echo "run time: ${SECONDS}s"
+if ((FAILED > 0)); then
+  echo "$SCRIPT_NAME: $FAILED round(s) failed (see above)" >&2
+  exit 1
+fi

@@ -1,0 +1,840 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2016 # awk programs in single quotes
+# End-to-end test of a 3-node cluster (scripts/cluster.sh, 4 shards, one
+# shared catalog): status, leases and routing through every node; then,
+# under a parallel write workload, a node killed (-9), a node paused
+# (SIGSTOP) and resumed, a node leaving (`cluster leave`) and both missing
+# nodes joining again (`cluster.sh up 3`); afterwards PostgreSQL
+# itself is checked: every acknowledged write stored exactly once, party
+# capacity kept, rows fenced by epochs that only grow, leases = fences,
+# and the cluster's event history. Last, bad input.
+#
+# It starts its OWN PostgreSQL in a temporary directory and its nodes on
+# LUNCH_BASE_PORT..+2 (default: the first of 7710, 7720, ... 7780 with ten
+# free ports), so it runs beside anything else.
+# Environment: LUNCH_BIN_DIR (default $ROOT/build/bin), LUNCH_BASE_PORT;
+# LUNCH_E2E_KEEP=1 keeps the temporary directory (logs) for inspection.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=scripts/lib/common.sh disable=SC1091
+source "$HERE/../../scripts/lib/common.sh"
+# shellcheck source=tests/e2e/lib.sh disable=SC1091
+source "$HERE/lib.sh"
+
+e2e_begin cl
+CLUSTER=$ROOT/scripts/cluster.sh
+export LUNCH_CLUSTER_DIR=$WORK/cluster
+export LUNCH_BIN_DIR=$BIN
+unset LUNCH_FAULT_INJECTION
+LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
+
+if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+  LUNCH_BASE_PORT=$(python3 - <<'PY'
+import socket, sys
+def free(port):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+for base in range(7710, 7790, 10):
+    if all(free(p) for p in range(base, base + 10)):
+        print(base)
+        sys.exit(0)
+sys.exit("no ten free ports in 7710-7789")
+PY
+  ) || fatal "no free ports for the nodes"
+fi
+export LUNCH_BASE_PORT
+
+# shellcheck disable=SC2317 # the EXIT trap
+cluster_cleanup() {
+  local rc=$? n
+  set +e
+  touch "$WORK/stop" 2>/dev/null
+  for n in 0 1 2; do
+    if ((rc != 0)) && [[ -s $LUNCH_CLUSTER_DIR/node$n.log ]]; then
+      echo "--- last lines of node$n.log" >&2
+      tail -n 15 "$LUNCH_CLUSTER_DIR/node$n.log" >&2
+    fi
+  done
+  LOG=/dev/null
+  "$CLUSTER" down >/dev/null 2>&1
+  (exit "$rc")
+  e2e_cleanup
+}
+trap cluster_cleanup EXIT
+
+# -- nodes ---------------------------------------------------------------------
+
+addr() {
+  echo "127.0.0.1:$((LUNCH_BASE_PORT + $1))"
+}
+
+# ctl_at N ARGS...: lunchctl against node N.
+ctl_at() {
+  local n=$1
+  shift
+  "$BIN/lunchctl" --node "$(addr "$n")" "$@"
+}
+
+node_pid() {
+  cat "$LUNCH_CLUSTER_DIR/node$1.pid"
+}
+
+# Byte offsets of the node logs, for log_of_since.
+declare -A LOG_MARKS
+mark_logs() {
+  local n
+  for n in 0 1 2; do
+    LOG_MARKS[$n]=$(stat -c %s "$LUNCH_CLUSTER_DIR/node$n.log" 2>/dev/null || echo 0)
+  done
+}
+
+log_of_since() {
+  tail -c "+$((${LOG_MARKS[$1]:-0} + 1))" "$LUNCH_CLUSTER_DIR/node$1.log"
+}
+
+# Runs `cluster status` against node $1 and evaluates the Python condition
+# $2 on it (d: the document; up: names of the up nodes; owned: name ->
+# sorted shards of the up nodes; owners: the lease owners by shard).
+status_is() {
+  run ctl_at "$1" --json --timeout 3 cluster status
+  [[ $RC == 0 ]] && [[ $(json_value "(lambda up, owned, owners: bool($2))(
+      sorted(n['name'] for n in d['nodes'] if n['state'] == 'up'),
+      {n['name']: sorted(n['shards']) for n in d['nodes'] if n['state'] == 'up'},
+      [l['owner'] for l in sorted(d['leases'], key=lambda l: l['shard'])])") == true ]]
+}
+
+# Every shard owned by one of the up nodes NAMES (exactly those are up),
+# spread evenly (counts differ by at most one).
+settled_on() {
+  status_is "${ASK:-0}" "up == sorted('$*'.split()) and sum(len(s) for s in owned.values()) == 4 and max(len(s) for s in owned.values()) - min(len(s) for s in owned.values()) <= 1"
+}
+
+expect_settled_on() {
+  local limit=$1
+  shift
+  if wait_until "$limit" settled_on "$@"; then
+    check_pass
+  else
+    check_fail "the cluster did not settle on $* within $limit s" "$(_last_output)"
+  fi
+}
+
+# A lease in the catalog is not enough: every shard must answer a read
+# (user get of KEY_OF[s]; not_found is an answer too) through each node N
+# given.
+serving_through() {
+  local n s
+  for n in "$@"; do
+    for s in 0 1 2 3; do
+      if ! "$BIN/lunchctl" --node "$(addr "$n")" --timeout 2 --json user get \
+        "${KEY_OF[$s]}" >"$WORK/serving.out" 2>&1 &&
+        ! grep -q '"error":"not_found"' "$WORK/serving.out"; then
+        SERVING_GAP="shard $s through node$n: $(head -c 300 "$WORK/serving.out")"
+        return 1
+      fi
+    done
+  done
+}
+
+expect_serving() { # WHAT NODE...
+  local what=$1 t
+  shift
+  t=$(now_us)
+  SERVING_GAP=""
+  if wait_until 5 serving_through "$@"; then
+    check_pass
+    echo "$what: every shard served through nodes $* ($((($(now_us) - t) / 1000)) ms to check)"
+  else
+    check_fail "$what: not every shard answers a read through nodes $* within 5 s" \
+      "last gap: $SERVING_GAP"
+  fi
+}
+
+# The latest cluster events (JSON list) into $WORK/events.json.
+save_events() {
+  ctl_at 0 --json cluster events --limit 10000 >"$WORK/events.json" ||
+    fatal "lunchctl cluster events failed"
+}
+
+max_event_id() {
+  run ctl_at 0 --json cluster events --limit 1
+  [[ $RC == 0 ]] || fatal "lunchctl cluster events --limit 1 failed: $ERR"
+  json_value 'd[-1]["id"] if d else 0'
+}
+
+# Python over the saved events: ev (the list), since (an event id); prints
+# the value of EXPR as JSON.
+events_value() {
+  python3 - "$WORK/events.json" "$1" "${2:-0}" <<'PY'
+import json, sys
+ev = json.load(open(sys.argv[1]))
+since = int(sys.argv[3])
+new = [e for e in ev if e["id"] > since]
+print(json.dumps(eval(sys.argv[2]), sort_keys=True))
+PY
+}
+
+expect_events() {
+  local expr=$1 since=$2 want=$3 got
+  got=$(events_value "$expr" "$since") || got="(python failed)"
+  LAST_CMD="cluster events"
+  expect_eq "$expr (events after id $since)" \
+    "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))' "$want")" \
+    "$got"
+}
+
+# "One at a time": in node N's log since the mark, every shard.handoff
+# comes only after the catalog recorded the previous handoff of that node
+# as shard.moved (the catalog's time is the move's start, the log line the
+# next stop's start; both UTC, same clock).
+expect_one_at_a_time() {
+  local n=$1 what=$2 got
+  save_events
+  log_of_since "$n" >"$WORK/handoffs.log"
+  got=$(python3 - "$WORK/events.json" "$WORK/handoffs.log" <<'PY'
+import json, re, sys
+ev = json.load(open(sys.argv[1]))
+moved = {(e["shard"], e["epoch"]): e for e in ev if e["kind"] == "shard.moved"}
+hand = []
+for line in open(sys.argv[2]):
+    m = re.match(r"(\S+) info node=(\S+) event=shard\.handoff shard=(\d+) epoch=(\d+) to=(\S+)", line)
+    if m:
+        hand.append((m.group(1), int(m.group(3)), int(m.group(4)), m.group(5)))
+out = []
+for i, (at, shard, epoch, to) in enumerate(hand):
+    e = moved.get((shard, epoch + 1))
+    if e is None:
+        out.append("no shard.moved for shard %d epoch %d" % (shard, epoch + 1))
+        continue
+    if i + 1 < len(hand) and hand[i + 1][0] < e["at"]:
+        out.append("shard %d handed off at %s before shard %d moved at %s"
+                   % (hand[i + 1][1], hand[i + 1][0], shard, e["at"]))
+print("%d %s" % (len(hand), "; ".join(out) or "ok"))
+PY
+  )
+  echo "$what: node$n handed off ${got%% *} shard(s)"
+  LAST_CMD="node$n.log, cluster events"
+  expect_eq "$what: node$n's handoffs one at a time" ok "${got#* }"
+}
+
+# -- the write workload ----------------------------------------------------------
+# WRITERS loops, each creating users W<k>-<i> (unique) and joining each one
+# acknowledged to a party of the current pool ($WORK/parties), through the
+# nodes listed in $WORK/targets (re-read before every request). Each
+# request is one line of $WORK/w<k>.log:
+#   START_US END_US OP KEY PARTY NODE RC CODE FATE PHASE_AT_START PHASE_AT_END
+# FATE 1: "node X died before answering" (outcome unknown); 2: lunchctl
+# could not connect to the node it was given ("cannot reach node", so the
+# request was never sent: a starved machine, not the cluster); else 0.
+# Failures other than party_full are also in $WORK/errors.log.
+WRITERS=${LUNCH_E2E_WRITERS:-3}
+set_targets() {
+  echo "$*" >"$WORK/targets.new"
+  mv "$WORK/targets.new" "$WORK/targets"
+  TARGETS_AT=$(now_us)
+}
+set_phase() {
+  echo "$1" >"$WORK/phase.new"
+  mv "$WORK/phase.new" "$WORK/phase"
+  echo "phase $1 (t=$((($(now_us) - E2E_T0) / 1000)) ms)"
+}
+
+writer() {
+  set +e
+  local k=$1 i=0 t0 t1 p0 p1 out rc code died target targets parties party
+  w_op() { # OP KEY PARTY LUNCHCTL-ARGS...
+    local op=$1 key=$2 party=$3
+    shift 3
+    read -r -a targets <"$WORK/targets"
+    target=${targets[$(((k + i) % ${#targets[@]}))]}
+    p0=$(<"$WORK/phase")
+    t0=$(now_us)
+    out=$(timeout 20 "$BIN/lunchctl" --node "$(addr "$target")" --json "$@" 2>&1)
+    rc=$?
+    t1=$(now_us)
+    p1=$(<"$WORK/phase")
+    code=-
+    [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+    died=0
+    [[ $out == *"died before answering"* ]] && died=1
+    [[ $out == *'"cannot reach node '* ]] && died=2
+    echo "$t0 $t1 $op $key $party $target $rc $code $died $p0 $p1" >>"$WORK/w$k.log"
+    if [[ $rc != 0 && $code != party_full ]]; then
+      echo "$op $key $party node$target rc$rc: $out" >>"$WORK/errors.log"
+    fi
+    [[ $rc == 0 ]]
+  }
+  while [[ ! -e $WORK/stop ]]; do
+    i=$((i + 1))
+    local key="W$k-$i"
+    if w_op create "$key" - user create "$key" --nickname "w$k.$i"; then
+      read -r -a parties <"$WORK/parties"
+      party=${parties[$((RANDOM % ${#parties[@]}))]}
+      w_op join "$key" "$party" party join "$party" "$key"
+    fi
+    sleep 0.05
+  done
+}
+
+# True when every writer logged a request that started after TARGETS_AT:
+# all requests in flight now use the current targets.
+writers_past() {
+  local k last
+  for ((k = 0; k < WRITERS; k++)); do
+    last=$(tail -n 1 "$WORK/w$k.log" 2>/dev/null) || return 1
+    [[ -n $last ]] && ((${last%% *} > TARGETS_AT)) || return 1
+  done
+}
+
+# Switch the writers' targets and wait until no request uses the old ones.
+retarget() {
+  set_targets "$@"
+  wait_until 20 writers_past || fatal "the writers did not move to nodes $* within 20 s"
+}
+
+# A new pool of PARTIES parties (max_members 4, hosted by H1..H6) for the
+# writers to join, created through node0.
+POOL=0
+new_party_pool() {
+  local j ids=() pid
+  POOL=$((POOL + 1))
+  for ((j = 1; j <= 6; j++)); do
+    run ctl_at 0 --json party create --host "H$j" --title "pool $POOL" \
+      --restaurant r --date "$TOMORROW" --time 12:00 --location l --max 4
+    if [[ $RC != 0 ]]; then
+      check_fail "party create for pool $POOL through node0 (the writers keep the last pool)" \
+        "$(_last_output)"
+      return 0
+    fi
+    pid=$(json_value 'd["party_id"]')
+    ids+=("$pid")
+    echo "$pid" >>"$WORK/all_parties"
+  done
+  echo "${ids[*]}" >"$WORK/parties.new"
+  mv "$WORK/parties.new" "$WORK/parties"
+}
+
+# awk over all writer logs.
+wlog() {
+  cat "$WORK"/w[0-9]*.log | awk "$@"
+}
+
+# Requests in (or spanning) phase P that were sent and failed:
+# "OP:KEY:rcN:CODE ..."
+failed_in_phase() {
+  wlog -v p="$1" '($10 == p || $11 == p) && $7 != 0 && $9 != 2 && !($3 == "join" && $7 == 1 && $8 == "party_full") {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}'
+}
+
+# Failed requests in phase P other than "died before answering".
+other_failures_in_phase() {
+  wlog -v p="$1" '($10 == p || $11 == p) && $7 != 0 && $9 != 2 && !($3 == "join" && $7 == 1 && $8 == "party_full") && !($7 == 3 && $8 == "unavailable" && $9 == 1) {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}'
+}
+
+died_in_phase() {
+  wlog -v p="$1" '($10 == p || $11 == p) && $9 == 1' | wc -l
+}
+
+# Milliseconds from US (now_us) until the latest catalog event `at` (UTC
+# ISO) among the events after id SINCE matching the Python condition COND.
+ms_until_event() {
+  python3 - "$WORK/events.json" "$1" "$2" "$3" <<'PY'
+import datetime, json, sys
+ev = json.load(open(sys.argv[1]))
+t0, since, cond = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ats = [e["at"] for e in ev if e["id"] > since and eval(cond, {"e": e})]
+if not ats:
+    print("none")
+    sys.exit(0)
+at = datetime.datetime.strptime(max(ats), "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+    tzinfo=datetime.timezone.utc)
+print(int(at.timestamp() * 1000 - t0 / 1000))
+PY
+}
+
+psql_shard() {
+  "$PG" psql -X -A -t -q -v ON_ERROR_STOP=1 -d "lunch_shard_$1" -c "$2"
+}
+
+psql_catalog() {
+  "$PG" psql -X -A -t -q -v ON_ERROR_STOP=1 -d lunch_catalog -c "$1"
+}
+
+TOMORROW=$(date -d tomorrow +%F)
+
+# -----------------------------------------------------------------------------
+section "setup: private PostgreSQL, cluster.sh up 3 (4 shards, ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + 2)))"
+mkdir -p "$LUNCH_CLUSTER_DIR"
+up_t=$(now_us)
+"$CLUSTER" up 3 >"$WORK/up1.out" 2>&1 || {
+  cat "$WORK/up1.out" >&2
+  fatal "cluster.sh up 3 failed"
+}
+echo "cluster.sh up 3 took $((($(now_us) - up_t) / 1000)) ms; pg: $("$PG" dsn)"
+
+# -----------------------------------------------------------------------------
+section "1. three nodes: status, leases, routing"
+declare -A LEASES
+for n in 0 1 2; do
+  expect_rc 0 -- ctl_at "$n" --json cluster status
+  expect_json '{"answered_by": d["answered_by"],
+    "nodes": [[x["name"], x["state"], x["address"], x["reachable"], x["pid"]] for x in d["nodes"]],
+    "distinct incarnations": len(set(x["incarnation"] for x in d["nodes"])),
+    "lease shards": [l["shard"] for l in d["leases"]],
+    "leases owned by up nodes at epoch >= 1": all(l["owner"] in ("node0", "node1", "node2") and l["epoch"] >= 1 for l in d["leases"]),
+    "shards of the nodes": sorted(s for x in d["nodes"] for s in x["shards"]),
+    "spread": sorted(len(x["shards"]) for x in d["nodes"]),
+    "owners list their leases": all(l["shard"] in x["shards"] for l in d["leases"] for x in d["nodes"] if x["name"] == l["owner"])}' \
+    "{\"answered_by\": \"node$n\",
+      \"nodes\": [[\"node0\", \"up\", \"$(addr 0)\", true, $(node_pid 0)], [\"node1\", \"up\", \"$(addr 1)\", true, $(node_pid 1)], [\"node2\", \"up\", \"$(addr 2)\", true, $(node_pid 2)]],
+      \"distinct incarnations\": 3, \"lease shards\": [0, 1, 2, 3],
+      \"leases owned by up nodes at epoch >= 1\": true, \"shards of the nodes\": [0, 1, 2, 3],
+      \"spread\": [1, 1, 2], \"owners list their leases\": true}"
+  LEASES[$n]=$(json_value '[[l["shard"], l["owner"], l["epoch"]] for l in d["leases"]]')
+done
+expect_eq "the leases as node1 sees them = as node0 sees them" "${LEASES[0]}" "${LEASES[1]}"
+expect_eq "the leases as node2 sees them = as node0 sees them" "${LEASES[0]}" "${LEASES[2]}"
+# OWNER[s]: the node index owning shard s.
+run ctl_at 0 --json cluster status
+read -r -a OWNER <<<"$(json_value '" ".join(l["owner"][4:] for l in d["leases"])')"
+echo "owners by shard: ${OWNER[*]}"
+
+# Hosts of the party pools, and one key per shard.
+for j in 1 2 3 4 5 6; do
+  expect_rc 0 -- ctl_at $(((j - 1) % 3)) --json user create "H$j" --nickname "host$j"
+done
+KEY_OF=(- - - -) # shard -> a key on it
+n_keys=0
+for ((i = 1; i <= 200 && n_keys < 4; i++)); do
+  run ctl_at $((i % 3)) --json user shard "R$i"
+  [[ $RC == 0 ]] || fatal "user shard R$i: $(_last_output)"
+  s=$(json_value 'd["shard"]')
+  if [[ ${KEY_OF[$s]} == - ]]; then
+    KEY_OF[s]="R$i"
+    n_keys=$((n_keys + 1))
+  fi
+done
+((n_keys == 4)) || fatal "no key for every shard among R1..R200"
+# Each key is created through a node that does not own its shard, then
+# read through all three: the same answer everywhere.
+for s in 0 1 2 3; do
+  key=${KEY_OF[$s]} via=$(((OWNER[s] + 1) % 3))
+  expect_rc 0 -- ctl_at "$via" --json user create "$key" --nickname "n-$key"
+  expect_json '[d["employee_id"], d["shard_id"]]' "[\"$key\", $s]"
+  expect_rc 0 -- ctl_at "$(((OWNER[s] + 2) % 3))" --json user update "$key" --email "$key@x"
+  expect_json 'd["email"]' "\"$key@x\""
+  expect_rc 0 -- ctl_at 0 --json user get "$key"
+  first=$OUT
+  for n in 1 2; do
+    expect_rc 0 -- ctl_at "$n" --json user get "$key"
+    expect_eq "user get $key through node$n = through node0" "$first" "$OUT"
+  done
+  expect_json '[d["nickname"], d["email"], d["shard_id"]]' "[\"n-$key\", \"$key@x\", $s]"
+done
+# A party hosted on shard 0, joined through the other nodes by users of
+# every shard, read through all three.
+R0=${KEY_OF[0]}
+expect_rc 0 -- ctl_at "$(((OWNER[0] + 1) % 3))" --json party create --host "$R0" \
+  --title routing --restaurant r --date "$TOMORROW" --time 12:00 --location l --max 4
+RP=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
+expect_rc 0 -- ctl_at 1 --json party join "$RP" "${KEY_OF[1]}"
+expect_rc 0 -- ctl_at 2 --json party join "$RP" "${KEY_OF[2]}"
+expect_rc 0 -- ctl_at 0 --json party join "$RP" "${KEY_OF[3]}"
+expect_json 'd["current_members"]' '4'
+expect_rc 1 -- ctl_at 1 --json party join "$RP" H1
+expect_err_code party_full
+expect_rc 0 -- ctl_at 0 --json party get "$RP"
+first=$OUT
+expect_json 'sorted(m["employee_id"] for m in d["members"])' \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted(sys.argv[1:])))' "${KEY_OF[@]}")"
+for n in 1 2; do
+  expect_rc 0 -- ctl_at "$n" --json party get "$RP"
+  expect_eq "party get $RP through node$n = through node0" "$first" "$OUT"
+done
+expect_rc 1 -- ctl_at 2 --json user get nosuch-user
+expect_err_code not_found
+
+# -----------------------------------------------------------------------------
+section "2a. kill -9 node2 under a write workload through node0 and node1"
+: >"$WORK/all_parties"
+new_party_pool
+set_phase warm
+set_targets 0 1
+for ((k = 0; k < WRITERS; k++)); do
+  : >"$WORK/w$k.log"
+  writer "$k" &
+  BG_PIDS+=($!)
+done
+acked_since() { # PHASE N: at least N acknowledged requests started in PHASE
+  (($(wlog -v p="$1" '$10 == p && $7 == 0' | wc -l) >= $2))
+}
+wait_until 10 acked_since warm 20 || fatal "the writers got fewer than 20 writes acknowledged in 10 s"
+run ctl_at 0 --json cluster status
+K_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node2"][0]')
+ev0=$(max_event_id)
+new_party_pool
+set_phase kill
+mark_logs
+kill_t=$(now_us)
+"$CLUSTER" kill node2 >/dev/null
+taken_over() {
+  status_is 0 "'node2' not in owners and sum(len(s) for s in owned.values()) == 4"
+}
+if wait_until 10 taken_over; then
+  check_pass
+else
+  check_fail "node2's shards $K_SHARDS not taken over within 10 s" "$(_last_output)"
+fi
+kill_seen_ms=$((($(now_us) - kill_t) / 1000))
+expect_settled_on 10 node0 node1
+wait_until 10 acked_since kill 30 || check_fail "fewer than 30 writes acknowledged within 10 s of the kill"
+save_events
+kill_catalog_ms=$(ms_until_event "$kill_t" "$ev0" 'e["kind"] == "shard.acquired"')
+echo "kill: node2 had shards $K_SHARDS; new owners in the catalog after $kill_catalog_ms ms, seen in cluster status after $kill_seen_ms ms"
+expect_events '[[e["node"] in ("node0", "node1"), e["detail"] == "node2 is unreachable (declared down by %s)" % e["node"]] for e in new if e["kind"] == "node.down"]' "$ev0" \
+  '[[true, true]]'
+expect_events 'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$ev0" "$K_SHARDS"
+expect_events 'all(e["detail"].endswith(" from node2 (gone)") for e in new if e["kind"] == "shard.acquired")' "$ev0" 'true'
+expect_events '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' "$ev0" '[]'
+expect_rc 0 -- ctl_at 1 --json cluster status
+expect_json '[x["state"] for x in d["nodes"] if x["name"] == "node2"]' '["down"]'
+expect_json '[x["reachable"] for x in d["nodes"] if x["name"] == "node2"]' '[false]'
+expect_serving "after the kill" 0 1
+
+# -----------------------------------------------------------------------------
+section "2b. SIGSTOP node1 under load (writes through node0), then SIGCONT"
+retarget 0
+run ctl_at 0 --json cluster status
+P_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
+P_PID=$(node_pid 1)
+ev1=$(max_event_id)
+new_party_pool
+set_phase pause
+mark_logs
+pause_t=$(now_us)
+"$CLUSTER" pause node1 >/dev/null
+all_on_node0() {
+  status_is 0 "owners == ['node0'] * 4 and up == ['node0']"
+}
+if wait_until 10 all_on_node0; then
+  check_pass
+else
+  check_fail "node0 did not take over paused node1's shards $P_SHARDS within 10 s" "$(_last_output)"
+fi
+pause_seen_ms=$((($(now_us) - pause_t) / 1000))
+wait_until 10 acked_since pause 20 || check_fail "fewer than 20 writes acknowledged within 10 s of the pause"
+save_events
+pause_catalog_ms=$(ms_until_event "$pause_t" "$ev1" 'e["kind"] == "shard.acquired"')
+echo "pause: node1 had shards $P_SHARDS; node0 owned them in the catalog after $pause_catalog_ms ms, seen in cluster status after $pause_seen_ms ms"
+expect_events '[[e["node"], e["detail"]] for e in new if e["kind"] == "node.down"]' "$ev1" \
+  '[["node0", "node1 is unreachable (declared down by node0)"]]'
+expect_events 'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$ev1" "$P_SHARDS"
+expect_serving "while node1 is paused" 0
+ev2=$(max_event_id)
+set_phase resume
+mark_logs
+resume_t=$(now_us)
+"$CLUSTER" resume node1 >/dev/null
+expect_settled_on 15 node0 node1
+echo "resume: node1 had its fair share back after $((($(now_us) - resume_t) / 1000)) ms"
+expect_json '[[x["pid"], x["reachable"]] for x in d["nodes"] if x["name"] == "node1"]' "[[$P_PID, true]]"
+R_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
+LAST_CMD="node1.log since the resume"
+expect_contains "event=cluster.evicted catalog_state=down" "$(log_of_since 1)" "node1.log"
+save_events
+expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev2" '[["node.up", "node1"]]'
+expect_events 'sorted([e["kind"], e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' "$ev2" \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted(["shard.moved", s, "node0", "node0 hands shard %d to node1" % s] for s in json.loads(sys.argv[1]))))' "$R_SHARDS")"
+expect_one_at_a_time 0 "resume"
+expect_serving "after the resume" 0 1
+retarget 0 1
+
+# -----------------------------------------------------------------------------
+section "2c. cluster leave node1 (asked of node0) under load through node0"
+retarget 0
+run ctl_at 0 --json cluster status
+L_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
+n_l_shards=$(json_value '[len(x["shards"]) for x in d["nodes"] if x["name"] == "node1"][0]')
+L_PID=$(node_pid 1)
+ev4=$(max_event_id)
+new_party_pool
+set_phase leave
+mark_logs
+leave_t=$(now_us)
+expect_rc 0 -- ctl_at 0 --json cluster leave node1
+expect_json 'd' "{\"message\": \"node1 is handing off its $n_l_shards shard(s) and stops when done\"}"
+node1_gone() {
+  ! proc_alive "$L_PID" lunchd
+}
+if wait_until 15 node1_gone; then
+  check_pass
+else
+  check_fail "node1 still running 15 s after cluster leave"
+fi
+leave_ms=$((($(now_us) - leave_t) / 1000))
+echo "leave: node1 handed off shards $L_SHARDS and exited after $leave_ms ms"
+# node1 is not our child (cluster.sh started it): its exit status shows
+# if it lingers as a zombie (field 52 of /proc/PID/stat), and always in
+# its log: lunchd exits 0 exactly when it logs node.stopped without
+# node.gave_up (and without node.shutdown_timeout, which exits 1).
+if stat=$(cat "/proc/$L_PID/stat" 2>/dev/null) && [[ ${stat##*) } == Z* ]]; then
+  read -r -a f <<<"${stat##*) }"
+  expect_eq "exit status of node1 after cluster leave (zombie, wait status)" 0 "${f[49]}"
+fi
+L_LOG=$(log_of_since 1)
+LAST_CMD="node1.log since the leave"
+expect_eq "node1's last events after the leave" \
+  "cluster.leaving cluster.left node.stopping node.stopped" \
+  "$(grep -oE 'event=(cluster\.(leaving|left)|node\.(stopping|stopped|gave_up|shutdown_timeout))' <<<"$L_LOG" | sed 's/event=//' | paste -sd' ')"
+expect_settled_on 10 node0
+expect_json '[x["state"] for x in d["nodes"]]' '["up", "left", "down"]'
+save_events
+expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev4" \
+  '[["node.leaving", "node1"], ["node.left", "node1"]]'
+expect_events 'sorted([e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' "$ev4" \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted([s, "node1", "node1 hands shard %d to node0" % s] for s in json.loads(sys.argv[1]))))' "$L_SHARDS")"
+expect_events 'max(e["id"] for e in new if e["kind"] == "shard.moved") < [e["id"] for e in new if e["kind"] == "node.left"][0]' "$ev4" 'true'
+expect_one_at_a_time 1 "leave of node1"
+expect_serving "after the leave" 0
+set_phase after-leave
+wait_until 10 acked_since after-leave 10 || check_fail "fewer than 10 writes acknowledged within 10 s after node1 left"
+
+# -----------------------------------------------------------------------------
+section "2d. cluster.sh up 3 restarts node1 and node2: they join under load"
+ev5=$(max_event_id)
+new_party_pool
+set_phase join
+mark_logs
+join_t=$(now_us)
+expect_rc 0 -- "$CLUSTER" up 3
+expect_contains "node0 already running" "$OUT" "cluster.sh up output"
+expect_contains "node1 up (pid" "$OUT" "cluster.sh up output"
+expect_contains "node2 up (pid" "$OUT" "cluster.sh up output"
+echo "join: cluster.sh up 3 returned after $((($(now_us) - join_t) / 1000)) ms"
+expect_settled_on 10 node0 node1 node2
+expect_json 'sorted(len(x["shards"]) for x in d["nodes"])' '[1, 1, 2]'
+expect_json '[x["pid"] for x in d["nodes"]]' "[$(node_pid 0), $(node_pid 1), $(node_pid 2)]"
+J_NEW=$(json_value 'sorted(s for x in d["nodes"] if x["name"] != "node0" for s in x["shards"])')
+save_events
+expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev5" \
+  '[["node.up", "node1"], ["node.up", "node2"]]'
+expect_events '[e["kind"] for e in new if e["kind"].startswith("shard.") and e["kind"] != "shard.moved"]' "$ev5" '[]'
+expect_events 'sorted(set(e["shard"] for e in new if e["kind"] == "shard.moved" and not e["detail"].endswith(" to node0")))' "$ev5" "$J_NEW"
+expect_events '[e["detail"] for e in new if e["kind"] == "shard.moved" and e["detail"].endswith(" to node0")]' "$ev5" '[]'
+for n in 0 1 2; do
+  expect_one_at_a_time "$n" "joins of node1 and node2"
+done
+expect_serving "after the joins" 0 1 2
+retarget 0 1 2
+set_phase end
+wait_until 10 acked_since end 10 || check_fail "fewer than 10 writes acknowledged within 10 s after the joins"
+touch "$WORK/stop"
+wait "${BG_PIDS[@]}" || true
+BG_PIDS=()
+
+# -- what the writers saw ---------------------------------------------------------
+n_req=$(wlog 'END {print NR}')
+n_create=$(wlog '$3 == "create"' | wc -l)
+n_create_ok=$(wlog '$3 == "create" && $7 == 0' | wc -l)
+n_join=$(wlog '$3 == "join"' | wc -l)
+n_join_ok=$(wlog '$3 == "join" && $7 == 0' | wc -l)
+n_full=$(wlog '$3 == "join" && $7 == 1 && $8 == "party_full"' | wc -l)
+n_died=$(wlog '$9 == 1' | wc -l)
+n_unsent=$(wlog '$9 == 2' | wc -l)
+echo "writers: $n_req requests: $n_create user creates ($n_create_ok acknowledged), $n_join joins ($n_join_ok acknowledged, $n_full party_full)"
+echo "failed as 'node died before answering' (outcome unknown): $n_died (kill: $(died_in_phase kill), pause: $(died_in_phase pause))"
+echo "not sent (lunchctl could not connect to a live node): $n_unsent"
+for p in warm kill pause resume leave after-leave join end; do
+  printf '  phase %-12s %4d requests, %4d acknowledged\n' "$p" \
+    "$(wlog -v p="$p" '$10 == p' | wc -l)" "$(wlog -v p="$p" '$10 == p && $7 == 0' | wc -l)"
+done
+LAST_CMD="the writers' requests ($WORK/w*.log)"
+expect_eq "requests with an exit code other than 0, 1 (party_full) and 3 (unavailable)" "" \
+  "$(wlog '!($9 == 2 || $7 == 0 || ($7 == 1 && $8 == "party_full") || ($7 == 3 && $8 == "unavailable")) {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}')"
+for p in warm kill pause; do
+  expect_eq "failed requests in phase $p other than 'died before answering'" "" "$(other_failures_in_phase "$p")"
+done
+for p in resume leave after-leave join end; do
+  expect_eq "failed requests in phase $p" "" "$(failed_in_phase "$p")"
+done
+
+# -----------------------------------------------------------------------------
+section "3. PostgreSQL after it all"
+# Fences are written by the owners as they start: wait for the last move.
+fences_match() {
+  local s lease fence
+  for s in 0 1 2 3; do
+    lease=$(psql_catalog "SELECT owner || ' ' || epoch FROM shard_leases WHERE shard = $s")
+    fence=$(psql_shard "$s" "SELECT owner || ' ' || epoch FROM shard_fence")
+    [[ -n $lease && $lease == "$fence" ]] || return 1
+  done
+}
+wait_until 5 fences_match || true
+run ctl_at 0 --json cluster status
+for s in 0 1 2 3; do
+  lease=$(psql_catalog "SELECT owner || ' ' || epoch FROM shard_leases WHERE shard = $s")
+  fence=$(psql_shard "$s" "SELECT owner || ' ' || epoch FROM shard_fence")
+  expect_eq "shard $s: the catalog lease (owner epoch) = the shard_fence" "$lease" "$fence"
+  expect_json "[[l['owner'], l['epoch']] for l in d['leases'] if l['shard'] == $s]" \
+    "[[\"${lease% *}\", ${lease#* }]]"
+done
+# Every row of the shard databases, for the checks below.
+for s in 0 1 2 3; do
+  psql_shard "$s" "SELECT employee_id FROM users" | sed "s/^/$s /" >>"$WORK/db_users"
+  psql_shard "$s" "SELECT party_id, employee_id FROM party_members" |
+    sed "s/^/$s|/" >>"$WORK/db_members"
+  psql_shard "$s" "SELECT id, max_members FROM parties" | sed "s/^/$s|/" >>"$WORK/db_parties"
+done
+check_py() { # WHAT PYTHON: prints "" when all is well, else what is wrong
+  local got
+  got=$(python3 - "$WORK" <<PY 2>&1
+import collections, glob, sys
+work = sys.argv[1]
+reqs = [l.split() for f in glob.glob(work + "/w[0-9]*.log") for l in open(f)]
+users = collections.Counter(l.split()[1] for l in open(work + "/db_users"))
+members = collections.Counter(tuple(l.strip().split("|")[1:]) for l in open(work + "/db_members"))
+parties = {l.split("|")[1]: int(l.split("|")[2]) for l in open(work + "/db_parties")}
+$2
+PY
+  ) || got="(python failed: $got)"
+  LAST_CMD="the writers' logs and the shard databases"
+  expect_eq "$1" "" "$got"
+}
+check_py "acknowledged user creates not stored exactly once (in all shards together)" '
+print(" ".join("%s:%d" % (r[3], users[r[3]]) for r in reqs
+               if r[2] == "create" and r[6] == "0" and users[r[3]] != 1))'
+check_py "stored W-users that no request created" '
+made = set(r[3] for r in reqs if r[2] == "create")
+print(" ".join(u for u in users if u.startswith("W") and u not in made))'
+check_py "acknowledged joins not stored exactly once as a party_members row" '
+print(" ".join("%s/%s:%d" % (r[4], r[3], members[(r[4], r[3])]) for r in reqs
+               if r[2] == "join" and r[6] == "0" and members[(r[4], r[3])] != 1))'
+check_py "joins answered party_full that are stored anyway" '
+print(" ".join("%s/%s" % (r[4], r[3]) for r in reqs
+               if r[2] == "join" and r[7] == "party_full" and members[(r[4], r[3])] != 0))'
+check_py "member rows of W-users that no join asked for" '
+asked = set((r[4], r[3]) for r in reqs if r[2] == "join")
+print(" ".join("%s/%s" % m for m in members if m[1].startswith("W") and m not in asked))'
+check_py "parties with more members than max_members" '
+count = collections.Counter(p for p, _ in members)
+print(" ".join("%s:%d/%d" % (p, count[p], mx) for p, mx in parties.items() if count[p] > mx))'
+check_py "pool parties that are not 4/4 full" '
+pool = [l.strip() for l in open(work + "/all_parties")]
+count = collections.Counter(p for p, _ in members)
+print(" ".join("%s:%d" % (p, count[p]) for p in pool if count[p] != 4 and any(r[2] == "join" and r[4] == p and r[7] == "party_full" for r in reqs)))'
+n_unknown_applied=$(python3 - "$WORK" <<'PY'
+import glob, sys
+work = sys.argv[1]
+reqs = [l.split() for f in glob.glob(work + "/w[0-9]*.log") for l in open(f)]
+users = set(l.split()[1] for l in open(work + "/db_users"))
+members = set(tuple(l.strip().split("|")[1:]) for l in open(work + "/db_members"))
+died = [r for r in reqs if r[8] == "1"]
+applied = [r for r in died if (r[3] in users if r[2] == "create" else (r[4], r[3]) in members)]
+print("%d of %d" % (len(applied), len(died)))
+PY
+)
+echo "writes that failed with 'died before answering' but were applied: $n_unknown_applied"
+# Party state as the entities have it = as PostgreSQL has it.
+mism=()
+while read -r p; do
+  run ctl_at $((p % 3)) --json party get "$p"
+  want=$(awk -F'|' -v p="$p" '$2 == p' "$WORK/db_members" | wc -l)
+  got=$(json_value 'd["current_members"]' || echo "rc$RC")
+  [[ $got == "$want" ]] || mism+=("$p:$got/$want")
+done <"$WORK/all_parties"
+expect_eq "pool parties whose party get current_members differs from the party_members rows" "" "${mism[*]}"
+# Epochs: rows written by the owners in lease order, never past the fence,
+# every one by an epoch the shard had.
+save_events
+for s in 0 1 2 3; do
+  fence=$(psql_shard "$s" "SELECT epoch FROM shard_fence")
+  expect_eq "shard $s: user_activity rows (by id) whose epoch is below the one before" 0 \
+    "$(psql_shard "$s" "SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY id) AS down FROM user_activity) x WHERE down")"
+  expect_eq "shard $s: party_members rows (by seq) whose epoch is below the one before" 0 \
+    "$(psql_shard "$s" "SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY seq) AS down FROM party_members) x WHERE down")"
+  for t in user_activity party_members parties; do
+    expect_eq "shard $s: $t rows with epoch 0 or above the fence ($fence)" 0 \
+      "$(psql_shard "$s" "SELECT count(*) FROM $t WHERE epoch < 1 OR epoch > $fence")"
+  done
+  epochs=$(psql_shard "$s" "SELECT coalesce(json_agg(DISTINCT epoch ORDER BY epoch), '[]') FROM (SELECT epoch FROM user_activity UNION SELECT epoch FROM party_members UNION SELECT epoch FROM parties) x")
+  expect_eq "shard $s: epochs of its rows that no lease of shard $s had" "[]" \
+    "$(events_value "sorted(set($epochs) - set(e['epoch'] for e in ev if e['shard'] == $s and e['kind'] in ('shard.acquired', 'shard.moved')))")"
+  n_rows=$(psql_shard "$s" "SELECT count(*) FROM user_activity")
+  echo "shard $s: fence epoch $fence, $n_rows user_activity rows, epochs $epochs"
+done
+# The event history.
+expect_events 'len(ev) < 10000' 0 'true'
+expect_events '[e["detail"].split(" ")[0] for e in ev if e["kind"] == "node.down"]' 0 '["node2", "node1"]'
+expect_events '[[e["kind"], e["node"]] for e in ev if e["kind"] in ("node.leaving", "node.left")]' 0 \
+  '[["node.leaving", "node1"], ["node.left", "node1"]]'
+expect_events 'sorted(set(e["kind"] for e in ev))' 0 \
+  '["node.down", "node.leaving", "node.left", "node.up", "shard.acquired", "shard.moved"]'
+expect_events '[s for s in range(4) if [e["epoch"] for e in ev if e["shard"] == s] != list(range(1, 1 + len([e for e in ev if e["shard"] == s])))]' 0 '[]'
+expect_events '[e["id"] for e in ev if e["kind"].startswith("shard.") != (e["shard"] is not None and e["epoch"] is not None)]' 0 '[]'
+run ctl_at 2 --json cluster status
+expect_json '[l["epoch"] for l in d["leases"]]' \
+  "$(events_value '[max(e["epoch"] for e in ev if e["shard"] == s) for s in range(4)]' 0)"
+echo "lease epochs now: $(json_value '[l["epoch"] for l in d["leases"]]')"
+
+# -----------------------------------------------------------------------------
+section "4. bad input"
+expect_rc 1 -- ctl_at 0 --json cluster leave nosuch
+expect_err_code not_found
+expect_json 'd["message"]' '"no live node named nosuch (see lunchctl cluster status)"'
+expect_rc 1 -- ctl_at 1 cluster leave nosuch
+expect_contains "error: not_found: no live node named nosuch" "$ERR" stderr
+expect_rc 2 -- ctl_at 0 cluster events --limit 0
+expect_rc 2 -- ctl_at 0 cluster events --limit 10001
+expect_rc 2 -- ctl_at 0 cluster events --limit x
+expect_rc 2 -- ctl_at 0 cluster leave
+expect_rc 2 -- ctl_at 0 cluster
+expect_rc 0 -- ctl_at 1 --json cluster events --limit 3
+expect_json 'len(d)' '3'
+expect_json '[e["id"] for e in d]' "$(events_value '[e["id"] for e in ev[-3:]]' 0)"
+# A node whose heartbeat settings differ from the running cluster's.
+n9() { # a config for node9 from node0's, with the Python statement $1 on c
+  python3 - "$LUNCH_CLUSTER_DIR/node0.json" "$1" "$2" "$((LUNCH_BASE_PORT + 9))" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["node"] = "node9"
+c["listen"]["port"] = int(sys.argv[4])
+c["cluster"] = {"seeds": ["127.0.0.1:%d" % (int(sys.argv[4]) - 9)]}
+exec(sys.argv[2])
+json.dump(c, open(sys.argv[3], "w"), indent=1)
+PY
+}
+n9 'c["cluster"]["heartbeat_ms"] = 300' "$WORK/n9-hb.json"
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-hb.json"
+expect_contains "lunchd: cluster.heartbeat_ms: 300 differs from the cluster's 200" "$ERR" stderr
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --check --config "$WORK/n9-hb.json"
+expect_contains "cluster.heartbeat_ms" "$ERR" stderr
+n9 'c["cluster"]["heartbeat_timeout_ms"] = 1500' "$WORK/n9-hbt.json"
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-hbt.json"
+expect_contains "lunchd: cluster.heartbeat_timeout_ms: 1500 differs from the cluster's 1000" "$ERR" stderr
+n9 'c["cluster"]["heartbeat_ms"] = 200; c["cluster"]["heartbeat_timeout_ms"] = 1000' "$WORK/n9-ok.json"
+expect_rc 0 -- timeout 30 "$BIN/lunchd" --check --config "$WORK/n9-ok.json"
+n9 'c["cluster"]["heartbeet_ms"] = 200' "$WORK/n9-key.json"
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-key.json"
+expect_contains "cluster.heartbeet_ms" "$ERR" stderr
+expect_contains "unknown key" "$ERR" stderr
+n9 'c["cluster"]["heartbeat_timeout_ms"] = 500' "$WORK/n9-short.json"
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-short.json"
+expect_contains "cluster.heartbeat_timeout_ms" "$ERR" stderr
+n9 'c["cluster"]["shards"] = [4]' "$WORK/n9-shards.json"
+expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-shards.json"
+expect_contains "cluster.shards[0]" "$ERR" stderr
+# None of them joined, and the cluster did not notice.
+expect_settled_on 5 node0 node1 node2
+expect_json '[x["name"] for x in d["nodes"]]' '["node0", "node1", "node2"]'
+expect_rc 0 -- ctl_at 0 --json cluster events --limit 10000
+expect_json '[e["id"] for e in d if "node9" in e["node"] + e["detail"]]' '[]'
+expect_json 'd[-1]["id"]' "$(events_value 'ev[-1]["id"]' 0)"
+
+echo "runtime: $((($(now_us) - E2E_T0) / 1000)) ms"
+summary
