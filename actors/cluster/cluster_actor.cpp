@@ -47,6 +47,8 @@ struct cluster_state {
   std::map<int32_t, shard_route> routes; // regions serving here
   std::map<int32_t, shard_route> known;  // newest route of every shard
   std::optional<int32_t> moving;      // being handed off
+  std::set<int32_t> stopping;         // shard subtrees being stopped here
+  std::map<int32_t, int64_t> start_after_stop; // lease epoch to start then
   bool started = false;               // first catalog view applied
   bool assigning = false;             // a cat_assign in flight
   bool reading = false;               // a cat_beat in flight
@@ -174,6 +176,12 @@ void start_shard(self_ptr self, int32_t shard, int64_t epoch) {
   if (!sup)
     return; // the shards supervisor restarts; the next tick retries
   st.running[shard] = epoch;
+  if (st.stopping.count(shard)) {
+    // Its old subtree is still going away: start it again once gone.
+    st.start_after_stop[shard] = epoch;
+    st.cfg.leases->grant(shard, epoch);
+    return;
+  }
   st.cfg.leases->grant(shard, epoch);
   log::info("shard.starting",
             {{"shard", std::to_string(shard)}, {"epoch", std::to_string(epoch)}});
@@ -200,8 +208,20 @@ void stop_shard(self_ptr self, int32_t shard, const std::string& why,
   log::info("shard.stopping", {{"shard", std::to_string(shard)},
                                {"epoch", std::to_string(epoch)},
                                {"why", why}});
+  st.stopping.insert(shard);
+  st.start_after_stop.erase(shard);
   auto finish = [=] {
-    self->state.cfg.leases->revoke(shard);
+    auto& st = self->state;
+    st.stopping.erase(shard);
+    auto again = st.start_after_stop.find(shard);
+    if (again != st.start_after_stop.end()) {
+      auto epoch = again->second;
+      st.start_after_stop.erase(again);
+      st.running.erase(shard);
+      start_shard(self, shard, epoch);
+    } else if (!st.running.count(shard)) {
+      st.cfg.leases->revoke(shard);
+    }
     done();
   };
   auto sup = shards_supervisor(self);
@@ -428,6 +448,9 @@ void add_peer(self_ptr self, peer_hello& h) {
     log::info("cluster.peer_up", {{"peer", h.node.name},
                                   {"address", h.node.host + ":"
                                                 + std::to_string(h.node.port)}});
+    // Our regions may have come up after our hello was written.
+    for (auto& [shard, route] : st.routes)
+      caf::anon_send(h.cluster, clu_route_atom::value, route);
   }
   for (auto& route : h.routes)
     tell_gateway(self, route);

@@ -2,12 +2,14 @@
 # shellcheck disable=SC2016 # awk programs in single quotes
 # End-to-end test of a 3-node cluster (scripts/cluster.sh, 4 shards, one
 # shared catalog): status, leases and routing through every node; then,
-# under a parallel write workload, a node killed (-9), a node paused
-# (SIGSTOP) and resumed, a node leaving (`cluster leave`) and both missing
-# nodes joining again (`cluster.sh up 3`); afterwards PostgreSQL
+# under a parallel write workload (user creates, joins to parties of
+# max_members 4), the node with two shards killed (-9), another paused
+# (SIGSTOP) and resumed, the same one leaving (`cluster leave`), and both
+# missing nodes joining again (`cluster.sh up 3`); afterwards PostgreSQL
 # itself is checked: every acknowledged write stored exactly once, party
 # capacity kept, rows fenced by epochs that only grow, leases = fences,
-# and the cluster's event history. Last, bad input.
+# and the cluster's event history. Last, bad input. The numbers (takeover
+# times, writes, failures) are printed at the end.
 #
 # It starts its OWN PostgreSQL in a temporary directory and its nodes on
 # LUNCH_BASE_PORT..+2 (default: the first of 7710, 7720, ... 7780 with ten
@@ -113,7 +115,7 @@ status_is() {
 # Every shard owned by one of the up nodes NAMES (exactly those are up),
 # spread evenly (counts differ by at most one).
 settled_on() {
-  status_is "${ASK:-0}" "up == sorted('$*'.split()) and sum(len(s) for s in owned.values()) == 4 and max(len(s) for s in owned.values()) - min(len(s) for s in owned.values()) <= 1"
+  status_is "${M:-0}" "up == sorted('$*'.split()) and sum(len(s) for s in owned.values()) == 4 and max(len(s) for s in owned.values()) - min(len(s) for s in owned.values()) <= 1"
 }
 
 expect_settled_on() {
@@ -157,20 +159,21 @@ expect_serving() { # WHAT NODE...
   fi
 }
 
-# The latest cluster events (JSON list) into $WORK/events.json.
+# The latest cluster events (JSON list, asked of node M) into
+# $WORK/events.json.
 save_events() {
-  ctl_at 0 --json cluster events --limit 10000 >"$WORK/events.json" ||
+  ctl_at "$M" --json cluster events --limit 10000 >"$WORK/events.json" ||
     fatal "lunchctl cluster events failed"
 }
 
 max_event_id() {
-  run ctl_at 0 --json cluster events --limit 1
-  [[ $RC == 0 ]] || fatal "lunchctl cluster events --limit 1 failed: $ERR"
-  json_value 'd[-1]["id"] if d else 0'
+  run ctl_at "$M" --json cluster events --limit 1
+  [[ $RC == 0 && $OUT =~ \"id\":([0-9]+) ]] || fatal "lunchctl cluster events --limit 1: $(_last_output)"
+  echo "${BASH_REMATCH[1]}"
 }
 
-# Python over the saved events: ev (the list), since (an event id); prints
-# the value of EXPR as JSON.
+# Python over the saved events: ev (the list), since (an event id), new
+# (the events after it); prints the value of EXPR as JSON.
 events_value() {
   python3 - "$WORK/events.json" "$1" "${2:-0}" <<'PY'
 import json, sys
@@ -181,22 +184,47 @@ print(json.dumps(eval(sys.argv[2]), sort_keys=True))
 PY
 }
 
+# expect_events SINCE EXPR WANT [EXPR WANT]...: each Python expression on
+# the saved events (ev, new as in events_value) must equal the JSON
+# literal WANT; one python for them all.
 expect_events() {
-  local expr=$1 since=$2 want=$3 got
-  got=$(events_value "$expr" "$since") || got="(python failed)"
-  LAST_CMD="cluster events"
-  expect_eq "$expr (events after id $since)" \
-    "$(python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))' "$want")" \
-    "$got"
+  local since=$1 n=0 line
+  shift
+  while IFS=$'\t' read -r -a line; do
+    n=$((n + 1))
+    if [[ ${line[0]} == ok ]]; then
+      check_pass
+    else
+      check_fail "cluster events after id $since: ${line[1]}" "expected: ${line[2]}" \
+        "got:      ${line[3]}"
+    fi
+  done < <(python3 - "$WORK/events.json" "$since" "$@" <<'PY' 2>&1
+import json, sys
+ev = json.load(open(sys.argv[1]))
+since = int(sys.argv[2])
+new = [e for e in ev if e["id"] > since]
+args = sys.argv[3:]
+canon = lambda x: json.dumps(x, sort_keys=True)
+for expr, want in zip(args[0::2], args[1::2]):
+    try:
+        got = canon(eval(expr))
+    except Exception as e:
+        got = "(%s: %s)" % (type(e).__name__, e)
+    want = canon(json.loads(want))
+    print("\t".join(["ok" if got == want else "FAIL", " ".join(expr.split()), want, got]))
+PY
+  )
+  if ((n != $# / 2)); then
+    check_fail "cluster events after id $since: $((n)) results for $(($# / 2)) checks (python failed?)"
+  fi
 }
 
 # "One at a time": in node N's log since the mark, every shard.handoff
-# comes only after the catalog recorded the previous handoff of that node
-# as shard.moved (the catalog's time is the move's start, the log line the
-# next stop's start; both UTC, same clock).
+# comes only after the catalog recorded the node's previous handoff as
+# shard.moved (the catalog's time is the move's start, the log line the
+# next stop's start; both UTC, same clock). Needs save_events first.
 expect_one_at_a_time() {
   local n=$1 what=$2 got
-  save_events
   log_of_since "$n" >"$WORK/handoffs.log"
   got=$(python3 - "$WORK/events.json" "$WORK/handoffs.log" <<'PY'
 import json, re, sys
@@ -219,9 +247,25 @@ for i, (at, shard, epoch, to) in enumerate(hand):
 print("%d %s" % (len(hand), "; ".join(out) or "ok"))
 PY
   )
-  echo "$what: node$n handed off ${got%% *} shard(s)"
+  HANDOFFS+=("$what: node$n ${got%% *}")
   LAST_CMD="node$n.log, cluster events"
   expect_eq "$what: node$n's handoffs one at a time" ok "${got#* }"
+}
+
+# Milliseconds from US (microseconds since the epoch, or a log line's UTC
+# time) until the latest catalog event `at` among the events after id
+# SINCE that match the Python condition COND on e.
+ms_until_event() {
+  python3 - "$WORK/events.json" "$1" "$2" "$3" <<'PY'
+import datetime, json, sys
+ev = json.load(open(sys.argv[1]))
+t0, since, cond = sys.argv[2], int(sys.argv[3]), sys.argv[4]
+utc = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+    tzinfo=datetime.timezone.utc).timestamp() * 1000
+t0 = utc(t0) if "T" in t0 else int(t0) / 1000
+ats = [e["at"] for e in ev if e["id"] > since and eval(cond, {"e": e})]
+print(int(utc(max(ats)) - t0) if ats else "none")
+PY
 }
 
 # -- the write workload ----------------------------------------------------------
@@ -231,9 +275,9 @@ PY
 # request is one line of $WORK/w<k>.log:
 #   START_US END_US OP KEY PARTY NODE RC CODE FATE PHASE_AT_START PHASE_AT_END
 # FATE 1: "node X died before answering" (outcome unknown); 2: lunchctl
-# could not connect to the node it was given ("cannot reach node", so the
-# request was never sent: a starved machine, not the cluster); else 0.
-# Failures other than party_full are also in $WORK/errors.log.
+# could not connect to the node it was given ("cannot reach node": never
+# sent; a starved machine, not the cluster); else 0. Failures other than
+# party_full are also in $WORK/errors.log.
 WRITERS=${LUNCH_E2E_WRITERS:-3}
 set_targets() {
   echo "$*" >"$WORK/targets.new"
@@ -248,7 +292,7 @@ set_phase() {
 
 writer() {
   set +e
-  local k=$1 i=0 t0 t1 p0 p1 out rc code died target targets parties party
+  local k=$1 i=0 t0 t1 p0 p1 out rc code fate target targets parties party
   w_op() { # OP KEY PARTY LUNCHCTL-ARGS...
     local op=$1 key=$2 party=$3
     shift 3
@@ -262,12 +306,12 @@ writer() {
     p1=$(<"$WORK/phase")
     code=-
     [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
-    died=0
-    [[ $out == *"died before answering"* ]] && died=1
-    [[ $out == *'"cannot reach node '* ]] && died=2
-    echo "$t0 $t1 $op $key $party $target $rc $code $died $p0 $p1" >>"$WORK/w$k.log"
+    fate=0
+    [[ $out == *"died before answering"* ]] && fate=1
+    [[ $out == *'"cannot reach node '* ]] && fate=2
+    echo "$t0 $t1 $op $key $party $target $rc $code $fate $p0 $p1" >>"$WORK/w$k.log"
     if [[ $rc != 0 && $code != party_full ]]; then
-      echo "$op $key $party node$target rc$rc: $out" >>"$WORK/errors.log"
+      echo "$p0 $op $key $party node$target rc$rc: $out" >>"$WORK/errors.log"
     fi
     [[ $rc == 0 ]]
   }
@@ -299,63 +343,54 @@ retarget() {
   wait_until 20 writers_past || fatal "the writers did not move to nodes $* within 20 s"
 }
 
-# A new pool of PARTIES parties (max_members 4, hosted by H1..H6) for the
-# writers to join, created through node0.
-POOL=0
-new_party_pool() {
-  local j ids=() pid
-  POOL=$((POOL + 1))
-  for ((j = 1; j <= 6; j++)); do
-    run ctl_at 0 --json party create --host "H$j" --title "pool $POOL" \
-      --restaurant r --date "$TOMORROW" --time 12:00 --location l --max 4
-    if [[ $RC != 0 ]]; then
-      check_fail "party create for pool $POOL through node0 (the writers keep the last pool)" \
-        "$(_last_output)"
-      return 0
-    fi
-    pid=$(json_value 'd["party_id"]')
-    ids+=("$pid")
-    echo "$pid" >>"$WORK/all_parties"
-  done
-  echo "${ids[*]}" >"$WORK/parties.new"
-  mv "$WORK/parties.new" "$WORK/parties"
-}
-
 # awk over all writer logs.
 wlog() {
   cat "$WORK"/w[0-9]*.log | awk "$@"
 }
 
-# Requests in (or spanning) phase P that were sent and failed:
+# PHASE N: at least N acknowledged requests started in PHASE.
+acked_since() {
+  (($(wlog -v p="$1" '$10 == p && $7 == 0' | wc -l) >= $2))
+}
+
+# Waits up to 10 s for N acknowledged requests in PHASE (load goes on).
+expect_acked() {
+  if wait_until 10 acked_since "$1" "$2"; then
+    check_pass
+  else
+    check_fail "fewer than $2 writes acknowledged within 10 s in phase $1"
+  fi
+}
+
+# A new pool of six parties (max_members 4, hosted by H1..H6) for the
+# writers to join, created through node M.
+POOL=0
+new_party_pool() {
+  local j ids=()
+  POOL=$((POOL + 1))
+  for ((j = 1; j <= 6; j++)); do
+    run ctl_at "$M" --json party create --host "H$j" --title "pool $POOL" \
+      --restaurant r --date "$TOMORROW" --time 12:00 --location l --max 4
+    if [[ $RC != 0 || ! $OUT =~ \"party_id\":([0-9]+) ]]; then
+      check_fail "party create for pool $POOL through node$M (the writers keep the last pool)" \
+        "$(_last_output)"
+      return 0
+    fi
+    ids+=("${BASH_REMATCH[1]}")
+    echo "${BASH_REMATCH[1]}" >>"$WORK/all_parties"
+  done
+  echo "${ids[*]}" >"$WORK/parties.new"
+  mv "$WORK/parties.new" "$WORK/parties"
+}
+
+# Requests in (or spanning) phase P that were sent and failed (other than
+# party_full; with "died" also those that died with their node):
 # "OP:KEY:rcN:CODE ..."
 failed_in_phase() {
-  wlog -v p="$1" '($10 == p || $11 == p) && $7 != 0 && $9 != 2 && !($3 == "join" && $7 == 1 && $8 == "party_full") {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}'
-}
-
-# Failed requests in phase P other than "died before answering".
-other_failures_in_phase() {
-  wlog -v p="$1" '($10 == p || $11 == p) && $7 != 0 && $9 != 2 && !($3 == "join" && $7 == 1 && $8 == "party_full") && !($7 == 3 && $8 == "unavailable" && $9 == 1) {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}'
-}
-
-died_in_phase() {
-  wlog -v p="$1" '($10 == p || $11 == p) && $9 == 1' | wc -l
-}
-
-# Milliseconds from US (now_us) until the latest catalog event `at` (UTC
-# ISO) among the events after id SINCE matching the Python condition COND.
-ms_until_event() {
-  python3 - "$WORK/events.json" "$1" "$2" "$3" <<'PY'
-import datetime, json, sys
-ev = json.load(open(sys.argv[1]))
-t0, since, cond = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-ats = [e["at"] for e in ev if e["id"] > since and eval(cond, {"e": e})]
-if not ats:
-    print("none")
-    sys.exit(0)
-at = datetime.datetime.strptime(max(ats), "%Y-%m-%dT%H:%M:%S.%fZ").replace(
-    tzinfo=datetime.timezone.utc)
-print(int(at.timestamp() * 1000 - t0 / 1000))
-PY
+  wlog -v p="$1" -v died="${2:-}" '($10 == p || $11 == p) && $7 != 0 && $9 != 2 &&
+    !($3 == "join" && $7 == 1 && $8 == "party_full") &&
+    !(died != "" && $7 == 3 && $8 == "unavailable" && $9 == 1) {
+    printf "%s:%s:rc%s:%s ", $3, $4, $7, $8 }'
 }
 
 psql_shard() {
@@ -366,7 +401,15 @@ psql_catalog() {
   "$PG" psql -X -A -t -q -v ON_ERROR_STOP=1 -d lunch_catalog -c "$1"
 }
 
+# The shards of node $1 in the last OUT (cluster status), as JSON.
+shards_of() {
+  json_value "[x['shards'] for x in d['nodes'] if x['name'] == 'node$1'][0]"
+}
+
 TOMORROW=$(date -d tomorrow +%F)
+HANDOFFS=()
+UNKNOWN="(not computed)"
+EPOCHS=()
 
 # -----------------------------------------------------------------------------
 section "setup: private PostgreSQL, cluster.sh up 3 (4 shards, ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + 2)))"
@@ -400,29 +443,35 @@ for n in 0 1 2; do
 done
 expect_eq "the leases as node1 sees them = as node0 sees them" "${LEASES[0]}" "${LEASES[1]}"
 expect_eq "the leases as node2 sees them = as node0 sees them" "${LEASES[0]}" "${LEASES[2]}"
-# OWNER[s]: the node index owning shard s.
-run ctl_at 0 --json cluster status
+# OWNER[s]: the node index owning shard s. The roles of section 2: K (the
+# node with two shards) is killed, P (the lower of the others) paused and
+# later leaves, M (the third) serves throughout.
 read -r -a OWNER <<<"$(json_value '" ".join(l["owner"][4:] for l in d["leases"])')"
-echo "owners by shard: ${OWNER[*]}"
+read -r K P M <<<"$(json_value '" ".join(str(n) for n in [[n for n in range(3) if len(d["nodes"][n]["shards"]) == 2][0]] + [n for n in range(3) if len(d["nodes"][n]["shards"]) == 1])')"
+[[ $K =~ ^[0-2]$ && $P =~ ^[0-2]$ && $M =~ ^[0-2]$ ]] || fatal "no node with two shards: $OUT"
+echo "owners by shard: ${OWNER[*]}; killed: node$K, paused and leaving: node$P, serving throughout: node$M"
 
-# Hosts of the party pools, and one key per shard.
-for j in 1 2 3 4 5 6; do
-  expect_rc 0 -- ctl_at $(((j - 1) % 3)) --json user create "H$j" --nickname "host$j"
-done
+# One key per shard (asked of all three nodes); every shard answers
+# through every node.
 KEY_OF=(- - - -) # shard -> a key on it
 n_keys=0
 for ((i = 1; i <= 200 && n_keys < 4; i++)); do
   run ctl_at $((i % 3)) --json user shard "R$i"
-  [[ $RC == 0 ]] || fatal "user shard R$i: $(_last_output)"
-  s=$(json_value 'd["shard"]')
+  [[ $RC == 0 && $OUT =~ \"shard\":([0-3]), ]] || fatal "user shard R$i: $(_last_output)"
+  s=${BASH_REMATCH[1]}
   if [[ ${KEY_OF[$s]} == - ]]; then
     KEY_OF[s]="R$i"
     n_keys=$((n_keys + 1))
   fi
 done
 ((n_keys == 4)) || fatal "no key for every shard among R1..R200"
-# Each key is created through a node that does not own its shard, then
-# read through all three: the same answer everywhere.
+expect_serving "after cluster.sh up 3" 0 1 2
+# Hosts of the party pools.
+for j in 1 2 3 4 5 6; do
+  expect_rc 0 -- ctl_at $(((j - 1) % 3)) --json user create "H$j" --nickname "host$j"
+done
+# Each key is created and updated through nodes that do not own its
+# shard, then read through all three: the same answer everywhere.
 for s in 0 1 2 3; do
   key=${KEY_OF[$s]} via=$(((OWNER[s] + 1) % 3))
   expect_rc 0 -- ctl_at "$via" --json user create "$key" --nickname "n-$key"
@@ -437,10 +486,9 @@ for s in 0 1 2 3; do
   done
   expect_json '[d["nickname"], d["email"], d["shard_id"]]' "[\"n-$key\", \"$key@x\", $s]"
 done
-# A party hosted on shard 0, joined through the other nodes by users of
-# every shard, read through all three.
-R0=${KEY_OF[0]}
-expect_rc 0 -- ctl_at "$(((OWNER[0] + 1) % 3))" --json party create --host "$R0" \
+# A party hosted on shard 0, joined through all nodes by users of the
+# other shards, read through all three.
+expect_rc 0 -- ctl_at "$(((OWNER[0] + 1) % 3))" --json party create --host "${KEY_OF[0]}" \
   --title routing --restaurant r --date "$TOMORROW" --time 12:00 --location l --max 4
 RP=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
 expect_rc 0 -- ctl_at 1 --json party join "$RP" "${KEY_OF[1]}"
@@ -461,184 +509,195 @@ expect_rc 1 -- ctl_at 2 --json user get nosuch-user
 expect_err_code not_found
 
 # -----------------------------------------------------------------------------
-section "2a. kill -9 node2 under a write workload through node0 and node1"
+section "2a. kill -9 node$K under a write workload through node$P and node$M"
 : >"$WORK/all_parties"
 new_party_pool
 set_phase warm
-set_targets 0 1
+set_targets "$P" "$M"
 for ((k = 0; k < WRITERS; k++)); do
   : >"$WORK/w$k.log"
   writer "$k" &
   BG_PIDS+=($!)
 done
-acked_since() { # PHASE N: at least N acknowledged requests started in PHASE
-  (($(wlog -v p="$1" '$10 == p && $7 == 0' | wc -l) >= $2))
-}
-wait_until 10 acked_since warm 20 || fatal "the writers got fewer than 20 writes acknowledged in 10 s"
-run ctl_at 0 --json cluster status
-K_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node2"][0]')
+wait_until 10 acked_since warm 10 || fatal "the writers got fewer than 10 writes acknowledged in 10 s"
+run ctl_at "$M" --json cluster status
+K_SHARDS=$(shards_of "$K")
 ev0=$(max_event_id)
 new_party_pool
 set_phase kill
 mark_logs
 kill_t=$(now_us)
-"$CLUSTER" kill node2 >/dev/null
+"$CLUSTER" kill "node$K" >/dev/null
 taken_over() {
-  status_is 0 "'node2' not in owners and sum(len(s) for s in owned.values()) == 4"
+  status_is "$M" "'node$K' not in owners and sum(len(s) for s in owned.values()) == 4"
 }
 if wait_until 10 taken_over; then
   check_pass
 else
-  check_fail "node2's shards $K_SHARDS not taken over within 10 s" "$(_last_output)"
+  check_fail "node$K's shards $K_SHARDS not taken over within 10 s" "$(_last_output)"
 fi
 kill_seen_ms=$((($(now_us) - kill_t) / 1000))
-expect_settled_on 10 node0 node1
-wait_until 10 acked_since kill 30 || check_fail "fewer than 30 writes acknowledged within 10 s of the kill"
+expect_settled_on 10 "node$P" "node$M"
+expect_json '[[x["state"], x["reachable"]] for x in d["nodes"] if x["name"] == "node'"$K"'"]' '[["down", false]]'
+expect_serving "after the kill" "$P" "$M"
+expect_acked kill 10
 save_events
 kill_catalog_ms=$(ms_until_event "$kill_t" "$ev0" 'e["kind"] == "shard.acquired"')
-echo "kill: node2 had shards $K_SHARDS; new owners in the catalog after $kill_catalog_ms ms, seen in cluster status after $kill_seen_ms ms"
-expect_events '[[e["node"] in ("node0", "node1"), e["detail"] == "node2 is unreachable (declared down by %s)" % e["node"]] for e in new if e["kind"] == "node.down"]' "$ev0" \
-  '[[true, true]]'
-expect_events 'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$ev0" "$K_SHARDS"
-expect_events 'all(e["detail"].endswith(" from node2 (gone)") for e in new if e["kind"] == "shard.acquired")' "$ev0" 'true'
-expect_events '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' "$ev0" '[]'
-expect_rc 0 -- ctl_at 1 --json cluster status
-expect_json '[x["state"] for x in d["nodes"] if x["name"] == "node2"]' '["down"]'
-expect_json '[x["reachable"] for x in d["nodes"] if x["name"] == "node2"]' '[false]'
-expect_serving "after the kill" 0 1
+# When the survivors noticed: the first cluster.peer_lost of node K.
+lost_at=$( (log_of_since "$P" && log_of_since "$M") | grep -F "event=cluster.peer_lost peer=node$K " |
+  cut -d' ' -f1 | sort | head -n 1)
+noticed_ms=none
+[[ -z $lost_at ]] || noticed_ms=$(ms_until_event "$lost_at" "$ev0" 'e["kind"] == "shard.acquired"')
+TAKEOVER_KILL="kill -9: node$K's shards $K_SHARDS had new owners in the catalog $kill_catalog_ms ms after 'cluster.sh kill' began, $noticed_ms ms after a survivor logged peer_lost; seen in cluster status after $kill_seen_ms ms"
+echo "$TAKEOVER_KILL"
+expect_events "$ev0" \
+  '[[e["node"] in ("node'"$P"'", "node'"$M"'"), e["detail"] == "node'"$K"' is unreachable (declared down by %s)" % e["node"]] for e in new if e["kind"] == "node.down"]' '[[true, true]]' \
+  'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$K_SHARDS" \
+  'all(e["detail"].endswith(" from node'"$K"' (gone)") for e in new if e["kind"] == "shard.acquired")' 'true' \
+  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' '[]'
 
 # -----------------------------------------------------------------------------
-section "2b. SIGSTOP node1 under load (writes through node0), then SIGCONT"
-retarget 0
-run ctl_at 0 --json cluster status
-P_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
-P_PID=$(node_pid 1)
+section "2b. SIGSTOP node$P under load (writes through node$M), then SIGCONT"
+retarget "$M"
+run ctl_at "$M" --json cluster status
+P_SHARDS=$(shards_of "$P")
+P_PID=$(node_pid "$P")
 ev1=$(max_event_id)
 new_party_pool
 set_phase pause
 mark_logs
 pause_t=$(now_us)
-"$CLUSTER" pause node1 >/dev/null
-all_on_node0() {
-  status_is 0 "owners == ['node0'] * 4 and up == ['node0']"
+"$CLUSTER" pause "node$P" >/dev/null
+all_on_m() {
+  status_is "$M" "owners == ['node$M'] * 4 and up == ['node$M']"
 }
-if wait_until 10 all_on_node0; then
+if wait_until 10 all_on_m; then
   check_pass
 else
-  check_fail "node0 did not take over paused node1's shards $P_SHARDS within 10 s" "$(_last_output)"
+  check_fail "node$M did not take over paused node$P's shards $P_SHARDS within 10 s" "$(_last_output)"
 fi
 pause_seen_ms=$((($(now_us) - pause_t) / 1000))
-wait_until 10 acked_since pause 20 || check_fail "fewer than 20 writes acknowledged within 10 s of the pause"
+expect_serving "while node$P is paused" "$M"
+expect_acked pause 10
 save_events
 pause_catalog_ms=$(ms_until_event "$pause_t" "$ev1" 'e["kind"] == "shard.acquired"')
-echo "pause: node1 had shards $P_SHARDS; node0 owned them in the catalog after $pause_catalog_ms ms, seen in cluster status after $pause_seen_ms ms"
-expect_events '[[e["node"], e["detail"]] for e in new if e["kind"] == "node.down"]' "$ev1" \
-  '[["node0", "node1 is unreachable (declared down by node0)"]]'
-expect_events 'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$ev1" "$P_SHARDS"
-expect_serving "while node1 is paused" 0
+TAKEOVER_PAUSE="SIGSTOP: node$P's shards $P_SHARDS had new owners in the catalog $pause_catalog_ms ms after 'cluster.sh pause' began; seen in cluster status after $pause_seen_ms ms"
+echo "$TAKEOVER_PAUSE"
+expect_events "$ev1" \
+  '[[e["node"], e["detail"]] for e in new if e["kind"] == "node.down"]' \
+  '[["node'"$M"'", "node'"$P"' is unreachable (declared down by node'"$M"')"]]' \
+  'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$P_SHARDS" \
+  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' '[]'
 ev2=$(max_event_id)
 set_phase resume
 mark_logs
 resume_t=$(now_us)
-"$CLUSTER" resume node1 >/dev/null
-expect_settled_on 15 node0 node1
-echo "resume: node1 had its fair share back after $((($(now_us) - resume_t) / 1000)) ms"
-expect_json '[[x["pid"], x["reachable"]] for x in d["nodes"] if x["name"] == "node1"]' "[[$P_PID, true]]"
-R_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
-LAST_CMD="node1.log since the resume"
-expect_contains "event=cluster.evicted catalog_state=down" "$(log_of_since 1)" "node1.log"
+"$CLUSTER" resume "node$P" >/dev/null
+expect_settled_on 15 "node$P" "node$M"
+echo "resume: node$P had its fair share back after $((($(now_us) - resume_t) / 1000)) ms"
+expect_json '[[x["pid"], x["reachable"]] for x in d["nodes"] if x["name"] == "node'"$P"'"]' "[[$P_PID, true]]"
+R_SHARDS=$(shards_of "$P")
+LAST_CMD="node$P.log since the resume"
+expect_contains "event=cluster.evicted catalog_state=down" "$(log_of_since "$P")" "node$P.log"
+expect_serving "after the resume" "$P" "$M"
 save_events
-expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev2" '[["node.up", "node1"]]'
-expect_events 'sorted([e["kind"], e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' "$ev2" \
-  "$(python3 -c 'import json,sys; print(json.dumps(sorted(["shard.moved", s, "node0", "node0 hands shard %d to node1" % s] for s in json.loads(sys.argv[1]))))' "$R_SHARDS")"
-expect_one_at_a_time 0 "resume"
-expect_serving "after the resume" 0 1
-retarget 0 1
+expect_events "$ev2" \
+  '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' '[["node.up", "node'"$P"'"]]' \
+  'sorted([e["kind"], e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted(["shard.moved", s, "node" + sys.argv[2], "node%s hands shard %d to node%s" % (sys.argv[2], s, sys.argv[3])] for s in json.loads(sys.argv[1]))))' "$R_SHARDS" "$M" "$P")"
+expect_one_at_a_time "$M" "resume of node$P"
+retarget "$P" "$M"
+set_phase resumed
+expect_acked resumed 5
 
 # -----------------------------------------------------------------------------
-section "2c. cluster leave node1 (asked of node0) under load through node0"
-retarget 0
-run ctl_at 0 --json cluster status
-L_SHARDS=$(json_value '[x["shards"] for x in d["nodes"] if x["name"] == "node1"][0]')
-n_l_shards=$(json_value '[len(x["shards"]) for x in d["nodes"] if x["name"] == "node1"][0]')
-L_PID=$(node_pid 1)
+section "2c. cluster leave node$P (asked of node$M) under load through node$M"
+retarget "$M"
+run ctl_at "$M" --json cluster status
+L_SHARDS=$(shards_of "$P")
+n_l_shards=$(json_value "[len(x['shards']) for x in d['nodes'] if x['name'] == 'node$P'][0]")
+L_PID=$(node_pid "$P")
 ev4=$(max_event_id)
 new_party_pool
 set_phase leave
 mark_logs
 leave_t=$(now_us)
-expect_rc 0 -- ctl_at 0 --json cluster leave node1
-expect_json 'd' "{\"message\": \"node1 is handing off its $n_l_shards shard(s) and stops when done\"}"
-node1_gone() {
+expect_rc 0 -- ctl_at "$M" --json cluster leave "node$P"
+expect_json 'd' "{\"message\": \"node$P is handing off its $n_l_shards shard(s) and stops when done\"}"
+leaver_gone() {
   ! proc_alive "$L_PID" lunchd
 }
-if wait_until 15 node1_gone; then
+if wait_until 15 leaver_gone; then
   check_pass
 else
-  check_fail "node1 still running 15 s after cluster leave"
+  check_fail "node$P still running 15 s after cluster leave"
 fi
 leave_ms=$((($(now_us) - leave_t) / 1000))
-echo "leave: node1 handed off shards $L_SHARDS and exited after $leave_ms ms"
-# node1 is not our child (cluster.sh started it): its exit status shows
-# if it lingers as a zombie (field 52 of /proc/PID/stat), and always in
-# its log: lunchd exits 0 exactly when it logs node.stopped without
+echo "leave: node$P handed off shards $L_SHARDS and exited after $leave_ms ms"
+# The leaver is not our child (cluster.sh started it): its exit status
+# shows if it lingers as a zombie (field 52 of /proc/PID/stat), and always
+# in its log: lunchd exits 0 exactly when it logs node.stopped without
 # node.gave_up (and without node.shutdown_timeout, which exits 1).
 if stat=$(cat "/proc/$L_PID/stat" 2>/dev/null) && [[ ${stat##*) } == Z* ]]; then
   read -r -a f <<<"${stat##*) }"
-  expect_eq "exit status of node1 after cluster leave (zombie, wait status)" 0 "${f[49]}"
+  expect_eq "exit status of node$P after cluster leave (zombie, wait status)" 0 "${f[49]}"
 fi
-L_LOG=$(log_of_since 1)
-LAST_CMD="node1.log since the leave"
-expect_eq "node1's last events after the leave" \
+LAST_CMD="node$P.log since the leave"
+expect_eq "node$P's last events after the leave" \
   "cluster.leaving cluster.left node.stopping node.stopped" \
-  "$(grep -oE 'event=(cluster\.(leaving|left)|node\.(stopping|stopped|gave_up|shutdown_timeout))' <<<"$L_LOG" | sed 's/event=//' | paste -sd' ')"
-expect_settled_on 10 node0
-expect_json '[x["state"] for x in d["nodes"]]' '["up", "left", "down"]'
+  "$(log_of_since "$P" | grep -oE 'event=(cluster\.(leaving|left)|node\.(stopping|stopped|gave_up|shutdown_timeout))' | sed 's/event=//' | paste -sd' ')"
+expect_settled_on 10 "node$M"
+expect_json '[[x["name"], x["state"]] for x in d["nodes"]]' \
+  "$(python3 -c 'import json,sys; st = {sys.argv[1]: "down", sys.argv[2]: "left", sys.argv[3]: "up"}; print(json.dumps([["node" + n, st[n]] for n in "012"]))' "$K" "$P" "$M")"
+expect_serving "after the leave" "$M"
 save_events
-expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev4" \
-  '[["node.leaving", "node1"], ["node.left", "node1"]]'
-expect_events 'sorted([e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' "$ev4" \
-  "$(python3 -c 'import json,sys; print(json.dumps(sorted([s, "node1", "node1 hands shard %d to node0" % s] for s in json.loads(sys.argv[1]))))' "$L_SHARDS")"
-expect_events 'max(e["id"] for e in new if e["kind"] == "shard.moved") < [e["id"] for e in new if e["kind"] == "node.left"][0]' "$ev4" 'true'
-expect_one_at_a_time 1 "leave of node1"
-expect_serving "after the leave" 0
+expect_events "$ev4" \
+  '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' \
+  '[["node.leaving", "node'"$P"'"], ["node.left", "node'"$P"'"]]' \
+  'sorted([e["kind"], e["shard"], e["node"], e["detail"]] for e in new if e["kind"].startswith("shard."))' \
+  "$(python3 -c 'import json,sys; print(json.dumps(sorted(["shard.moved", s, "node" + sys.argv[2], "node%s hands shard %d to node%s" % (sys.argv[2], s, sys.argv[3])] for s in json.loads(sys.argv[1]))))' "$L_SHARDS" "$P" "$M")" \
+  'max(e["id"] for e in new if e["kind"] == "shard.moved") < [e["id"] for e in new if e["kind"] == "node.left"][0]' 'true'
+expect_one_at_a_time "$P" "leave of node$P"
 set_phase after-leave
-wait_until 10 acked_since after-leave 10 || check_fail "fewer than 10 writes acknowledged within 10 s after node1 left"
+expect_acked after-leave 5
 
 # -----------------------------------------------------------------------------
-section "2d. cluster.sh up 3 restarts node1 and node2: they join under load"
+section "2d. cluster.sh up 3 restarts node$K and node$P: they join under load through node$M"
 ev5=$(max_event_id)
 new_party_pool
 set_phase join
 mark_logs
 join_t=$(now_us)
 expect_rc 0 -- "$CLUSTER" up 3
-expect_contains "node0 already running" "$OUT" "cluster.sh up output"
-expect_contains "node1 up (pid" "$OUT" "cluster.sh up output"
-expect_contains "node2 up (pid" "$OUT" "cluster.sh up output"
+expect_contains "node$M already running" "$OUT" "cluster.sh up output"
+expect_contains "node$K up (pid" "$OUT" "cluster.sh up output"
+expect_contains "node$P up (pid" "$OUT" "cluster.sh up output"
 echo "join: cluster.sh up 3 returned after $((($(now_us) - join_t) / 1000)) ms"
 expect_settled_on 10 node0 node1 node2
+expect_json '[[x["state"], x["pid"]] for x in d["nodes"]]' \
+  "[[\"up\", $(node_pid 0)], [\"up\", $(node_pid 1)], [\"up\", $(node_pid 2)]]"
 expect_json 'sorted(len(x["shards"]) for x in d["nodes"])' '[1, 1, 2]'
-expect_json '[x["pid"] for x in d["nodes"]]' "[$(node_pid 0), $(node_pid 1), $(node_pid 2)]"
-J_NEW=$(json_value 'sorted(s for x in d["nodes"] if x["name"] != "node0" for s in x["shards"])')
-save_events
-expect_events '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' "$ev5" \
-  '[["node.up", "node1"], ["node.up", "node2"]]'
-expect_events '[e["kind"] for e in new if e["kind"].startswith("shard.") and e["kind"] != "shard.moved"]' "$ev5" '[]'
-expect_events 'sorted(set(e["shard"] for e in new if e["kind"] == "shard.moved" and not e["detail"].endswith(" to node0")))' "$ev5" "$J_NEW"
-expect_events '[e["detail"] for e in new if e["kind"] == "shard.moved" and e["detail"].endswith(" to node0")]' "$ev5" '[]'
-for n in 0 1 2; do
-  expect_one_at_a_time "$n" "joins of node1 and node2"
-done
+J_NEW=$(json_value "sorted(s for x in d['nodes'] if x['name'] != 'node$M' for s in x['shards'])")
 expect_serving "after the joins" 0 1 2
+save_events
+expect_events "$ev5" \
+  '[[e["kind"], e["node"]] for e in new if e["kind"].startswith("node.")]' \
+  "$(python3 -c 'import json,sys; print(json.dumps([["node.up", "node" + n] for n in sorted(sys.argv[1:])]))' "$K" "$P")" \
+  '[e["kind"] for e in new if e["kind"].startswith("shard.") and e["kind"] != "shard.moved"]' '[]' \
+  'sorted(set(e["shard"] for e in new if e["kind"] == "shard.moved"))' "$J_NEW" \
+  '[e["detail"] for e in new if e["kind"] == "shard.moved" and e["detail"].endswith(" to node'"$M"'")]' '[]'
+for n in 0 1 2; do
+  expect_one_at_a_time "$n" "joins of node$K and node$P"
+done
 retarget 0 1 2
 set_phase end
-wait_until 10 acked_since end 10 || check_fail "fewer than 10 writes acknowledged within 10 s after the joins"
+expect_acked end 5
 touch "$WORK/stop"
 wait "${BG_PIDS[@]}" || true
 BG_PIDS=()
 
 # -- what the writers saw ---------------------------------------------------------
+PHASES=(warm kill pause resume resumed leave after-leave join end)
 n_req=$(wlog 'END {print NR}')
 n_create=$(wlog '$3 == "create"' | wc -l)
 n_create_ok=$(wlog '$3 == "create" && $7 == 0' | wc -l)
@@ -647,10 +706,11 @@ n_join_ok=$(wlog '$3 == "join" && $7 == 0' | wc -l)
 n_full=$(wlog '$3 == "join" && $7 == 1 && $8 == "party_full"' | wc -l)
 n_died=$(wlog '$9 == 1' | wc -l)
 n_unsent=$(wlog '$9 == 2' | wc -l)
-echo "writers: $n_req requests: $n_create user creates ($n_create_ok acknowledged), $n_join joins ($n_join_ok acknowledged, $n_full party_full)"
-echo "failed as 'node died before answering' (outcome unknown): $n_died (kill: $(died_in_phase kill), pause: $(died_in_phase pause))"
-echo "not sent (lunchctl could not connect to a live node): $n_unsent"
-for p in warm kill pause resume leave after-leave join end; do
+WRITES="writers: $n_req requests: $n_create user creates ($n_create_ok acknowledged), $n_join joins ($n_join_ok acknowledged, $n_full party_full)"
+DIED="failed with 'node X died before answering' (outcome unknown): $n_died (kill: $(wlog '$10 == "kill" && $9 == 1' | wc -l), pause: $(wlog '$10 == "pause" && $9 == 1' | wc -l)); not sent (lunchctl could not connect to a live node): $n_unsent"
+echo "$WRITES"
+echo "$DIED"
+for p in "${PHASES[@]}"; do
   printf '  phase %-12s %4d requests, %4d acknowledged\n' "$p" \
     "$(wlog -v p="$p" '$10 == p' | wc -l)" "$(wlog -v p="$p" '$10 == p && $7 == 0' | wc -l)"
 done
@@ -658,129 +718,145 @@ LAST_CMD="the writers' requests ($WORK/w*.log)"
 expect_eq "requests with an exit code other than 0, 1 (party_full) and 3 (unavailable)" "" \
   "$(wlog '!($9 == 2 || $7 == 0 || ($7 == 1 && $8 == "party_full") || ($7 == 3 && $8 == "unavailable")) {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}')"
 for p in warm kill pause; do
-  expect_eq "failed requests in phase $p other than 'died before answering'" "" "$(other_failures_in_phase "$p")"
+  expect_eq "failed requests in phase $p other than 'died before answering'" "" "$(failed_in_phase "$p" died)"
 done
-for p in resume leave after-leave join end; do
+for p in resume resumed leave after-leave join end; do
   expect_eq "failed requests in phase $p" "" "$(failed_in_phase "$p")"
 done
 
 # -----------------------------------------------------------------------------
 section "3. PostgreSQL after it all"
 # Fences are written by the owners as they start: wait for the last move.
-fences_match() {
-  local s lease fence
+leases_and_fences() {
+  psql_catalog "SELECT string_agg(owner || ' ' || epoch, ',' ORDER BY shard) FROM shard_leases"
+  local s
   for s in 0 1 2 3; do
-    lease=$(psql_catalog "SELECT owner || ' ' || epoch FROM shard_leases WHERE shard = $s")
-    fence=$(psql_shard "$s" "SELECT owner || ' ' || epoch FROM shard_fence")
-    [[ -n $lease && $lease == "$fence" ]] || return 1
-  done
+    psql_shard "$s" "SELECT owner || ' ' || epoch FROM shard_fence"
+  done | paste -sd,
+}
+fences_match() {
+  local x
+  x=$(leases_and_fences)
+  [[ ${x%%$'\n'*} == "${x#*$'\n'}" ]]
 }
 wait_until 5 fences_match || true
-run ctl_at 0 --json cluster status
+x=$(leases_and_fences)
+LAST_CMD="psql"
+expect_eq "the shard_fence (owner epoch) of each shard = its catalog lease" "${x%%$'\n'*}" "${x#*$'\n'}"
+run ctl_at "$M" --json cluster status
+expect_json '",".join("%s %d" % (l["owner"], l["epoch"]) for l in d["leases"])' "\"${x%%$'\n'*}\""
+# Every row of the shard databases, for the checks below (u|ID, m|PARTY|
+# USER, p|PARTY|MAX), and the fence and epoch facts of each shard.
+: >"$WORK/db_rows"
 for s in 0 1 2 3; do
-  lease=$(psql_catalog "SELECT owner || ' ' || epoch FROM shard_leases WHERE shard = $s")
-  fence=$(psql_shard "$s" "SELECT owner || ' ' || epoch FROM shard_fence")
-  expect_eq "shard $s: the catalog lease (owner epoch) = the shard_fence" "$lease" "$fence"
-  expect_json "[[l['owner'], l['epoch']] for l in d['leases'] if l['shard'] == $s]" \
-    "[[\"${lease% *}\", ${lease#* }]]"
+  psql_shard "$s" "SELECT 'u|' || employee_id FROM users
+    UNION ALL SELECT 'm|' || party_id || '|' || employee_id FROM party_members
+    UNION ALL SELECT 'p|' || id || '|' || max_members FROM parties" >>"$WORK/db_rows"
 done
-# Every row of the shard databases, for the checks below.
-for s in 0 1 2 3; do
-  psql_shard "$s" "SELECT employee_id FROM users" | sed "s/^/$s /" >>"$WORK/db_users"
-  psql_shard "$s" "SELECT party_id, employee_id FROM party_members" |
-    sed "s/^/$s|/" >>"$WORK/db_members"
-  psql_shard "$s" "SELECT id, max_members FROM parties" | sed "s/^/$s|/" >>"$WORK/db_parties"
-done
-check_py() { # WHAT PYTHON: prints "" when all is well, else what is wrong
-  local got
-  got=$(python3 - "$WORK" <<PY 2>&1
+check_results=$(python3 - "$WORK" <<'PY' 2>&1
 import collections, glob, sys
 work = sys.argv[1]
 reqs = [l.split() for f in glob.glob(work + "/w[0-9]*.log") for l in open(f)]
-users = collections.Counter(l.split()[1] for l in open(work + "/db_users"))
-members = collections.Counter(tuple(l.strip().split("|")[1:]) for l in open(work + "/db_members"))
-parties = {l.split("|")[1]: int(l.split("|")[2]) for l in open(work + "/db_parties")}
-$2
-PY
-  ) || got="(python failed: $got)"
-  LAST_CMD="the writers' logs and the shard databases"
-  expect_eq "$1" "" "$got"
-}
-check_py "acknowledged user creates not stored exactly once (in all shards together)" '
-print(" ".join("%s:%d" % (r[3], users[r[3]]) for r in reqs
-               if r[2] == "create" and r[6] == "0" and users[r[3]] != 1))'
-check_py "stored W-users that no request created" '
-made = set(r[3] for r in reqs if r[2] == "create")
-print(" ".join(u for u in users if u.startswith("W") and u not in made))'
-check_py "acknowledged joins not stored exactly once as a party_members row" '
-print(" ".join("%s/%s:%d" % (r[4], r[3], members[(r[4], r[3])]) for r in reqs
-               if r[2] == "join" and r[6] == "0" and members[(r[4], r[3])] != 1))'
-check_py "joins answered party_full that are stored anyway" '
-print(" ".join("%s/%s" % (r[4], r[3]) for r in reqs
-               if r[2] == "join" and r[7] == "party_full" and members[(r[4], r[3])] != 0))'
-check_py "member rows of W-users that no join asked for" '
-asked = set((r[4], r[3]) for r in reqs if r[2] == "join")
-print(" ".join("%s/%s" % m for m in members if m[1].startswith("W") and m not in asked))'
-check_py "parties with more members than max_members" '
+rows = [l.strip().split("|") for l in open(work + "/db_rows") if l.strip()]
+users = collections.Counter(r[1] for r in rows if r[0] == "u")
+members = collections.Counter((r[1], r[2]) for r in rows if r[0] == "m")
+parties = {r[1]: int(r[2]) for r in rows if r[0] == "p"}
 count = collections.Counter(p for p, _ in members)
-print(" ".join("%s:%d/%d" % (p, count[p], mx) for p, mx in parties.items() if count[p] > mx))'
-check_py "pool parties that are not 4/4 full" '
 pool = [l.strip() for l in open(work + "/all_parties")]
-count = collections.Counter(p for p, _ in members)
-print(" ".join("%s:%d" % (p, count[p]) for p in pool if count[p] != 4 and any(r[2] == "join" and r[4] == p and r[7] == "party_full" for r in reqs)))'
-n_unknown_applied=$(python3 - "$WORK" <<'PY'
-import glob, sys
-work = sys.argv[1]
-reqs = [l.split() for f in glob.glob(work + "/w[0-9]*.log") for l in open(f)]
-users = set(l.split()[1] for l in open(work + "/db_users"))
-members = set(tuple(l.strip().split("|")[1:]) for l in open(work + "/db_members"))
+made = set(r[3] for r in reqs if r[2] == "create")
+asked = set((r[4], r[3]) for r in reqs if r[2] == "join")
+full = set(r[4] for r in reqs if r[2] == "join" and r[7] == "party_full")
+checks = [
+  ("acknowledged user creates not stored exactly once (all shards together)",
+   ["%s:%d" % (r[3], users[r[3]]) for r in reqs if r[2] == "create" and r[6] == "0" and users[r[3]] != 1]),
+  ("stored W-users that no request created",
+   [u for u in users if u.startswith("W") and u not in made]),
+  ("acknowledged joins not stored exactly once as a party_members row",
+   ["%s/%s:%d" % (r[4], r[3], members[(r[4], r[3])]) for r in reqs if r[2] == "join" and r[6] == "0" and members[(r[4], r[3])] != 1]),
+  ("joins answered party_full that are stored anyway",
+   ["%s/%s" % (r[4], r[3]) for r in reqs if r[2] == "join" and r[7] == "party_full" and members[(r[4], r[3])] != 0]),
+  ("member rows of W-users that no join asked for",
+   ["%s/%s" % m for m in members if m[1].startswith("W") and m not in asked]),
+  ("parties with more members than max_members",
+   ["%s:%d/%d" % (p, count[p], mx) for p, mx in parties.items() if count[p] > mx]),
+  ("pool parties that answered party_full but have not 4 member rows",
+   ["%s:%d" % (p, count[p]) for p in pool if p in full and count[p] != 4]),
+  ("member rows of parties that do not exist",
+   ["%s/%s" % m for m in members if m[0] not in parties]),
+]
+for what, bad in checks:
+    print("%s\t%s" % (what, " ".join(bad)))
 died = [r for r in reqs if r[8] == "1"]
-applied = [r for r in died if (r[3] in users if r[2] == "create" else (r[4], r[3]) in members)]
-print("%d of %d" % (len(applied), len(died)))
+applied = [r for r in died if (users[r[3]] if r[2] == "create" else members[(r[4], r[3])])]
+print("unknown outcomes\t%d of %d" % (len(applied), len(died)))
 PY
 )
-echo "writes that failed with 'died before answering' but were applied: $n_unknown_applied"
+n_checks=0
+while IFS=$'\t' read -r what bad; do
+  if [[ $what == "unknown outcomes" ]]; then
+    UNKNOWN="writes that failed with 'died before answering' but were applied: $bad"
+    echo "$UNKNOWN"
+    continue
+  fi
+  n_checks=$((n_checks + 1))
+  LAST_CMD="the writers' logs and the shard databases"
+  expect_eq "$what" "" "$bad"
+done <<<"$check_results"
+((n_checks == 8)) || check_fail "the checks of the stored rows did not run" "$check_results"
 # Party state as the entities have it = as PostgreSQL has it.
 mism=()
 while read -r p; do
   run ctl_at $((p % 3)) --json party get "$p"
-  want=$(awk -F'|' -v p="$p" '$2 == p' "$WORK/db_members" | wc -l)
-  got=$(json_value 'd["current_members"]' || echo "rc$RC")
+  want=$(grep -c "^m|$p|" "$WORK/db_rows" || true)
+  got=rc$RC
+  [[ $RC == 0 && $OUT =~ \"current_members\":([0-9]+) ]] && got=${BASH_REMATCH[1]}
   [[ $got == "$want" ]] || mism+=("$p:$got/$want")
 done <"$WORK/all_parties"
-expect_eq "pool parties whose party get current_members differs from the party_members rows" "" "${mism[*]}"
+expect_eq "pool parties whose party get current_members differs from their party_members rows" "" "${mism[*]}"
 # Epochs: rows written by the owners in lease order, never past the fence,
 # every one by an epoch the shard had.
 save_events
 for s in 0 1 2 3; do
-  fence=$(psql_shard "$s" "SELECT epoch FROM shard_fence")
-  expect_eq "shard $s: user_activity rows (by id) whose epoch is below the one before" 0 \
-    "$(psql_shard "$s" "SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY id) AS down FROM user_activity) x WHERE down")"
-  expect_eq "shard $s: party_members rows (by seq) whose epoch is below the one before" 0 \
-    "$(psql_shard "$s" "SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY seq) AS down FROM party_members) x WHERE down")"
-  for t in user_activity party_members parties; do
-    expect_eq "shard $s: $t rows with epoch 0 or above the fence ($fence)" 0 \
-      "$(psql_shard "$s" "SELECT count(*) FROM $t WHERE epoch < 1 OR epoch > $fence")"
-  done
-  epochs=$(psql_shard "$s" "SELECT coalesce(json_agg(DISTINCT epoch ORDER BY epoch), '[]') FROM (SELECT epoch FROM user_activity UNION SELECT epoch FROM party_members UNION SELECT epoch FROM parties) x")
-  expect_eq "shard $s: epochs of its rows that no lease of shard $s had" "[]" \
-    "$(events_value "sorted(set($epochs) - set(e['epoch'] for e in ev if e['shard'] == $s and e['kind'] in ('shard.acquired', 'shard.moved')))")"
-  n_rows=$(psql_shard "$s" "SELECT count(*) FROM user_activity")
-  echo "shard $s: fence epoch $fence, $n_rows user_activity rows, epochs $epochs"
+  IFS='|' read -r fence ua_down pm_down ua_bad pm_bad p_bad rl_bad epochs n_ua n_rl <<<"$(psql_shard "$s" "
+    SELECT f.epoch,
+      (SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY id) AS down FROM user_activity) x WHERE down),
+      (SELECT count(*) FROM (SELECT epoch < lag(epoch) OVER (ORDER BY seq) AS down FROM party_members) x WHERE down),
+      (SELECT count(*) FROM user_activity WHERE epoch < 1 OR epoch > f.epoch),
+      (SELECT count(*) FROM party_members WHERE epoch < 1 OR epoch > f.epoch),
+      (SELECT count(*) FROM parties WHERE epoch < 1 OR epoch > f.epoch),
+      (SELECT count(*) FROM request_log WHERE epoch < 1 OR epoch > f.epoch),
+      (SELECT coalesce(json_agg(DISTINCT epoch ORDER BY epoch), '[]') FROM (SELECT epoch FROM user_activity
+         UNION SELECT epoch FROM party_members UNION SELECT epoch FROM parties) x),
+      (SELECT count(*) FROM user_activity), (SELECT count(*) FROM request_log)
+    FROM shard_fence f")"
+  LAST_CMD="psql lunch_shard_$s"
+  expect_eq "shard $s: [user_activity rows (by id), party_members rows (by seq)] whose epoch is below the one before" \
+    "0 0" "$ua_down $pm_down"
+  expect_eq "shard $s: [user_activity, party_members, parties, request_log] rows with epoch 0 or above the fence ($fence)" \
+    "0 0 0 0" "$ua_bad $pm_bad $p_bad $rl_bad"
+  EPOCHS[s]=$epochs
+  echo "shard $s: fence epoch $fence; $n_ua user_activity rows, $n_rl request_log rows; row epochs $epochs"
 done
 # The event history.
-expect_events 'len(ev) < 10000' 0 'true'
-expect_events '[e["detail"].split(" ")[0] for e in ev if e["kind"] == "node.down"]' 0 '["node2", "node1"]'
-expect_events '[[e["kind"], e["node"]] for e in ev if e["kind"] in ("node.leaving", "node.left")]' 0 \
-  '[["node.leaving", "node1"], ["node.left", "node1"]]'
-expect_events 'sorted(set(e["kind"] for e in ev))' 0 \
-  '["node.down", "node.leaving", "node.left", "node.up", "shard.acquired", "shard.moved"]'
-expect_events '[s for s in range(4) if [e["epoch"] for e in ev if e["shard"] == s] != list(range(1, 1 + len([e for e in ev if e["shard"] == s])))]' 0 '[]'
-expect_events '[e["id"] for e in ev if e["kind"].startswith("shard.") != (e["shard"] is not None and e["epoch"] is not None)]' 0 '[]'
-run ctl_at 2 --json cluster status
+epoch_checks=()
+for s in 0 1 2 3; do
+  epoch_checks+=("sorted(set(${EPOCHS[s]}) - set(e['epoch'] for e in ev if e['shard'] == $s and e['kind'] in ('shard.acquired', 'shard.moved')))" '[]')
+done
+expect_events 0 \
+  'len(ev) < 10000' 'true' \
+  "${epoch_checks[@]}" \
+  '[e["detail"].split(" ")[0] for e in ev if e["kind"] == "node.down"]' "[\"node$K\", \"node$P\"]" \
+  '[[e["kind"], e["node"]] for e in ev if e["kind"] in ("node.leaving", "node.left")]' \
+  "[[\"node.leaving\", \"node$P\"], [\"node.left\", \"node$P\"]]" \
+  'sorted(set(e["kind"] for e in ev))' \
+  '["node.down", "node.leaving", "node.left", "node.up", "shard.acquired", "shard.moved"]' \
+  '[s for s in range(4) if [e["epoch"] for e in ev if e["shard"] == s] != list(range(1, 1 + len([e for e in ev if e["shard"] == s])))]' '[]' \
+  '[e["id"] for e in ev if e["kind"].startswith("shard.") != (e["shard"] is not None and e["epoch"] is not None)]' '[]'
+run ctl_at "$K" --json cluster status
 expect_json '[l["epoch"] for l in d["leases"]]' \
   "$(events_value '[max(e["epoch"] for e in ev if e["shard"] == s) for s in range(4)]' 0)"
-echo "lease epochs now: $(json_value '[l["epoch"] for l in d["leases"]]')"
+LEASE_EPOCHS=$(json_value '[l["epoch"] for l in d["leases"]]')
+echo "lease epochs now: $LEASE_EPOCHS"
 
 # -----------------------------------------------------------------------------
 section "4. bad input"
@@ -795,10 +871,10 @@ expect_rc 2 -- ctl_at 0 cluster events --limit x
 expect_rc 2 -- ctl_at 0 cluster leave
 expect_rc 2 -- ctl_at 0 cluster
 expect_rc 0 -- ctl_at 1 --json cluster events --limit 3
-expect_json 'len(d)' '3'
 expect_json '[e["id"] for e in d]' "$(events_value '[e["id"] for e in ev[-3:]]' 0)"
-# A node whose heartbeat settings differ from the running cluster's.
-n9() { # a config for node9 from node0's, with the Python statement $1 on c
+# Configs for a fourth node, node9, from node0's with the Python
+# statement $1 on c, into $2.
+n9() {
   python3 - "$LUNCH_CLUSTER_DIR/node0.json" "$1" "$2" "$((LUNCH_BASE_PORT + 9))" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
@@ -809,23 +885,29 @@ exec(sys.argv[2])
 json.dump(c, open(sys.argv[3], "w"), indent=1)
 PY
 }
-n9 'c["cluster"]["heartbeat_ms"] = 300' "$WORK/n9-hb.json"
+# The settings the running cluster agreed on (its nodes run the defaults).
+HB=$(psql_catalog "SELECT value FROM cluster_info WHERE key = 'heartbeat_ms'")
+HBT=$(psql_catalog "SELECT value FROM cluster_info WHERE key = 'heartbeat_timeout_ms'")
+[[ $HB =~ ^[0-9]+$ && $HBT =~ ^[0-9]+$ ]] || fatal "no heartbeat settings in the catalog's cluster_info: '$HB' '$HBT'"
+echo "the cluster's heartbeat settings: every $HB ms, dead after $HBT ms"
+n9 "c['cluster']['heartbeat_ms'] = $((HB + 50))" "$WORK/n9-hb.json"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-hb.json"
-expect_contains "lunchd: cluster.heartbeat_ms: 300 differs from the cluster's 200" "$ERR" stderr
+expect_eq "stderr of lunchd with cluster.heartbeat_ms $((HB + 50))" \
+  "lunchd: cluster.heartbeat_ms: $((HB + 50)) differs from the cluster's $HB (every node must use the same heartbeat settings)" \
+  "$ERR"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --check --config "$WORK/n9-hb.json"
-expect_contains "cluster.heartbeat_ms" "$ERR" stderr
-n9 'c["cluster"]["heartbeat_timeout_ms"] = 1500' "$WORK/n9-hbt.json"
+expect_contains "lunchd: cluster.heartbeat_ms: $((HB + 50)) differs" "$ERR" stderr
+n9 "c['cluster']['heartbeat_timeout_ms'] = $((HBT + 500))" "$WORK/n9-hbt.json"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-hbt.json"
-expect_contains "lunchd: cluster.heartbeat_timeout_ms: 1500 differs from the cluster's 1000" "$ERR" stderr
-n9 'c["cluster"]["heartbeat_ms"] = 200; c["cluster"]["heartbeat_timeout_ms"] = 1000' "$WORK/n9-ok.json"
+expect_contains "lunchd: cluster.heartbeat_timeout_ms: $((HBT + 500)) differs from the cluster's $HBT" "$ERR" stderr
+n9 "c['cluster']['heartbeat_ms'] = $HB; c['cluster']['heartbeat_timeout_ms'] = $HBT" "$WORK/n9-ok.json"
 expect_rc 0 -- timeout 30 "$BIN/lunchd" --check --config "$WORK/n9-ok.json"
 n9 'c["cluster"]["heartbeet_ms"] = 200' "$WORK/n9-key.json"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-key.json"
-expect_contains "cluster.heartbeet_ms" "$ERR" stderr
-expect_contains "unknown key" "$ERR" stderr
-n9 'c["cluster"]["heartbeat_timeout_ms"] = 500' "$WORK/n9-short.json"
+expect_contains "cluster.heartbeet_ms: unknown key" "$ERR" stderr
+n9 "c['cluster']['heartbeat_timeout_ms'] = $((2 * HB))" "$WORK/n9-short.json"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-short.json"
-expect_contains "cluster.heartbeat_timeout_ms" "$ERR" stderr
+expect_contains "cluster.heartbeat_timeout_ms: must be at least 3 heartbeats ($((3 * HB)) ms)" "$ERR" stderr
 n9 'c["cluster"]["shards"] = [4]' "$WORK/n9-shards.json"
 expect_rc 2 -- timeout 30 "$BIN/lunchd" --config "$WORK/n9-shards.json"
 expect_contains "cluster.shards[0]" "$ERR" stderr
@@ -836,5 +918,14 @@ expect_rc 0 -- ctl_at 0 --json cluster events --limit 10000
 expect_json '[e["id"] for e in d if "node9" in e["node"] + e["detail"]]' '[]'
 expect_json 'd[-1]["id"]' "$(events_value 'ev[-1]["id"]' 0)"
 
+# -----------------------------------------------------------------------------
+section "numbers"
+echo "$TAKEOVER_KILL"
+echo "$TAKEOVER_PAUSE"
+echo "$WRITES"
+echo "$DIED"
+echo "$UNKNOWN"
+printf 'handoffs: %s\n' "${HANDOFFS[@]}"
+echo "lease epochs: $LEASE_EPOCHS"
 echo "runtime: $((($(now_us) - E2E_T0) / 1000)) ms"
 summary

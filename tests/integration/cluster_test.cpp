@@ -1,0 +1,273 @@
+// Shard ownership across nodes, in one process: each node is its own CAF
+// actor system with a published gateway on a free loopback port, all on
+// the same scratch catalog and shard databases.
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "actors/cluster/lease_table.hpp"
+#include "actors/node/node_root.hpp"
+#include "actors/shard/slot_map.hpp"
+#include "actors/shard/shard_owner_actor.hpp"
+#include "messages/errors.hpp"
+#include "runtime/node.hpp"
+#include "runtime/system_config.hpp"
+#include "tests/integration/node_client.hpp"
+#include "tests/integration/pg_fixture.hpp"
+
+using namespace lunch;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One node: an actor system of its own running the node's tree.
+struct member_node {
+  member_node(const test::scratch_databases& dbs, std::string name) {
+    cfg = dbs.node_config();
+    cfg.node = std::move(name);
+    cfg.listen.port = 0; // any free port
+    cfg.cluster.heartbeat_ms = 100;
+    cfg.cluster.heartbeat_timeout_ms = 600;
+    cfg.cluster.catalog_interval_ms = 200;
+    runtime::configure(sys_cfg, 2,
+                       {cfg.cluster.heartbeat_ms,
+                        cfg.cluster.heartbeat_timeout_ms});
+    sys = std::make_unique<caf::actor_system>(sys_cfg);
+    node = start_node(*sys, cfg, runtime::prepare_databases(cfg), true);
+    std::string error;
+    if (!await_gateway(node, 20s, error))
+      throw std::runtime_error(cfg.node + " did not start: " + error);
+  }
+
+  ~member_node() {
+    crash();
+  }
+
+  // Stops the tree and the whole actor system: its connections drop, as
+  // when the process dies.
+  void crash() {
+    if (!sys)
+      return;
+    // Unpublished first, like lunchd does: a published actor keeps the
+    // system from shutting down. Its port closes, so peers that try to
+    // reconnect are refused, as with a dead process.
+    if (auto gw = node.gateway()) {
+      std::lock_guard<std::mutex> guard{node.published->mtx};
+      sys->middleman().unpublish(gw, *node.published->port);
+    }
+    stop_node(*sys, node);
+    // The root runs detached: its thread ends only once nothing refers to
+    // it, so drop our handles before the system waits for that thread.
+    node = running_node{};
+    sys.reset();
+  }
+
+  template <class T, class... Ts>
+  test::reply<T> ask(Ts... xs) {
+    caf::scoped_actor self{*sys};
+    test::reply<T> r;
+    self->request(node.gateway(), 30s, xs...)
+      .receive([&](T& x) { r.value = std::move(x); },
+               [&](caf::error& e) {
+                 r.code = errc_of(e);
+                 r.message = message_of(e);
+               });
+    return r;
+  }
+
+  std::vector<int32_t> shards_held() const {
+    return node.leases->shards();
+  }
+
+  config::node_config cfg;
+  caf::actor_system_config sys_cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  running_node node;
+};
+
+template <class Probe>
+bool eventually(Probe probe, std::chrono::milliseconds limit = 15s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe())
+      return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+// The first `n` ids with prefix whose key lives on `shard` (of 4).
+std::vector<std::string> ids_on_shard(int32_t shard, size_t n,
+                                      const std::string& prefix) {
+  std::vector<std::string> ids;
+  for (int i = 0; ids.size() < n; ++i) {
+    auto id = prefix + std::to_string(i);
+    if (slot_of(id) % 4 == shard)
+      ids.push_back(id);
+  }
+  return ids;
+}
+
+} // namespace
+
+TEST_CASE("a joining node gets its share and every node serves every shard",
+          "[cluster]") {
+  test::scratch_databases dbs{4};
+  member_node a{dbs, "alpha"};
+  CHECK(a.shards_held() == std::vector<int32_t>{0, 1, 2, 3});
+  member_node b{dbs, "beta"};
+  REQUIRE(eventually([&] {
+    return a.shards_held().size() == 2 && b.shards_held().size() == 2;
+  }));
+  CHECK(a.shards_held() == std::vector<int32_t>{0, 1});
+  CHECK(b.shards_held() == std::vector<int32_t>{2, 3});
+  // Writes through either node reach every shard; reads agree.
+  for (int32_t shard = 0; shard < 4; ++shard) {
+    auto id = ids_on_shard(shard, 1, "j")[0];
+    auto& via = shard % 2 == 0 ? a : b;
+    auto created = via.ask<user_view>(usr_create_atom::value,
+                                      test::person(id, "n" + id),
+                                      std::string{"create-" + id});
+    REQUIRE(created.value);
+    CHECK(created.value->shard == shard);
+    auto from_a = a.ask<user_view>(usr_get_atom::value, id);
+    auto from_b = b.ask<user_view>(usr_get_atom::value, id);
+    REQUIRE(from_a.value);
+    REQUIRE(from_b.value);
+    CHECK(from_a.value->profile.nickname == "n" + id);
+    CHECK(from_b.value->profile.nickname == "n" + id);
+  }
+  // The catalog and both status views agree; every move bumped the epoch.
+  auto status = b.ask<cluster_status>(clu_status_atom::value);
+  REQUIRE(status.value);
+  CHECK(status.value->nodes.size() == 2);
+  std::vector<int64_t> epochs;
+  for (auto& l : status.value->leases) {
+    CHECK(l.owner == (l.shard < 2 ? "alpha" : "beta"));
+    epochs.push_back(l.epoch);
+  }
+  CHECK(epochs == std::vector<int64_t>{1, 1, 2, 2});
+  for (int32_t shard = 0; shard < 4; ++shard)
+    CHECK(test::query_int(dbs.shard_dsn(shard),
+                          "SELECT epoch FROM shard_fence")
+          == epochs[shard]);
+}
+
+TEST_CASE("a crashed node's shards are taken over; acknowledged writes stay",
+          "[cluster]") {
+  test::scratch_databases dbs{4};
+  auto a = std::make_unique<member_node>(dbs, "alpha");
+  member_node b{dbs, "beta"};
+  REQUIRE(eventually([&] { return b.shards_held().size() == 2; }));
+  // A party on alpha's shard 0, joined through beta.
+  auto host = ids_on_shard(0, 1, "h")[0];
+  auto guests = ids_on_shard(3, 3, "g");
+  REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(host, host))
+            .value);
+  for (auto& g : guests)
+    REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(g, g)).value);
+  auto party = b.ask<party_view>(pty_create_atom::value,
+                                 test::lunch_party(host, 3, {}),
+                                 std::string{"party-1"});
+  REQUIRE(party.value);
+  auto pid = party.value->party.id;
+  REQUIRE(b.ask<party_view>(pty_join_atom::value, pid, guests[0],
+                            std::string{"join-0"})
+            .value);
+  a->crash();
+  // beta takes shards 0 and 1 over (epoch 2) and serves the party.
+  REQUIRE(eventually([&] { return b.shards_held().size() == 4; }));
+  auto after = b.ask<party_view>(pty_get_atom::value, pid);
+  REQUIRE(after.value);
+  CHECK(after.value->party.member_ids
+        == std::vector<std::string>{host, guests[0]});
+  // A retried write (same request id) is applied once: the original answer.
+  auto again = b.ask<party_view>(pty_join_atom::value, pid, guests[0],
+                                 std::string{"join-0"});
+  REQUIRE(again.value);
+  CHECK(again.value->party.member_ids.size() == 2);
+  auto other = b.ask<party_view>(pty_join_atom::value, pid, guests[0],
+                                 std::string{"join-0b"});
+  CHECK(other.code == errc::already_joined);
+  auto same_party = b.ask<party_view>(pty_create_atom::value,
+                                      test::lunch_party(host, 3, {}),
+                                      std::string{"party-1"});
+  REQUIRE(same_party.value);
+  CHECK(same_party.value->party.id == pid);
+  // max_members holds across the takeover: 3 seats, host + 2 guests.
+  CHECK(b.ask<party_view>(pty_join_atom::value, pid, guests[1],
+                          std::string{"join-1"})
+          .value);
+  CHECK(b.ask<party_view>(pty_join_atom::value, pid, guests[2],
+                          std::string{"join-2"})
+          .code
+        == errc::party_full);
+  CHECK(test::query_int(dbs.shard_dsn(0), "SELECT count(*) FROM party_members")
+        == 3);
+  CHECK(test::query_int(dbs.shard_dsn(0), "SELECT epoch FROM shard_fence")
+        == 2);
+  // Rows remember the epoch that wrote them: 1 before the crash, 2 after.
+  CHECK(test::query_int(dbs.shard_dsn(0),
+                        "SELECT count(*) FROM party_members WHERE epoch = 2")
+        == 1);
+  auto events = b.ask<std::vector<cluster_event>>(clu_events_atom::value, 100);
+  REQUIRE(events.value);
+  auto has = [&](const std::string& kind, const std::string& detail) {
+    for (auto& e : *events.value)
+      if (e.kind == kind && e.detail.find(detail) != std::string::npos)
+        return true;
+    return false;
+  };
+  CHECK(has("node.down", "alpha is unreachable"));
+  CHECK(has("shard.acquired", "beta takes shard 0 from alpha (gone)"));
+}
+
+TEST_CASE("a stale owner is fenced out of its shard database",
+          "[cluster][fencing]") {
+  test::scratch_databases dbs{4};
+  member_node a{dbs, "alpha"};
+  caf::scoped_actor self{*a.sys};
+  // A second owner of shard 1 under epoch 1 (the lease alpha holds): it
+  // may write, like alpha's own owner.
+  auto stale_leases = std::make_shared<lease_table>();
+  stale_leases->grant(1, 1);
+  auto stale = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "ghost",
+                                              stale_leases, nullptr, nullptr});
+  auto write = [&](shard_owner_actor owner, const std::string& id) {
+    errc code = errc::none;
+    self
+      ->request(owner, 10s, db_insert_atom::value, test::person(id, id),
+                std::string{})
+      .receive([&](user_profile&) {}, [&](caf::error& e) { code = errc_of(e); });
+    return code;
+  };
+  CHECK(write(stale, "before") == errc::none);
+  // A new owner fences the shard with epoch 2.
+  auto fresh_leases = std::make_shared<lease_table>();
+  fresh_leases->grant(1, 2);
+  auto fresh = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "newer",
+                                              fresh_leases, nullptr, nullptr});
+  CHECK(write(fresh, "fresh") == errc::none);
+  // The stale owner's next batch is refused, and nothing of it commits.
+  CHECK(write(stale, "after") == errc::fenced);
+  CHECK(test::query_int(dbs.shard_dsn(1),
+                        "SELECT count(*) FROM users WHERE employee_id ="
+                        " 'after'")
+        == 0);
+  CHECK(test::query_int(dbs.shard_dsn(1), "SELECT epoch FROM shard_fence")
+        == 2);
+  // An owner whose epoch is older than the fence cannot even start.
+  auto older = std::make_shared<lease_table>();
+  older->grant(1, 1);
+  auto late = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "late", older,
+                                             nullptr, nullptr});
+  self->wait_for(late);
+  self->send_exit(fresh, caf::exit_reason::user_shutdown);
+  self->wait_for(fresh);
+  self->wait_for(stale);
+}
