@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# A guided tour of lunchmesh on one node: builds, starts a fresh private
-# PostgreSQL ($ROOT/.pg-demo) and a node ($ROOT/.cluster-demo), imports
-# the 20 seed users, walks through users, a party and the shard tools with
-# lunchctl, then stops everything (also on failure or Ctrl-C).
+# A guided tour of lunchmesh on a 3-node cluster: builds, starts a fresh
+# private PostgreSQL ($ROOT/.pg-demo) and three nodes ($ROOT/.cluster-demo),
+# imports the 20 seed users, walks through users, a party and the shard
+# tools with lunchctl, crashes a shard owner (supervision), kills a whole
+# node (failover to the survivors), brings it back (rebalancing), then
+# stops everything (also on failure or Ctrl-C).
 #
-# LUNCH_BASE_PORT picks the node's port; by default a free one, so the
-# demo does not clash with a node already running on 4710.
+# LUNCH_BASE_PORT picks the first node's port (the others follow); by
+# default free ones, so the demo does not clash with nodes on 4710.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -37,7 +39,7 @@ stop_cluster_and_pg
 rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  LUNCH_BASE_PORT=$(free_port 1)
+  LUNCH_BASE_PORT=$(free_port 3)
 fi
 export LUNCH_BASE_PORT
 export LUNCH_NODE=127.0.0.1:$LUNCH_BASE_PORT
@@ -64,8 +66,8 @@ ctl_refused() {
   fi
 }
 
-heading "Starting PostgreSQL and one node (port $LUNCH_BASE_PORT)"
-"$CLUSTER" up 1
+heading "Starting PostgreSQL and three nodes (ports $LUNCH_BASE_PORT-$((LUNCH_BASE_PORT + 2)))"
+"$CLUSTER" up 3
 
 heading "Importing the 20 seed users"
 ctl user import "$ROOT/config/seed-users.json"
@@ -113,16 +115,57 @@ ctl shard map
 ctl shard plan
 ctl node status
 
-heading "Supervision: crash user 1's shard owner; the restarted one serves the next command"
+# The node (address) whose lease covers shard $1, from cluster status.
+owner_of_shard() {
+  "$LUNCHCTL" --json cluster status | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+owner = [l["owner"] for l in d["leases"] if l["shard"] == int(sys.argv[1])][0]
+print([n["name"] + " " + n["address"] for n in d["nodes"] if n["name"] == owner][0])
+' "$1"
+}
+
+heading "The cluster: every node answers every command"
+ctl cluster status
+for port in "$LUNCH_BASE_PORT" "$((LUNCH_BASE_PORT + 1))" "$((LUNCH_BASE_PORT + 2))"; do
+  ctl --node "127.0.0.1:$port" --json user get 1
+done
+
 shard=$("$LUNCHCTL" --json user shard 1 | python3 -c 'import json, sys; print(json.load(sys.stdin)["shard"])')
-ctl debug crash "shard/$shard"
+read -r owner owner_addr < <(owner_of_shard "$shard")
+
+heading "Supervision: crash user 1's shard owner (shard/$shard on $owner); the restarted one serves the next command"
+ctl --node "$owner_addr" debug crash "shard/$shard"
 # The first restart after a quiet period is immediate; allow a moment.
 for _ in 1 2 3 4 5 6 7 8 9 10; do
   "$LUNCHCTL" user update 1 --nickname "김민준" >/dev/null 2>&1 && break
   sleep 0.1
 done
 ctl party get "$pid"
-ctl debug tree
+ctl --node "$owner_addr" debug tree
+
+heading "Failover: kill -9 $owner, the owner of shard $shard; another node takes it over"
+# Ask a node that survives.
+for port in "$LUNCH_BASE_PORT" "$((LUNCH_BASE_PORT + 1))" "$((LUNCH_BASE_PORT + 2))"; do
+  if [[ 127.0.0.1:$port != "$owner_addr" ]]; then
+    export LUNCH_NODE=127.0.0.1:$port
+    break
+  fi
+done
+"$CLUSTER" kill "$owner"
+start=$(date +%s%N)
+printf '
+$ lunchctl party join %s 5    # through %s, right after the kill
+' "$pid" "$LUNCH_NODE"
+"$LUNCHCTL" party join "$pid" 5 >/dev/null
+echo "served after $(( ($(date +%s%N) - start) / 1000000 )) ms (kill to reply, including lunchctl's start-up)"
+ctl party get "$pid"
+ctl cluster status
+ctl cluster events --limit 6
+
+heading "Rejoin: $owner starts again and gets its share back, one shard at a time"
+"$CLUSTER" up 3
+ctl cluster events --limit 4
 
 heading "Stopping"
 stop_cluster_and_pg
