@@ -19,10 +19,11 @@ struct answer {
   caf::error error;
 };
 
-/// `make(i)` issues request i and returns its response handle; `done`
-/// receives `std::vector<answer<T>>` once all n answers are in.
-template <class T, class MakeRequest, class Done>
-void gather(size_t n, MakeRequest make, Done done) {
+/// `issue(i, ok, fail)` starts request i and calls `ok(T&)` or
+/// `fail(caf::error&)` once; `done` receives `std::vector<answer<T>>` once
+/// all n answers are in.
+template <class T, class Issue, class Done>
+void gather_with(size_t n, Issue issue, Done done) {
   if (n == 0) {
     done(std::vector<answer<T>>{});
     return;
@@ -35,7 +36,8 @@ void gather(size_t n, MakeRequest make, Done done) {
   auto st = std::make_shared<pending>(
     pending{std::vector<answer<T>>(n), n, std::move(done)});
   for (size_t i = 0; i < n; ++i)
-    make(i).then(
+    issue(
+      i,
       [st, i](T& x) {
         st->answers[i].value = std::move(x);
         if (--st->remaining == 0)
@@ -46,6 +48,15 @@ void gather(size_t n, MakeRequest make, Done done) {
         if (--st->remaining == 0)
           st->done(std::move(st->answers));
       });
+}
+
+/// `make(i)` issues request i and returns its response handle; `done`
+/// receives `std::vector<answer<T>>` once all n answers are in.
+template <class T, class MakeRequest, class Done>
+void gather(size_t n, MakeRequest make, Done done) {
+  gather_with<T>(
+    n, [&make](size_t i, auto ok, auto fail) { make(i).then(ok, fail); },
+    std::move(done));
 }
 
 } // namespace lunch

@@ -83,40 +83,38 @@ caf::error first_failure(const std::vector<answer<T>>& answers) {
                                                    : message_of(first)));
 }
 
+// Asks each user's region for its brief (name, preferences).
+template <class Done>
+void ask_briefs(self_ptr self, const std::vector<std::string>& ids, Done done) {
+  gather_with<member_view>(
+    ids.size(),
+    [=](size_t i, auto ok, auto fail) {
+      ask<member_view>(self, shard_of_user(self, ids[i]), read, ok, fail,
+                       usr_brief_atom::value, ids[i]);
+    },
+    std::move(done));
+}
+
 // Resolves member ids to names; a member that cannot be resolved (deleted,
 // or on an unreachable shard) is shown by id only.
 template <class Done>
 void resolve_members(self_ptr self, const party_record& p, Done done) {
   auto ids = p.member_ids;
   auto host = p.host_employee_id;
-  struct pending {
-    std::vector<member_view> members;
-    size_t remaining;
-    Done done;
-  };
-  if (ids.empty()) {
-    done(std::vector<member_view>{});
-    return;
-  }
-  auto st = std::make_shared<pending>(
-    pending{std::vector<member_view>(ids.size()), ids.size(), std::move(done)});
-  for (size_t i = 0; i < ids.size(); ++i) {
-    st->members[i].employee_id = ids[i];
-    st->members[i].is_host = ids[i] == host;
-    auto finish = [st] {
-      if (--st->remaining == 0)
-        st->done(std::move(st->members));
-    };
-    ask<member_view>(
-      self, shard_of_user(self, ids[i]), read,
-      [st, i, finish](member_view& m) {
-        auto is_host = st->members[i].is_host;
-        st->members[i] = std::move(m);
-        st->members[i].is_host = is_host;
-        finish();
-      },
-      [finish](caf::error&) { finish(); }, usr_brief_atom::value, ids[i]);
-  }
+  ask_briefs(self, ids,
+             [=](std::vector<answer<member_view>> answers) mutable {
+               std::vector<member_view> members;
+               for (size_t i = 0; i < ids.size(); ++i) {
+                 member_view m;
+                 if (answers[i].value)
+                   m = *answers[i].value;
+                 else
+                   m.employee_id = ids[i];
+                 m.is_host = ids[i] == host;
+                 members.push_back(std::move(m));
+               }
+               done(std::move(members));
+             });
 }
 
 void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
@@ -158,42 +156,19 @@ promise<party_view> party_command(self_ptr self, int64_t id, bool safe,
 template <class T, class Next>
 void require_users(self_ptr self, std::vector<std::string> ids, promise<T> rp,
                    Next next) {
-  struct pending {
-    std::vector<answer<member_view>> answers;
-    size_t remaining;
-  };
-  if (ids.empty()) {
-    next();
-    return;
-  }
-  auto st = std::make_shared<pending>(
-    pending{std::vector<answer<member_view>>(ids.size()), ids.size()});
-  auto finish = [=]() mutable {
-    if (--st->remaining > 0)
-      return;
-    for (size_t i = 0; i < st->answers.size(); ++i)
-      if (!st->answers[i].value) {
-        auto& err = st->answers[i].error;
-        auto code = errc_of(err);
-        rp.deliver(code == errc::not_found
-                     ? make_error(code, "user " + ids[i] + " not found")
-                     : err);
-        return;
-      }
-    next();
-  };
-  for (size_t i = 0; i < ids.size(); ++i)
-    ask<member_view>(
-      self, shard_of_user(self, ids[i]), read,
-      [st, i, finish](member_view& m) mutable {
-        st->answers[i].value = std::move(m);
-        finish();
-      },
-      [st, i, finish](caf::error& e) mutable {
-        st->answers[i].error = std::move(e);
-        finish();
-      },
-      usr_brief_atom::value, ids[i]);
+  ask_briefs(self, ids,
+             [=](std::vector<answer<member_view>> answers) mutable {
+               for (size_t i = 0; i < answers.size(); ++i)
+                 if (!answers[i].value) {
+                   auto code = errc_of(answers[i].error);
+                   rp.deliver(code == errc::not_found
+                                ? make_error(code,
+                                             "user " + ids[i] + " not found")
+                                : answers[i].error);
+                   return;
+                 }
+               next();
+             });
 }
 
 bool party_order(const party_record& a, const party_record& b) {

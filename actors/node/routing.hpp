@@ -147,32 +147,12 @@ caf::typed_response_promise<T> forward(gateway_self self, int32_t shard,
 /// shard order.
 template <class T, class Done, class... Ts>
 void ask_all(gateway_self self, bool safe, Done done, Ts... xs) {
-  auto n = self->state.routes.size();
-  if (n == 0) {
-    done(std::vector<answer<T>>{});
-    return;
-  }
-  struct pending {
-    std::vector<answer<T>> answers;
-    size_t remaining;
-    Done done;
-  };
-  auto st = std::make_shared<pending>(
-    pending{std::vector<answer<T>>(n), n, std::move(done)});
-  for (size_t i = 0; i < n; ++i)
-    ask<T>(
-      self, static_cast<int32_t>(i), safe,
-      [st, i](T& x) {
-        st->answers[i].value = std::move(x);
-        if (--st->remaining == 0)
-          st->done(std::move(st->answers));
-      },
-      [st, i](caf::error& e) {
-        st->answers[i].error = std::move(e);
-        if (--st->remaining == 0)
-          st->done(std::move(st->answers));
-      },
-      xs...);
+  gather_with<T>(
+    self->state.routes.size(),
+    [=](size_t i, auto ok, auto fail) {
+      ask<T>(self, static_cast<int32_t>(i), safe, ok, fail, xs...);
+    },
+    std::move(done));
 }
 
 } // namespace lunch
