@@ -140,7 +140,7 @@ child_spec cluster_child(const config::node_config& cfg,
   // The heartbeat timeout already waited for silence; the reconnect only
   // guards against a dropped connection to a live node.
   cs.confirm = milliseconds(
-    std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 2, 100, 500));
+    std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 4, 100, 300));
   cs.timeout = milliseconds(cfg.request_timeout_ms);
   for (auto& seed : cfg.cluster.seeds)
     cs.seeds.emplace_back(seed.host, seed.port);

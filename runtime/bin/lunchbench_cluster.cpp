@@ -344,15 +344,23 @@ void probe_send(probe_ptr self) {
       });
 }
 
+// The start of a driver (probe_state, latency_state): its options, the
+// user it asks for, the per-request timeout and where the result goes.
+template <class State, class Options, class Result>
+void init_driver_state(State& st, const Options& opts, std::string user,
+                       std::shared_ptr<Result> out) {
+  st.opts = opts;
+  st.user = std::move(user);
+  st.timeout = std::chrono::milliseconds(opts.timeout_ms);
+  st.out = std::move(out);
+}
+
 caf::behavior probe_driver(probe_ptr self, probe_options opts,
                            gateway_actor gw, std::string user,
                            std::shared_ptr<probe_result> out) {
   auto& st = self->state;
-  st.opts = opts;
+  init_driver_state(st, opts, std::move(user), std::move(out));
   st.gw = std::move(gw);
-  st.user = std::move(user);
-  st.timeout = std::chrono::milliseconds(opts.timeout_ms);
-  st.out = std::move(out);
   st.ok_log.reserve(1 << 16);
   probe_send(self);
   self->delayed_send(self, std::chrono::seconds(2), progress_atom::value);
@@ -521,19 +529,19 @@ caf::behavior latency_driver(latency_ptr self, latency_options opts,
                              std::vector<gateway_actor> gws, std::string user,
                              std::shared_ptr<latency_result> out) {
   auto& st = self->state;
-  st.opts = opts;
+  init_driver_state(st, opts, std::move(user), std::move(out));
   st.gws = std::move(gws);
-  st.user = std::move(user);
-  st.timeout = std::chrono::milliseconds(opts.timeout_ms);
-  st.out = std::move(out);
   st.out->per_node.resize(st.gws.size());
   latency_send(self);
   return {[](caf::ok_atom) {}};
 }
 
-bool write_all(int fd, const char* p, size_t n) {
+// Moves all n bytes at p with io(p, n) (a send or a recv returning the
+// bytes moved), again after EINTR; false on an error or end of stream.
+template <class Char, class Io>
+bool transfer_all(Char* p, size_t n, Io io) {
   while (n > 0) {
-    auto k = ::send(fd, p, n, MSG_NOSIGNAL);
+    auto k = io(p, n);
     if (k < 0 && errno == EINTR)
       continue;
     if (k <= 0)
@@ -544,17 +552,15 @@ bool write_all(int fd, const char* p, size_t n) {
   return true;
 }
 
+bool write_all(int fd, const char* p, size_t n) {
+  return transfer_all(p, n, [fd](const char* q, size_t m) {
+    return ::send(fd, q, m, MSG_NOSIGNAL);
+  });
+}
+
 bool read_all(int fd, char* p, size_t n) {
-  while (n > 0) {
-    auto k = ::recv(fd, p, n, 0);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0)
-      return false;
-    p += k;
-    n -= static_cast<size_t>(k);
-  }
-  return true;
+  return transfer_all(p, n,
+                      [fd](char* q, size_t m) { return ::recv(fd, q, m, 0); });
 }
 
 void no_delay(int fd) {
@@ -763,6 +769,11 @@ int main(int argc, char** argv) {
     sub->add_option("--threads", c.threads, "CAF scheduler threads")
       ->check(CLI::Range(1, 64));
   };
+  // An integer option checked to lie in [lo, hi].
+  auto ranged = [](CLI::App* sub, const char* name, int64_t& value,
+                   const char* help, int64_t lo, int64_t hi) {
+    sub->add_option(name, value, help)->check(CLI::Range(lo, hi));
+  };
   probe_options popts;
   auto probe = app.add_subcommand(
     "probe", "write until ready, then time a kill (ns on stdin) to recovery");
@@ -770,14 +781,12 @@ int main(int argc, char** argv) {
     ->required()
     ->expected(1);
   common(probe, popts.common);
-  probe->add_option("--timeout-ms", popts.timeout_ms, "per-request timeout")
-    ->check(CLI::Range(int64_t{1}, int64_t{60000}));
-  probe->add_option("--warmup", popts.warmup, "successes before 'ready'")
-    ->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  probe
-    ->add_option("--deadline-ms", popts.deadline_ms,
-                 "give up this long after the kill")
-    ->check(CLI::Range(int64_t{1}, int64_t{3600000}));
+  ranged(probe, "--timeout-ms", popts.timeout_ms, "per-request timeout", 1,
+         60000);
+  ranged(probe, "--warmup", popts.warmup, "successes before 'ready'", 1,
+         1000000);
+  ranged(probe, "--deadline-ms", popts.deadline_ms,
+         "give up this long after the kill", 1, 3600000);
 
   latency_options lopts;
   auto latency = app.add_subcommand(
@@ -788,14 +797,14 @@ int main(int argc, char** argv) {
     ->required();
   latency->add_option("--label", lopts.labels, "a name per --node");
   common(latency, lopts.common);
-  latency->add_option("--requests", lopts.requests, "measured, per node")
-    ->check(CLI::Range(int64_t{1}, int64_t{100000000}));
-  latency->add_option("--warmup", lopts.warmup, "unmeasured first, per node")
-    ->check(CLI::Range(int64_t{0}, int64_t{100000000}));
-  latency->add_option("--echo-bytes", lopts.echo_bytes, "TCP message size")
-    ->check(CLI::Range(int64_t{1}, int64_t{1 << 20}));
-  latency->add_option("--timeout-ms", lopts.timeout_ms, "per-request timeout")
-    ->check(CLI::Range(int64_t{1}, int64_t{600000}));
+  ranged(latency, "--requests", lopts.requests, "measured, per node", 1,
+         100000000);
+  ranged(latency, "--warmup", lopts.warmup, "unmeasured first, per node", 0,
+         100000000);
+  ranged(latency, "--echo-bytes", lopts.echo_bytes, "TCP message size", 1,
+         1 << 20);
+  ranged(latency, "--timeout-ms", lopts.timeout_ms, "per-request timeout", 1,
+         600000);
   check_options copts;
   auto check = app.add_subcommand(
     "check", "every --node answers a read for every shard (routing works)");
@@ -803,12 +812,10 @@ int main(int argc, char** argv) {
     ->required();
   check->add_option("--shards", copts.shards, "shard count")
     ->check(CLI::Range(1, 64));
-  check->add_option("--timeout-ms", copts.timeout_ms, "per-request timeout")
-    ->check(CLI::Range(int64_t{1}, int64_t{600000}));
-  check
-    ->add_option("--deadline-ms", copts.deadline_ms,
-                 "keep retrying a shard until then")
-    ->check(CLI::Range(int64_t{0}, int64_t{3600000}));
+  ranged(check, "--timeout-ms", copts.timeout_ms, "per-request timeout", 1,
+         600000);
+  ranged(check, "--deadline-ms", copts.deadline_ms,
+         "keep retrying a shard until then", 0, 3600000);
   check->add_option("--threads", copts.threads, "CAF scheduler threads")
     ->check(CLI::Range(1, 64));
   try {

@@ -77,46 +77,7 @@ WORK=
 REDIS_WHY=
 REDIS_PIDS=()
 
-# Installs redis-server (with redis-cli) if missing. Best effort: on
-# failure sets REDIS_WHY and returns 1; the lunchmesh figures still print.
-ensure_redis() {
-  if command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1; then
-    return 0
-  fi
-  if [[ ${LUNCH_SKIP_PACKAGES:-0} == 1 ]]; then
-    REDIS_WHY="redis-server/redis-cli not found and LUNCH_SKIP_PACKAGES=1 (install redis-server)"
-    return 1
-  fi
-  if ((EUID != 0)); then
-    REDIS_WHY="redis-server not found; install it with: sudo apt-get install -y redis-server"
-    return 1
-  fi
-  echo "$SCRIPT_NAME: installing redis-server (the Redis Cluster peer)"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server \
-    >"$WORK/apt-redis.log" 2>&1; then
-    # Stale package lists on a fresh image: one update, one more try.
-    if [[ -z ${_LUNCH_APT_UPDATED:-} ]]; then
-      apt-get update >>"$WORK/apt-redis.log" 2>&1 || true
-      _LUNCH_APT_UPDATED=1
-    fi
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server \
-      >>"$WORK/apt-redis.log" 2>&1; then
-      REDIS_WHY="apt-get install redis-server failed: $(tail -n 1 "$WORK/apt-redis.log")"
-      return 1
-    fi
-  fi
-  if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    REDIS_WHY="redis-server is installed but redis-server/redis-cli are not on PATH"
-    return 1
-  fi
-}
-
-ensure_packages
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  heading "Building lunchd, lunchctl and lunchbench-cluster"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target lunchd lunchctl lunchbench-cluster
-fi
+bench_build "$BUILD_DIR" lunchd lunchctl lunchbench-cluster
 [[ -x $BENCH && -x $LUNCHCTL ]] || die "missing $BENCH or $LUNCHCTL (build them, or unset BENCH_SKIP_BUILD)"
 
 stop_redis() {
@@ -129,37 +90,19 @@ stop_redis() {
   done
 }
 
-# shellcheck disable=SC2317 # called from the EXIT trap
-on_exit() {
-  local rc=$?
-  if ((rc != 0)) && [[ -d $LUNCH_CLUSTER_DIR ]]; then
-    echo "$SCRIPT_NAME: FAILED (exit $rc); last node log lines:" >&2
-    tail -n 8 "$LUNCH_CLUSTER_DIR"/node*.log >&2 2>/dev/null || true
-  fi
-  stop_redis
-  stop_cluster_and_pg
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-    [[ -n $WORK ]] && echo "$SCRIPT_NAME: kept $LUNCH_PG_DIR, $LUNCH_CLUSTER_DIR and $WORK"
-  else
-    [[ -n $WORK ]] && rm -rf "$WORK"
-    rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
-  fi
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Fresh state each run (stop the leftovers of an interrupted run first).
-stop_cluster_and_pg
-rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench-failover.XXXXXX")
+# stop_redis too on exit, before the nodes and PostgreSQL.
+bench_traps stop_redis
+bench_fresh_state lunch-bench-failover
 mkfifo "$WORK/kill.fifo"
 
 REDIS=0
 if ((REDIS_ROUNDS == 0)); then
   REDIS_WHY="BENCH_REDIS_ROUNDS=0"
-elif ensure_redis; then
+elif install_peer_package redis-server "the Redis Cluster peer" "$WORK/apt-redis.log" \
+  redis-server redis-cli; then
   REDIS=1
+else
+  REDIS_WHY=$PEER_WHY
 fi
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then

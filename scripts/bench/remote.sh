@@ -61,37 +61,11 @@ LUNCHCTL=$LUNCH_BIN_DIR/lunchctl
 BENCH=$LUNCH_BIN_DIR/lunchbench-cluster
 WORK=
 
-ensure_packages
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  heading "Building lunchd, lunchctl and lunchbench-cluster"
-  cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target lunchd lunchctl lunchbench-cluster
-fi
+bench_build "$BUILD_DIR" lunchd lunchctl lunchbench-cluster
 [[ -x $BENCH && -x $LUNCHCTL ]] || die "missing $BENCH or $LUNCHCTL (build them, or unset BENCH_SKIP_BUILD)"
 
-# shellcheck disable=SC2317 # called from the EXIT trap
-on_exit() {
-  local rc=$?
-  if ((rc != 0)) && [[ -d $LUNCH_CLUSTER_DIR ]]; then
-    echo "$SCRIPT_NAME: FAILED (exit $rc); last node log lines:" >&2
-    tail -n 8 "$LUNCH_CLUSTER_DIR"/node*.log >&2 2>/dev/null || true
-  fi
-  stop_cluster_and_pg
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
-    [[ -n $WORK ]] && echo "$SCRIPT_NAME: kept $LUNCH_PG_DIR, $LUNCH_CLUSTER_DIR and $WORK"
-  else
-    [[ -n $WORK ]] && rm -rf "$WORK"
-    rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
-  fi
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Fresh state each run (stop the leftovers of an interrupted run first).
-stop_cluster_and_pg
-rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench-remote.XXXXXX")
+bench_traps
+bench_fresh_state lunch-bench-remote
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
   LUNCH_BASE_PORT=$(free_port "$NODES")

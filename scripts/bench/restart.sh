@@ -78,46 +78,7 @@ PEER=$ROOT/scripts/bench/restart_peer.erl
 WORK=
 ERLANG_WHY=
 
-# Installs erlang-base if escript is missing. Best effort: on failure sets
-# ERLANG_WHY and returns 1, and the lunchmesh figures are still printed.
-ensure_erlang() {
-  if command -v escript >/dev/null 2>&1; then
-    return 0
-  fi
-  if [[ ${LUNCH_SKIP_PACKAGES:-0} == 1 ]]; then
-    ERLANG_WHY="escript not found and LUNCH_SKIP_PACKAGES=1 (install erlang-base)"
-    return 1
-  fi
-  if ((EUID != 0)); then
-    ERLANG_WHY="escript not found; install it with: sudo apt-get install -y erlang-base"
-    return 1
-  fi
-  echo "$SCRIPT_NAME: installing erlang-base (the Erlang/OTP peer)"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y erlang-base \
-    >"$WORK/apt-erlang.log" 2>&1; then
-    # Stale package lists on a fresh image: one update, one more try.
-    if [[ -z ${_LUNCH_APT_UPDATED:-} ]]; then
-      apt-get update >>"$WORK/apt-erlang.log" 2>&1 || true
-      _LUNCH_APT_UPDATED=1
-    fi
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y erlang-base \
-      >>"$WORK/apt-erlang.log" 2>&1; then
-      ERLANG_WHY="apt-get install erlang-base failed: $(tail -n 1 "$WORK/apt-erlang.log")"
-      return 1
-    fi
-  fi
-  command -v escript >/dev/null 2>&1 || {
-    ERLANG_WHY="erlang-base is installed but escript is not on PATH"
-    return 1
-  }
-}
-
-ensure_packages
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  heading "Building lunchbench-restart"
-  cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
-  cmake --build "$ROOT/build" -j2 --target lunchbench-restart
-fi
+bench_build "$ROOT/build" lunchbench-restart
 [[ -x $BENCH ]] || die "missing $BENCH (build it, or unset BENCH_SKIP_BUILD)"
 
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -145,8 +106,10 @@ rm -rf "$LUNCH_PG_DIR"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench-restart.XXXXXX")
 
 ERLANG=0
-if ensure_erlang; then
+if install_peer_package erlang-base "the Erlang/OTP peer" "$WORK/apt-erlang.log" escript; then
   ERLANG=1
+else
+  ERLANG_WHY=$PEER_WHY
 fi
 
 heading "Starting PostgreSQL ($LUNCH_SHARDS shards, fsync=$LUNCH_PG_FSYNC)"

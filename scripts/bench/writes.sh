@@ -56,12 +56,7 @@ PGBENCH=$PG_BIN/pgbench
 LUNCHBENCH=$LUNCH_BIN_DIR/lunchbench
 WORK=
 
-ensure_packages
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  heading "Building lunchd, lunchctl and lunchbench"
-  cmake -S "$ROOT" -B "$ROOT/build" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
-  cmake --build "$ROOT/build" -j2 --target lunchd lunchctl lunchbench
-fi
+bench_build "$ROOT/build" lunchd lunchctl lunchbench
 [[ -x $LUNCHBENCH && -x $PGBENCH ]] || die "missing $LUNCHBENCH or $PGBENCH"
 
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -79,9 +74,7 @@ trap 'exit 143' TERM
 
 # Fresh state each run: users and parties of an earlier run would change
 # what is measured (stop leftovers of an interrupted run first).
-stop_cluster_and_pg
-rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/lunch-bench.XXXXXX")
+bench_fresh_state lunch-bench
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
   LUNCH_BASE_PORT=$(free_port 1)

@@ -6,6 +6,11 @@
 #   ensure_packages  install the Debian packages the build and tests need
 #   build_project    configure + build into $ROOT/build
 #   free_port [N]    print a port P such that P..P+N-1 are free on 127.0.0.1
+#   have_commands CMD...  true if every CMD is on PATH
+#   install_peer_package PACKAGE WHAT LOG COMMAND...
+#                    best-effort install of a benchmark peer's package
+#   bench_build DIR TARGET..., bench_fresh_state NAME, bench_traps [HOOK...]
+#                    a benchmark's build, fresh start and EXIT/INT/TERM traps
 
 # Sourcing twice (a script sourcing another helper) must be harmless.
 if [[ -n ${_LUNCH_COMMON_SH:-} ]]; then
@@ -150,4 +155,125 @@ show_node_log_on_failure() {
     echo "$SCRIPT_NAME: FAILED (exit $rc); last lines of $LUNCH_CLUSTER_DIR/node0.log:" >&2
     tail -n 20 "$LUNCH_CLUSTER_DIR/node0.log" >&2 || true
   fi
+}
+
+# True if every COMMAND is on PATH.
+have_commands() {
+  local cmd
+  for cmd in "$@"; do
+    command -v "$cmd" >/dev/null 2>&1 || return 1
+  done
+}
+
+# install_peer_package PACKAGE WHAT LOG COMMAND...
+# Makes sure every COMMAND is on PATH, installing the Debian PACKAGE (WHAT
+# says what for, e.g. "the Erlang/OTP peer") if one is missing, apt-get's
+# output going to the file LOG. Best effort, for the peers the benchmarks
+# measure beside lunchmesh: on failure sets PEER_WHY to the reason and
+# returns 1. Honours LUNCH_SKIP_PACKAGES=1 and installs only as root.
+# shellcheck disable=SC2034 # PEER_WHY is for the caller
+install_peer_package() {
+  local pkg=$1 what=$2 log=$3 names verb=is
+  shift 3
+  PEER_WHY=
+  if have_commands "$@"; then
+    return 0
+  fi
+  names=$(IFS=/ && echo "$*")
+  if (($# > 1)); then
+    verb=are
+  fi
+  if [[ ${LUNCH_SKIP_PACKAGES:-0} == 1 ]]; then
+    PEER_WHY="$names not found and LUNCH_SKIP_PACKAGES=1 (install $pkg)"
+    return 1
+  fi
+  if ((EUID != 0)); then
+    PEER_WHY="$1 not found; install it with: sudo apt-get install -y $pkg"
+    return 1
+  fi
+  echo "$SCRIPT_NAME: installing $pkg ($what)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >"$log" 2>&1; then
+    # Stale package lists on a fresh image: one update, one more try.
+    if [[ -z ${_LUNCH_APT_UPDATED:-} ]]; then
+      apt-get update >>"$log" 2>&1 || true
+      _LUNCH_APT_UPDATED=1
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$pkg" >>"$log" 2>&1; then
+      PEER_WHY="apt-get install $pkg failed: $(tail -n 1 "$log")"
+      return 1
+    fi
+  fi
+  if ! have_commands "$@"; then
+    PEER_WHY="$pkg is installed but $names $verb not on PATH"
+    return 1
+  fi
+}
+
+# The benchmarks with a private PostgreSQL (LUNCH_PG_DIR), local nodes
+# (LUNCH_CLUSTER_DIR) and a scratch directory in the global WORK.
+
+# bench_build DIR TARGET...: ensure_packages, then, unless
+# BENCH_SKIP_BUILD=1, configures DIR (LUNCH_BUILD_TYPE, default Release)
+# and builds the TARGETs there.
+bench_build() {
+  local dir=$1 names=
+  shift
+  ensure_packages
+  if [[ ${BENCH_SKIP_BUILD:-0} == 1 ]]; then
+    return 0
+  fi
+  if (($# > 1)); then
+    names=$(printf '%s, ' "${@:1:$#-1}")
+    names="${names%, } and "
+  fi
+  heading "Building $names${!#}"
+  cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}" >/dev/null
+  cmake --build "$dir" -j2 --target "$@"
+}
+
+# bench_fresh_state NAME: fresh state each run: stops the leftovers of an
+# interrupted run, wipes LUNCH_PG_DIR and LUNCH_CLUSTER_DIR and sets WORK to
+# a new directory ${TMPDIR:-/tmp}/NAME.XXXXXX.
+bench_fresh_state() {
+  stop_cluster_and_pg
+  rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+  WORK=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+}
+
+# bench_on_exit RC [HOOK...]: the EXIT trap set by bench_traps. After a
+# failure (RC != 0) shows the end of the node logs; runs each HOOK (a
+# command without arguments, e.g. one stopping a peer's processes); stops
+# the nodes and PostgreSQL; removes them and WORK unless BENCH_KEEP=1.
+# shellcheck disable=SC2317 # called from the EXIT trap
+bench_on_exit() {
+  local rc=$1 hook
+  shift
+  if ((rc != 0)) && [[ -d $LUNCH_CLUSTER_DIR ]]; then
+    echo "$SCRIPT_NAME: FAILED (exit $rc); last node log lines:" >&2
+    tail -n 8 "$LUNCH_CLUSTER_DIR"/node*.log >&2 2>/dev/null || true
+  fi
+  for hook in "$@"; do
+    "$hook"
+  done
+  stop_cluster_and_pg
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+    [[ -n $WORK ]] && echo "$SCRIPT_NAME: kept $LUNCH_PG_DIR, $LUNCH_CLUSTER_DIR and $WORK"
+  else
+    [[ -n $WORK ]] && rm -rf "$WORK"
+    rm -rf "$LUNCH_PG_DIR" "$LUNCH_CLUSTER_DIR"
+  fi
+}
+
+# bench_traps [HOOK...]: on exit bench_on_exit (with the HOOKs, function
+# names); Ctrl-C and TERM exit 130 and 143, which runs it too.
+# shellcheck disable=SC2120 # the hooks are optional
+bench_traps() {
+  local hooks=
+  if (($# > 0)); then
+    hooks=$(printf ' %q' "$@")
+  fi
+  # shellcheck disable=SC2064 # the hooks are fixed now; $? is the exit code
+  trap "bench_on_exit \$?$hooks" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
 }

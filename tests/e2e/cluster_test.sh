@@ -162,8 +162,16 @@ expect_serving() { # WHAT NODE...
 # The latest cluster events (JSON list, asked of node M) into
 # $WORK/events.json.
 save_events() {
-  ctl_at "$M" --json cluster events --limit 10000 >"$WORK/events.json" ||
-    fatal "lunchctl cluster events failed"
+  local try t
+  for try in 1 2 3; do
+    t=$(now_us)
+    if ctl_at "$M" --json cluster events --limit 10000 >"$WORK/events.json" 2>"$WORK/events.err"; then
+      return 0
+    fi
+    check_fail "cluster events through node$M failed after $((($(now_us) - t) / 1000)) ms (try $try of 3)" \
+      "stdout: $(head -c 300 "$WORK/events.json")" "stderr: $(head -c 300 "$WORK/events.err")"
+  done
+  fatal "lunchctl cluster events failed three times"
 }
 
 max_event_id() {
@@ -274,6 +282,9 @@ PY
 # nodes listed in $WORK/targets (re-read before every request). Each
 # request is one line of $WORK/w<k>.log:
 #   START_US END_US OP KEY PARTY NODE RC CODE FATE PHASE_AT_START PHASE_AT_END
+# (lunchctl waits 30 s for an answer, so that slow answers show as slow,
+# not as timeouts; the checks want every answer within 10 s, lunchctl's
+# default.)
 # FATE 1: "node X died before answering" (outcome unknown); 2: lunchctl
 # could not connect to the node it was given ("cannot reach node": never
 # sent; a starved machine, not the cluster); else 0. Failures other than
@@ -300,7 +311,7 @@ writer() {
     target=${targets[$(((k + i) % ${#targets[@]}))]}
     p0=$(<"$WORK/phase")
     t0=$(now_us)
-    out=$(timeout 20 "$BIN/lunchctl" --node "$(addr "$target")" --json "$@" 2>&1)
+    out=$(timeout 60 "$BIN/lunchctl" --node "$(addr "$target")" --timeout 30 --json "$@" 2>&1)
     rc=$?
     t1=$(now_us)
     p1=$(<"$WORK/phase")
@@ -710,13 +721,17 @@ WRITES="writers: $n_req requests: $n_create user creates ($n_create_ok acknowled
 DIED="failed with 'node X died before answering' (outcome unknown): $n_died (kill: $(wlog '$10 == "kill" && $9 == 1' | wc -l), pause: $(wlog '$10 == "pause" && $9 == 1' | wc -l)); not sent (lunchctl could not connect to a live node): $n_unsent"
 echo "$WRITES"
 echo "$DIED"
-for p in "${PHASES[@]}"; do
-  printf '  phase %-12s %4d requests, %4d acknowledged\n' "$p" \
-    "$(wlog -v p="$p" '$10 == p' | wc -l)" "$(wlog -v p="$p" '$10 == p && $7 == 0' | wc -l)"
-done
+PHASE_TABLE=$(for p in "${PHASES[@]}"; do
+  wlog -v p="$p" 'BEGIN {n = 0; ok = 0; max = 0}
+    $10 == p {n++; if ($7 == 0) ok++; if ($2 - $1 > max) max = $2 - $1}
+    END {printf "  phase %-12s %4d requests, %4d acknowledged, slowest %5d ms\n", p, n, ok, max / 1000}'
+done)
+echo "$PHASE_TABLE"
 LAST_CMD="the writers' requests ($WORK/w*.log)"
 expect_eq "requests with an exit code other than 0, 1 (party_full) and 3 (unavailable)" "" \
   "$(wlog '!($9 == 2 || $7 == 0 || ($7 == 1 && $8 == "party_full") || ($7 == 3 && $8 == "unavailable")) {printf "%s:%s:rc%s:%s ", $3, $4, $7, $8}')"
+expect_eq "requests answered after 10 s or more (lunchctl's default timeout)" "" \
+  "$(wlog '$2 - $1 >= 10000000 {printf "%s:%s:%s:rc%s:%s:%dms ", $10, $3, $4, $7, $8, ($2 - $1) / 1000}')"
 for p in warm kill pause; do
   expect_eq "failed requests in phase $p other than 'died before answering'" "" "$(failed_in_phase "$p" died)"
 done
@@ -924,6 +939,7 @@ echo "$TAKEOVER_KILL"
 echo "$TAKEOVER_PAUSE"
 echo "$WRITES"
 echo "$DIED"
+echo "$PHASE_TABLE"
 echo "$UNKNOWN"
 printf 'handoffs: %s\n' "${HANDOFFS[@]}"
 echo "lease epochs: $LEASE_EPOCHS"
