@@ -47,10 +47,19 @@ bool same_node(const node_info& n, const std::string& name, int64_t inc) {
 
 void agree_on_heartbeats(pqxx::transaction_base& tx, int64_t interval_ms,
                          int64_t timeout_ms) {
+  // With no node alive (none up or leaving with a heartbeat in the last
+  // 10 s), the cluster is being started again: its settings may change.
+  auto alive = tx.exec("SELECT count(*) FROM cluster_nodes"
+                       " WHERE state IN ('up', 'leaving')"
+                       " AND heartbeat_at > now() - interval '10 seconds'");
+  bool restarting = alive[0][0].as<int64_t>() == 0;
   auto check = [&](const std::string& key, const std::string& field,
                    int64_t value) {
-    tx.exec_params("INSERT INTO cluster_info (key, value) VALUES ($1, $2)"
-                   " ON CONFLICT (key) DO NOTHING",
+    tx.exec_params(restarting
+                     ? "INSERT INTO cluster_info (key, value) VALUES ($1, $2)"
+                       " ON CONFLICT (key) DO UPDATE SET value = $2"
+                     : "INSERT INTO cluster_info (key, value) VALUES ($1, $2)"
+                       " ON CONFLICT (key) DO NOTHING",
                    key, std::to_string(value));
     auto row = tx.exec_params("SELECT value FROM cluster_info WHERE key = $1",
                               key);

@@ -17,7 +17,8 @@ namespace lunch::catalog {
 /// Every node of a cluster must use the same heartbeat interval and
 /// timeout (CAF declares a peer with other settings dead). The first node
 /// records its settings; a node with different ones is refused with a
-/// message naming both values.
+/// message naming both values — unless no node is alive (a cluster being
+/// started again may change them).
 void agree_on_heartbeats(pqxx::transaction_base& tx, int64_t interval_ms,
                          int64_t timeout_ms);
 
