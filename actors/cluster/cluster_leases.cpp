@@ -1,0 +1,283 @@
+#include "actors/cluster/cluster_state.hpp"
+
+#include <algorithm>
+
+#include <caf/all.hpp>
+
+#include "actors/cluster/lease_table.hpp"
+#include "actors/cluster/placement.hpp"
+#include "runtime/log.hpp"
+
+namespace lunch::cluster_detail {
+
+namespace {
+
+void start_shard(self_ptr self, int32_t shard, int64_t epoch) {
+  auto& st = self->state;
+  auto sup = shards_supervisor(self);
+  if (!sup)
+    return; // the shards supervisor restarts; the next tick retries
+  st.running[shard] = epoch;
+  if (st.stopping.count(shard)) {
+    // Its old subtree is still going away: start it again once gone.
+    st.start_after_stop[shard] = epoch;
+    st.cfg.leases->grant(shard, epoch);
+    return;
+  }
+  st.cfg.leases->grant(shard, epoch);
+  log::info("shard.starting",
+            {{"shard", std::to_string(shard)}, {"epoch", std::to_string(epoch)}});
+  self->request(sup, st.cfg.timeout, sup_add_atom::value, shard)
+    .then([](bool) {},
+          [=](caf::error& e) {
+            log::warn("shard.start_failed", {{"shard", std::to_string(shard)},
+                                             {"error", to_string(e)}});
+            self->state.running.erase(shard);
+          });
+}
+
+// Stops shard `shard` here (its requests drain first) and then runs `done`.
+template <class Done>
+void stop_shard(self_ptr self, int32_t shard, const std::string& why,
+                Done done) {
+  auto& st = self->state;
+  auto epoch = st.running.count(shard) ? st.running[shard] : 0;
+  st.running.erase(shard);
+  st.routes.erase(shard);
+  // Withdraw the route first: gateways hold new requests for this shard
+  // until its next owner announces itself.
+  broadcast(self, shard_route{shard, epoch, my_name(self), {}});
+  log::info("shard.stopping", {{"shard", std::to_string(shard)},
+                               {"epoch", std::to_string(epoch)},
+                               {"why", why}});
+  st.stopping.insert(shard);
+  st.start_after_stop.erase(shard);
+  auto finish = [=] {
+    auto& st = self->state;
+    st.stopping.erase(shard);
+    auto again = st.start_after_stop.find(shard);
+    if (again != st.start_after_stop.end()) {
+      auto epoch = again->second;
+      st.start_after_stop.erase(again);
+      st.running.erase(shard);
+      start_shard(self, shard, epoch);
+    } else if (!st.running.count(shard)) {
+      st.cfg.leases->revoke(shard);
+    }
+    done();
+  };
+  auto sup = shards_supervisor(self);
+  if (!sup) {
+    finish();
+    return;
+  }
+  self
+    ->request(sup, st.cfg.timeout * 3, sup_remove_atom::value,
+              shard_child_name(shard))
+    .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
+}
+
+// -- leases -----------------------------------------------------------------
+
+} // namespace
+
+void read_catalog(self_ptr self) {
+  auto& st = self->state;
+  auto cat = catalog(self);
+  if (!cat)
+    return;
+  if (st.reading) {
+    st.read_again = true;
+    return;
+  }
+  st.reading = true;
+  bool registered = st.cfg.progress->registered;
+  auto on_view = [=](cluster_view& view) {
+    auto& st = self->state;
+    st.reading = false;
+    if (!st.cfg.progress->registered)
+      // Registered: now peers can check who we are.
+      for (auto& [host, port] : st.cfg.seeds)
+        connect_to(self, host, port);
+    st.cfg.progress->registered = true;
+    apply_view(self, std::move(view));
+    if (std::exchange(st.read_again, false))
+      read_catalog(self);
+  };
+  auto on_error = [=](caf::error&) {
+    self->state.reading = false;
+    self->state.read_again = false;
+  };
+  if (!registered)
+    self->request(cat, st.cfg.timeout, cat_reg_atom::value, me(self))
+      .then(on_view, on_error);
+  else
+    self->request(cat, st.cfg.timeout, cat_beat_atom::value, me(self))
+      .then(on_view, on_error);
+}
+
+void apply_view(self_ptr self, cluster_view view) {
+  auto& st = self->state;
+  st.view = std::move(view);
+  st.started = true;
+  auto self_row = std::find_if(st.view.nodes.begin(), st.view.nodes.end(),
+                               [&](auto& n) { return n.name == my_name(self); });
+  if (!st.left
+      && (self_row == st.view.nodes.end()
+          || self_row->incarnation != st.cfg.me.incarnation
+          || self_row->state == "down" || self_row->state == "left")) {
+    // Another node declared us dead (we were paused or cut off): our
+    // leases are gone. Register again and take part as a fresh member.
+    log::warn("cluster.evicted", {{"catalog_state", self_row == st.view.nodes.end()
+                                                      ? "missing"
+                                                      : self_row->state}});
+    st.cfg.progress->registered = false;
+  }
+  // Peers' states as the catalog has them (a peer may be leaving now).
+  for (auto& [name, p] : st.peers)
+    for (auto& n : st.view.nodes)
+      if (n.name == name && n.incarnation == p.info.incarnation)
+        p.info.state = n.state;
+  for (auto& lease : st.view.leases) {
+    if (st.moving && *st.moving == lease.shard)
+      continue;
+    bool ours = lease.owner == my_name(self)
+                && lease.incarnation == st.cfg.me.incarnation
+                && st.cfg.progress->registered;
+    auto running = st.running.find(lease.shard);
+    if (ours && running == st.running.end()) {
+      start_shard(self, lease.shard, lease.epoch);
+    } else if (ours && running->second != lease.epoch) {
+      auto shard = lease.shard;
+      auto epoch = lease.epoch;
+      stop_shard(self, shard, "lease renewed",
+                 [=] { start_shard(self, shard, epoch); });
+    } else if (!ours && running != st.running.end()) {
+      stop_shard(self, lease.shard,
+                 "lease now held by "
+                   + (lease.owner.empty() ? "nobody" : lease.owner),
+                 [] {});
+    }
+    // The owner changed: gateways stop using the old route and wait for
+    // the new owner's announcement.
+    if (!ours && lease.epoch > known_epoch(self, lease.shard))
+      tell_gateway(self, shard_route{lease.shard, lease.epoch, lease.owner, {}});
+  }
+  if (!st.cfg.progress->registered)
+    read_catalog(self); // registers again
+  for (auto& n : st.view.nodes)
+    if (n.name != my_name(self) && (n.state == "up" || n.state == "leaving")
+        && !st.peers.count(n.name) && !st.confirming.count(n.name))
+      connect_to(self, n.host, static_cast<uint16_t>(n.port), n);
+  update_ready(self);
+  reconcile(self);
+}
+
+void assign_orphans(self_ptr self) {
+  auto& st = self->state;
+  auto cat = catalog(self);
+  if (st.assigning || !cat)
+    return;
+  st.assigning = true;
+  auto dead = st.dead;
+  self
+    ->request(cat, st.cfg.timeout, cat_assign_atom::value, live_nodes(self),
+              dead)
+    .then(
+      [=](cluster_view& view) {
+        auto& st = self->state;
+        st.assigning = false;
+        st.dead.erase(st.dead.begin(),
+                      st.dead.begin() + static_cast<ptrdiff_t>(dead.size()));
+        apply_view(self, std::move(view));
+        sync_peers(self);
+      },
+      [=](caf::error&) { self->state.assigning = false; });
+}
+
+namespace {
+
+void hand_off(self_ptr self, int32_t shard, int64_t epoch, node_info to) {
+  auto& st = self->state;
+  st.moving = shard;
+  log::info("shard.handoff", {{"shard", std::to_string(shard)},
+                              {"epoch", std::to_string(epoch)},
+                              {"to", to.name}});
+  stop_shard(self, shard, "handoff to " + to.name, [=] {
+    auto done = [=] {
+      self->state.moving.reset();
+      sync_peers(self);
+      read_catalog(self);
+    };
+    auto cat = catalog(self);
+    if (!cat) {
+      done();
+      return;
+    }
+    self
+      ->request(cat, self->state.cfg.timeout, cat_handoff_atom::value, shard,
+                epoch, me(self), to)
+      .then([=](cluster_view&) { done(); }, [=](caf::error&) { done(); });
+  });
+}
+
+void finish_leave(self_ptr self) {
+  auto& st = self->state;
+  st.left = true;
+  log::info("cluster.left", {});
+  auto cat = catalog(self);
+  auto done = [=] {
+    sync_peers(self);
+    if (self->state.cfg.on_left)
+      self->state.cfg.on_left();
+  };
+  if (!cat) {
+    done();
+    return;
+  }
+  self->request(cat, st.cfg.timeout, cat_state_atom::value, me(self))
+    .then([=](cluster_view&) { done(); }, [=](caf::error&) { done(); });
+}
+
+} // namespace
+
+void reconcile(self_ptr self) {
+  auto& st = self->state;
+  if (!st.started || !st.cfg.progress->registered)
+    return;
+  bool orphans = std::any_of(st.view.leases.begin(), st.view.leases.end(),
+                             [&](auto& l) { return orphaned(self, l); });
+  if (orphans || !st.dead.empty()) {
+    assign_orphans(self);
+    return;
+  }
+  if (st.moving)
+    return;
+  // Rebalance only on a settled view: every node the catalog lists as up
+  // is reached, so every node computes the same placement.
+  for (auto& n : st.view.nodes)
+    if (n.name != my_name(self) && n.state == "up" && !st.peers.count(n.name))
+      return;
+  std::vector<placement_member> members;
+  for (auto& n : live_nodes(self))
+    members.push_back({n.name, n.state == "up", n.allowed_shards});
+  std::vector<std::string> current;
+  for (auto& lease : st.view.leases)
+    current.push_back(is_live_owner(self, lease) ? lease.owner : "");
+  auto desired = place_shards(st.cfg.shard_count, members, current);
+  for (auto& [shard, epoch] : st.running) {
+    auto& target = desired[static_cast<size_t>(shard)];
+    auto p = st.peers.find(target);
+    if (target != my_name(self) && p != st.peers.end()
+        && st.routes.count(shard)) {
+      hand_off(self, shard, epoch, p->second.info);
+      return;
+    }
+  }
+  if (st.leaving && st.running.empty() && !st.left)
+    finish_leave(self);
+}
+
+// -- peers ------------------------------------------------------------------
+
+} // namespace lunch::cluster_detail

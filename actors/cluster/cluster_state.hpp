@@ -1,0 +1,100 @@
+#pragma once
+
+// The cluster actor's state and the functions its files share:
+//   cluster_state.cpp   who we are, our peers and routes, what we tell them
+//   cluster_leases.cpp  the catalog view: shards started, stopped, handed off
+//   cluster_peers.cpp   connecting, hello, suspecting and declaring death
+//   cluster_actor.cpp   the behavior
+// Private to actors/cluster/.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/cluster/cluster_actor.hpp"
+#include "messages/gateway_protocol.hpp"
+
+namespace lunch::cluster_detail {
+
+// Private: the periodic heartbeat, and one more try to reach a lost peer.
+using tick_atom = caf::atom_constant<caf::atom("clu_tick")>;
+using retry_atom = caf::atom_constant<caf::atom("clu_retry")>;
+
+using cluster_impl = cluster_actor::extend<caf::reacts_to<tick_atom>,
+                                           caf::reacts_to<retry_atom, node_info>>;
+
+using steady = std::chrono::steady_clock;
+
+struct peer {
+  node_info info;
+  cluster_actor cluster;
+};
+
+struct cluster_state {
+  cluster_settings cfg;
+  std::map<std::string, peer> peers;  // said hello, monitored
+  std::set<std::string> connecting;   // "host:port" being connected to
+  std::map<std::string, steady::time_point> confirming; // name → deadline
+  std::vector<node_info> dead;        // confirmed, not yet in the catalog
+  cluster_view view;                  // the catalog, as last read
+  std::map<int32_t, int64_t> running; // shards started here → lease epoch
+  std::map<int32_t, shard_route> routes; // regions serving here
+  std::map<int32_t, shard_route> known;  // newest route of every shard
+  std::optional<int32_t> moving;      // being handed off
+  std::set<int32_t> stopping;         // shard subtrees being stopped here
+  std::map<int32_t, int64_t> start_after_stop; // lease epoch to start then
+  bool started = false;               // first catalog view applied
+  bool assigning = false;             // a cat_assign in flight
+  bool reading = false;               // a cat_beat in flight
+  bool read_again = false;
+  bool leaving = false;
+  bool left = false;
+  static inline const char* name = "lunch.cluster";
+};
+
+using self_ptr = cluster_impl::stateful_pointer<cluster_state>;
+
+// -- cluster_state.cpp ----------------------------------------------------
+
+node_info me(self_ptr self);
+const std::string& my_name(self_ptr self);
+catalog_actor catalog(self_ptr self);
+gateway_actor gateway(self_ptr self);
+caf::actor shards_supervisor(self_ptr self);
+std::string shard_child_name(int32_t shard);
+/// This node and the peers it reaches, with their catalog states.
+std::vector<node_info> live_nodes(self_ptr self);
+bool is_live_owner(self_ptr self, const shard_lease& lease);
+/// A lease nobody can serve: no owner, or one the catalog lists as gone.
+bool orphaned(self_ptr self, const shard_lease& lease);
+peer_hello hello(self_ptr self);
+int64_t known_epoch(self_ptr self, int32_t shard);
+void tell_gateway(self_ptr self, const shard_route& route);
+void broadcast(self_ptr self, const shard_route& route);
+void sync_peers(self_ptr self);
+void update_ready(self_ptr self);
+
+// -- cluster_leases.cpp ---------------------------------------------------
+
+void read_catalog(self_ptr self);
+void apply_view(self_ptr self, cluster_view view);
+void assign_orphans(self_ptr self);
+void reconcile(self_ptr self);
+
+// -- cluster_peers.cpp ----------------------------------------------------
+
+void add_peer(self_ptr self, peer_hello& h);
+void connect_to(self_ptr self, const std::string& host, uint16_t port,
+                std::optional<node_info> listed = std::nullopt);
+void declare_dead(self_ptr self, const node_info& info);
+void confirm(self_ptr self, node_info info);
+void on_peer_down(self_ptr self, const caf::down_msg& msg);
+cluster_status status_of(self_ptr self);
+
+} // namespace lunch::cluster_detail
