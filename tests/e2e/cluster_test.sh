@@ -32,24 +32,8 @@ unset LUNCH_FAULT_INJECTION
 LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
 
 if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  LUNCH_BASE_PORT=$(python3 - <<'PY'
-import socket, sys
-def free(port):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-for base in range(7710, 7790, 10):
-    if all(free(p) for p in range(base, base + 10)):
-        print(base)
-        sys.exit(0)
-sys.exit("no ten free ports in 7710-7789")
-PY
-  ) || fatal "no free ports for the nodes"
+  # Ten consecutive free ports: three nodes and room for a restart.
+  LUNCH_BASE_PORT=$(free_port 10) || fatal "no free ports for the nodes"
 fi
 export LUNCH_BASE_PORT
 
