@@ -158,7 +158,7 @@ TEST_CASE("a joining node gets its share and every node serves every shard",
           == epochs[shard]);
 }
 
-TEST_CASE("a crashed node's shards are taken over; acknowledged writes stay",
+TEST_CASE("a crashed node's shards are taken over and acknowledged writes stay",
           "[cluster]") {
   test::scratch_databases dbs{4};
   auto a = std::make_unique<member_node>(dbs, "alpha");
