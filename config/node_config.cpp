@@ -146,17 +146,19 @@ void parse_cluster(const json& doc, cluster_config& cfg, size_t shard_count,
     }
   }
   if (auto it = doc.find("heartbeat_ms"); it != doc.end())
-    cfg.heartbeat_ms = integer_in(*it, "cluster.heartbeat_ms", 20, 60000, origin);
+    cfg.heartbeat_ms = integer_in(*it, "cluster.heartbeat_ms", 20, 60000,
+                                  origin);
   if (auto it = doc.find("heartbeat_timeout_ms"); it != doc.end())
-    cfg.heartbeat_timeout_ms
-      = integer_in(*it, "cluster.heartbeat_timeout_ms", 50, 600000, origin);
+    cfg.heartbeat_timeout_ms = integer_in(*it, "cluster.heartbeat_timeout_ms",
+                                          50, 600000, origin);
   if (cfg.heartbeat_timeout_ms < 3 * cfg.heartbeat_ms)
     reject(origin, "cluster.heartbeat_timeout_ms",
-           "must be at least 3 heartbeats (" + std::to_string(3 * cfg.heartbeat_ms)
+           "must be at least 3 heartbeats ("
+             + std::to_string(3 * cfg.heartbeat_ms)
              + " ms), or a few late heartbeats would declare a live node dead");
   if (auto it = doc.find("catalog_interval_ms"); it != doc.end())
-    cfg.catalog_interval_ms
-      = integer_in(*it, "cluster.catalog_interval_ms", 50, 60000, origin);
+    cfg.catalog_interval_ms = integer_in(*it, "cluster.catalog_interval_ms", 50,
+                                         60000, origin);
   if (auto it = doc.find("shards"); it != doc.end()) {
     if (!it->is_array() || it->empty())
       reject(origin, "cluster.shards",

@@ -41,11 +41,11 @@ struct supervision_config {
 /// settings must be the same on every node (the catalog records the first
 /// node's and refuses others).
 struct cluster_config {
-  std::vector<peer_address> seeds; // peers to contact at start
-  int64_t heartbeat_ms = 250;             // BASP heartbeat interval
-  int64_t heartbeat_timeout_ms = 1500;    // a silent peer is dead after
-  int64_t catalog_interval_ms = 500;      // catalog heartbeat and re-check
-  std::vector<int32_t> allowed_shards;    // empty: any shard
+  std::vector<peer_address> seeds;     // peers to contact at start
+  int64_t heartbeat_ms = 250;          // BASP heartbeat interval
+  int64_t heartbeat_timeout_ms = 1500; // a silent peer is dead after
+  int64_t catalog_interval_ms = 500;   // catalog heartbeat and re-check
+  std::vector<int32_t> allowed_shards; // empty: any shard
 };
 
 struct listen_address {

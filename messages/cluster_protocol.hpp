@@ -81,8 +81,8 @@ typename Inspector::result_type inspect(Inspector& f, cluster_event& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_route& x) {
-  return f(caf::meta::type_name("lunch::shard_route"), x.shard, x.epoch,
-           x.node, x.region);
+  return f(caf::meta::type_name("lunch::shard_route"), x.shard, x.epoch, x.node,
+           x.region);
 }
 
 template <class Inspector>

@@ -79,7 +79,8 @@ typename Inspector::result_type inspect(Inspector& f, party_created& x) {
 
 using shard_owner_actor = caf::typed_actor<
   caf::replies_to<db_load_atom, std::string>::with<user_lookup>,
-  caf::replies_to<db_insert_atom, user_profile, std::string>::with<user_profile>,
+  caf::replies_to<db_insert_atom, user_profile,
+                  std::string>::with<user_profile>,
   caf::replies_to<db_save_atom, user_profile, std::string>::with<user_profile>,
   caf::replies_to<db_delete_atom, std::string, std::string>::with<bool>,
   caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,

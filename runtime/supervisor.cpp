@@ -22,12 +22,11 @@ namespace {
 using sup_restart_atom = caf::atom_constant<caf::atom("sup_rst")>;
 using sup_kill_atom = caf::atom_constant<caf::atom("sup_kill")>;
 
-using supervisor_impl
-  = supervisor_actor::extend<caf::reacts_to<sup_restart_atom, uint64_t>,
-                             caf::reacts_to<sup_kill_atom, uint64_t>,
-                             caf::replies_to<sup_add_atom, int32_t>::with<bool>,
-                             caf::replies_to<sup_remove_atom,
-                                             std::string>::with<bool>>;
+using supervisor_impl = supervisor_actor::extend<
+  caf::reacts_to<sup_restart_atom, uint64_t>,
+  caf::reacts_to<sup_kill_atom, uint64_t>,
+  caf::replies_to<sup_add_atom, int32_t>::with<bool>,
+  caf::replies_to<sup_remove_atom, std::string>::with<bool>>;
 
 enum class status {
   running,    // alive
@@ -350,8 +349,8 @@ caf::result<bool> add_child(self_ptr self, int32_t key) {
   size_t j;
   if (i == st.children.end()) {
     j = st.children.size();
-    st.children.emplace_back(
-      spec, supervision::backoff{st.spec.backoff, st.spec.seed + j});
+    st.children.emplace_back(spec, supervision::backoff{st.spec.backoff,
+                                                        st.spec.seed + j});
   } else {
     j = static_cast<size_t>(i - st.children.begin());
     if (!i->removed && i->state != status::stopped)

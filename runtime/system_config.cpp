@@ -16,8 +16,7 @@
 
 namespace lunch::runtime {
 
-void configure(caf::actor_system_config& cfg, int32_t threads,
-               heartbeats hb) {
+void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.load<caf::io::middleman>();
   // add_message_type<T> also registers std::vector<T>.
   cfg.add_message_type<user_profile>("lunch::user_profile");

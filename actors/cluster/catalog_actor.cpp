@@ -88,8 +88,9 @@ catalog_actor::behavior_type catalog_behavior(self_ptr self, std::string dsn) {
       });
     },
     [=](cat_events_atom, int32_t limit) {
-      return run<std::vector<cluster_event>>(
-        self, [&](auto& tx) { return catalog::events(tx, limit); });
+      return run<std::vector<cluster_event>>(self, [&](auto& tx) {
+        return catalog::events(tx, limit);
+      });
     },
   };
 }

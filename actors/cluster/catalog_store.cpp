@@ -12,7 +12,6 @@ namespace lunch::catalog {
 
 namespace {
 
-
 std::string iso_utc(const std::string& column) {
   return "to_char(" + column
          + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
@@ -76,12 +75,12 @@ void agree_on_heartbeats(pqxx::transaction_base& tx, int64_t interval_ms,
 
 cluster_view read_view(pqxx::transaction_base& tx) {
   cluster_view view;
-  auto nodes = tx.exec(
-    "SELECT name, host, port, pid, incarnation, state,"
-    " coalesce(array_to_string(allowed_shards, ','), ''), "
-    + iso_utc("started_at")
-    + ", (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint"
-      " FROM cluster_nodes ORDER BY name");
+  auto nodes
+    = tx.exec("SELECT name, host, port, pid, incarnation, state,"
+              " coalesce(array_to_string(allowed_shards, ','), ''), "
+              + iso_utc("started_at")
+              + ", (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint"
+                " FROM cluster_nodes ORDER BY name");
   for (auto r : nodes) {
     node_info n;
     n.name = r[0].as<std::string>();
@@ -99,10 +98,9 @@ cluster_view read_view(pqxx::transaction_base& tx) {
                         + iso_utc("changed_at")
                         + " FROM shard_leases ORDER BY shard");
   for (auto r : leases)
-    view.leases.push_back(shard_lease{r[0].as<int32_t>(),
-                                      r[1].as<std::string>(),
-                                      r[2].as<int64_t>(), r[3].as<int64_t>(),
-                                      r[4].as<std::string>()});
+    view.leases.push_back(shard_lease{
+      r[0].as<int32_t>(), r[1].as<std::string>(), r[2].as<int64_t>(),
+      r[3].as<int64_t>(), r[4].as<std::string>()});
   return view;
 }
 
@@ -162,8 +160,8 @@ void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
   std::vector<std::string> current;
   for (auto& l : view.leases)
     current.push_back(registered_up(l) ? l.owner : std::string{});
-  auto desired = place_shards(static_cast<int32_t>(view.leases.size()),
-                              members, current);
+  auto desired = place_shards(static_cast<int32_t>(view.leases.size()), members,
+                              current);
   for (size_t s = 0; s < view.leases.size(); ++s) {
     auto& lease = view.leases[s];
     if (!current[s].empty() || desired[s].empty())

@@ -53,7 +53,8 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
         rp.deliver(status_of(self));
         return rp;
       }
-      self->request(cat, self->state.cfg.timeout, cat_beat_atom::value, me(self))
+      self
+        ->request(cat, self->state.cfg.timeout, cat_beat_atom::value, me(self))
         .then(
           [=](cluster_view& view) mutable {
             apply_view(self, std::move(view));

@@ -1,9 +1,8 @@
-#include "actors/cluster/cluster_state.hpp"
-
 #include <algorithm>
 
 #include <caf/all.hpp>
 
+#include "actors/cluster/cluster_state.hpp"
 #include "actors/cluster/lease_table.hpp"
 #include "actors/cluster/placement.hpp"
 #include "runtime/log.hpp"
@@ -25,8 +24,8 @@ void start_shard(self_ptr self, int32_t shard, int64_t epoch) {
     return;
   }
   st.cfg.leases->grant(shard, epoch);
-  log::info("shard.starting",
-            {{"shard", std::to_string(shard)}, {"epoch", std::to_string(epoch)}});
+  log::info("shard.starting", {{"shard", std::to_string(shard)},
+                               {"epoch", std::to_string(epoch)}});
   self->request(sup, st.cfg.timeout, sup_add_atom::value, shard)
     .then([](bool) {},
           [=](caf::error& e) {
@@ -120,17 +119,19 @@ void apply_view(self_ptr self, cluster_view view) {
   auto& st = self->state;
   st.view = std::move(view);
   st.started = true;
-  auto self_row = std::find_if(st.view.nodes.begin(), st.view.nodes.end(),
-                               [&](auto& n) { return n.name == my_name(self); });
+  auto self_row
+    = std::find_if(st.view.nodes.begin(), st.view.nodes.end(),
+                   [&](auto& n) { return n.name == my_name(self); });
   if (!st.left
       && (self_row == st.view.nodes.end()
           || self_row->incarnation != st.cfg.me.incarnation
           || self_row->state == "down" || self_row->state == "left")) {
     // Another node declared us dead (we were paused or cut off): our
     // leases are gone. Register again and take part as a fresh member.
-    log::warn("cluster.evicted", {{"catalog_state", self_row == st.view.nodes.end()
-                                                      ? "missing"
-                                                      : self_row->state}});
+    log::warn("cluster.evicted",
+              {{"catalog_state", self_row == st.view.nodes.end()
+                                   ? "missing"
+                                   : self_row->state}});
     st.cfg.progress->registered = false;
   }
   // Peers' states as the catalog has them (a peer may be leaving now).
@@ -161,7 +162,8 @@ void apply_view(self_ptr self, cluster_view view) {
     // The owner changed: gateways stop using the old route and wait for
     // the new owner's announcement.
     if (!ours && lease.epoch > known_epoch(self, lease.shard))
-      tell_gateway(self, shard_route{lease.shard, lease.epoch, lease.owner, {}});
+      tell_gateway(self,
+                   shard_route{lease.shard, lease.epoch, lease.owner, {}});
   }
   if (!st.cfg.progress->registered)
     read_catalog(self); // registers again

@@ -1,11 +1,10 @@
-#include "actors/cluster/cluster_state.hpp"
-
 #include <algorithm>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
+#include "actors/cluster/cluster_state.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch::cluster_detail {
@@ -20,9 +19,9 @@ void add_peer(self_ptr self, peer_hello& h) {
   p.cluster = h.cluster;
   if (fresh) {
     self->monitor(h.cluster);
-    log::info("cluster.peer_up", {{"peer", h.node.name},
-                                  {"address", h.node.host + ":"
-                                                + std::to_string(h.node.port)}});
+    log::info("cluster.peer_up",
+              {{"peer", h.node.name},
+               {"address", h.node.host + ":" + std::to_string(h.node.port)}});
     // Our regions may have come up after our hello was written.
     for (auto& [shard, route] : st.routes)
       caf::anon_send(h.cluster, clu_route_atom::value, route);
@@ -39,8 +38,9 @@ void on_unreachable(self_ptr self, const node_info& listed,
                     const caf::error& e) {
   auto& st = self->state;
   auto stale = std::chrono::milliseconds(listed.heartbeat_age_ms)
-               > 3 * std::chrono::duration_cast<std::chrono::milliseconds>(
-                   st.cfg.confirm);
+               > 3
+                   * std::chrono::duration_cast<std::chrono::milliseconds>(
+                     st.cfg.confirm);
   if (st.peers.count(listed.name) || st.confirming.count(listed.name))
     return;
   if (e == caf::sec::cannot_connect_to_node || stale)
@@ -59,8 +59,7 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
   auto mm = self->home_system().middleman().actor_handle();
   self->request(mm, st.cfg.confirm, caf::connect_atom::value, host, port)
     .then(
-      [=](caf::node_id&, caf::strong_actor_ptr& ptr,
-          std::set<std::string>&) {
+      [=](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
         if (!ptr) {
           self->state.connecting.erase(key);
           return;
@@ -95,9 +94,9 @@ void declare_dead(self_ptr self, const node_info& info) {
   for (auto& d : st.dead)
     if (d.name == info.name && d.incarnation == info.incarnation)
       return; // on its way into the catalog already
-  log::warn("cluster.peer_dead", {{"peer", info.name},
-                                  {"incarnation",
-                                   std::to_string(info.incarnation)}});
+  log::warn("cluster.peer_dead",
+            {{"peer", info.name},
+             {"incarnation", std::to_string(info.incarnation)}});
   st.dead.push_back(info);
   assign_orphans(self);
 }
@@ -130,8 +129,7 @@ void confirm(self_ptr self, node_info info) {
     ->request(mm, budget, caf::connect_atom::value, info.host,
               static_cast<uint16_t>(info.port))
     .then(
-      [=](caf::node_id&, caf::strong_actor_ptr& ptr,
-          std::set<std::string>&) {
+      [=](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
         if (!ptr) {
           retry_later();
           return;
@@ -140,8 +138,9 @@ void confirm(self_ptr self, node_info info) {
         // short timeout turns it into another try.
         auto gw = caf::actor_cast<gateway_actor>(ptr);
         self
-          ->request(gw, std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
-                    clu_hello_atom::value, hello(self))
+          ->request(
+            gw, std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
+            clu_hello_atom::value, hello(self))
           .then(
             [=](peer_hello& h) {
               self->state.confirming.erase(info.name);

@@ -109,8 +109,9 @@ void update_ready(self_ptr self) {
       return;
   }
   st.cfg.progress->ready = true;
-  log::info("cluster.ready", {{"shards_here", std::to_string(st.running.size())},
-                              {"peers", std::to_string(st.peers.size())}});
+  log::info("cluster.ready",
+            {{"shards_here", std::to_string(st.running.size())},
+             {"peers", std::to_string(st.peers.size())}});
 }
 
 // -- shards here ------------------------------------------------------------

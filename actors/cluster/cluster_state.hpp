@@ -26,8 +26,9 @@ namespace lunch::cluster_detail {
 using tick_atom = caf::atom_constant<caf::atom("clu_tick")>;
 using retry_atom = caf::atom_constant<caf::atom("clu_retry")>;
 
-using cluster_impl = cluster_actor::extend<caf::reacts_to<tick_atom>,
-                                           caf::reacts_to<retry_atom, node_info>>;
+using cluster_impl
+  = cluster_actor::extend<caf::reacts_to<tick_atom>,
+                          caf::reacts_to<retry_atom, node_info>>;
 
 using steady = std::chrono::steady_clock;
 
@@ -38,20 +39,20 @@ struct peer {
 
 struct cluster_state {
   cluster_settings cfg;
-  std::map<std::string, peer> peers;  // said hello, monitored
-  std::set<std::string> connecting;   // "host:port" being connected to
+  std::map<std::string, peer> peers; // said hello, monitored
+  std::set<std::string> connecting;  // "host:port" being connected to
   std::map<std::string, steady::time_point> confirming; // name → deadline
-  std::vector<node_info> dead;        // confirmed, not yet in the catalog
-  cluster_view view;                  // the catalog, as last read
-  std::map<int32_t, int64_t> running; // shards started here → lease epoch
+  std::vector<node_info> dead;           // confirmed, not yet in the catalog
+  cluster_view view;                     // the catalog, as last read
+  std::map<int32_t, int64_t> running;    // shards started here → lease epoch
   std::map<int32_t, shard_route> routes; // regions serving here
   std::map<int32_t, shard_route> known;  // newest route of every shard
-  std::optional<int32_t> moving;      // being handed off
-  std::set<int32_t> stopping;         // shard subtrees being stopped here
+  std::optional<int32_t> moving;         // being handed off
+  std::set<int32_t> stopping;            // shard subtrees being stopped here
   std::map<int32_t, int64_t> start_after_stop; // lease epoch to start then
-  bool started = false;               // first catalog view applied
-  bool assigning = false;             // a cat_assign in flight
-  bool reading = false;               // a cat_beat in flight
+  bool started = false;                        // first catalog view applied
+  bool assigning = false;                      // a cat_assign in flight
+  bool reading = false;                        // a cat_beat in flight
   bool read_again = false;
   bool leaving = false;
   bool left = false;

@@ -49,8 +49,8 @@ place_shards(int32_t shard_count, const std::vector<placement_member>& live,
   auto count = static_cast<int32_t>(eligible.size());
   std::map<std::string, int32_t> quota;
   for (int32_t i = 0; i < count; ++i)
-    quota[by_holdings[i]->name]
-      = shard_count / count + (i < shard_count % count ? 1 : 0);
+    quota[by_holdings[i]->name] = shard_count / count
+                                  + (i < shard_count % count ? 1 : 0);
   // Keep what is held, up to the quota.
   std::map<std::string, int32_t> assigned;
   for (size_t s = 0; s < shards; ++s) {

@@ -101,20 +101,19 @@ template <class Done>
 void resolve_members(self_ptr self, const party_record& p, Done done) {
   auto ids = p.member_ids;
   auto host = p.host_employee_id;
-  ask_briefs(self, ids,
-             [=](std::vector<answer<member_view>> answers) mutable {
-               std::vector<member_view> members;
-               for (size_t i = 0; i < ids.size(); ++i) {
-                 member_view m;
-                 if (answers[i].value)
-                   m = *answers[i].value;
-                 else
-                   m.employee_id = ids[i];
-                 m.is_host = ids[i] == host;
-                 members.push_back(std::move(m));
-               }
-               done(std::move(members));
-             });
+  ask_briefs(self, ids, [=](std::vector<answer<member_view>> answers) mutable {
+    std::vector<member_view> members;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      member_view m;
+      if (answers[i].value)
+        m = *answers[i].value;
+      else
+        m.employee_id = ids[i];
+      m.is_host = ids[i] == host;
+      members.push_back(std::move(m));
+    }
+    done(std::move(members));
+  });
 }
 
 void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
@@ -144,8 +143,8 @@ void forward_party_command(self_ptr self, promise<party_view> rp, int64_t id,
 }
 
 template <class... Ts>
-promise<party_view> party_command(self_ptr self, int64_t id, bool safe,
-                                  Ts... xs) {
+promise<party_view>
+party_command(self_ptr self, int64_t id, bool safe, Ts... xs) {
   auto rp = self->make_response_promise<party_view>();
   forward_party_command(self, rp, id, safe, xs...);
   return rp;
@@ -156,19 +155,17 @@ promise<party_view> party_command(self_ptr self, int64_t id, bool safe,
 template <class T, class Next>
 void require_users(self_ptr self, std::vector<std::string> ids, promise<T> rp,
                    Next next) {
-  ask_briefs(self, ids,
-             [=](std::vector<answer<member_view>> answers) mutable {
-               for (size_t i = 0; i < answers.size(); ++i)
-                 if (!answers[i].value) {
-                   auto code = errc_of(answers[i].error);
-                   rp.deliver(code == errc::not_found
-                                ? make_error(code,
-                                             "user " + ids[i] + " not found")
-                                : answers[i].error);
-                   return;
-                 }
-               next();
-             });
+  ask_briefs(self, ids, [=](std::vector<answer<member_view>> answers) mutable {
+    for (size_t i = 0; i < answers.size(); ++i)
+      if (!answers[i].value) {
+        auto code = errc_of(answers[i].error);
+        rp.deliver(code == errc::not_found
+                     ? make_error(code, "user " + ids[i] + " not found")
+                     : answers[i].error);
+        return;
+      }
+    next();
+  });
 }
 
 bool party_order(const party_record& a, const party_record& b) {
@@ -362,9 +359,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return join_party(self, a, id, user, {});
     },
     [=](pty_join_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return join_party(self, a, id, user, rid);
-    },
+        const std::string& rid) { return join_party(self, a, id, user, rid); },
     [=](pty_leave_atom a, int64_t id, const std::string& user) {
       return party_command(self, id, write, a, id, user, std::string{});
     },
@@ -504,8 +499,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
                     .count();
               // Entities active on the regions this node serves.
               for (size_t i = 0; i < regions.size(); ++i)
-                if (regions[i].value
-                    && st.routes[i].node == st.settings.node) {
+                if (regions[i].value && st.routes[i].node == st.settings.node) {
                   s.active_users += regions[i].value->active_users;
                   s.active_parties += regions[i].value->active_parties;
                 }
@@ -554,8 +548,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
         return self->delegate(cluster, a, limit);
       return no_cluster();
     },
-    [=](clu_leave_atom a,
-        const std::string& node) -> caf::result<std::string> {
+    [=](clu_leave_atom a, const std::string& node) -> caf::result<std::string> {
       if (auto cluster = cluster_of(self))
         return self->delegate(cluster, a, node);
       return no_cluster();

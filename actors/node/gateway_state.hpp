@@ -48,7 +48,7 @@ struct inflight_request {
 struct gateway_state {
   gateway_settings settings;
   slot_map slots = slot_map::modulo(1);
-  std::vector<route_entry> routes;          // by shard
+  std::vector<route_entry> routes;                 // by shard
   std::vector<std::vector<parked_request>> parked; // by shard
   std::unordered_map<uint64_t, inflight_request> inflight;
   uint64_t next_id = 1;

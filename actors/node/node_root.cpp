@@ -8,7 +8,6 @@
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
-#include <unistd.h>
 
 #include "actors/cluster/catalog_actor.hpp"
 #include "actors/cluster/cluster_actor.hpp"
@@ -21,6 +20,8 @@
 #include "runtime/log.hpp"
 #include "runtime/supervisor.hpp"
 
+#include <unistd.h>
+
 namespace lunch {
 
 namespace {
@@ -30,9 +31,10 @@ using std::chrono::milliseconds;
 // Random, so that a restarted node never passes for its former self.
 int64_t new_incarnation() {
   std::random_device rd;
-  std::mt19937_64 gen{(static_cast<uint64_t>(rd()) << 32) ^ rd()
-                      ^ static_cast<uint64_t>(
-                        std::chrono::steady_clock::now().time_since_epoch().count())};
+  std::mt19937_64 gen{
+    (static_cast<uint64_t>(rd()) << 32) ^ rd()
+    ^ static_cast<uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count())};
   return static_cast<int64_t>(gen() >> 1);
 }
 
@@ -57,10 +59,9 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   child_spec owner;
   owner.name = shard_owner_name(shard);
   owner.shutdown = milliseconds(5000);
-  owner.start = [settings = shard_owner_settings{shard, cfg.shards[shard],
-                                                 cfg.node, node.leases,
-                                                 node.directory, node.faults}](
-                  caf::local_actor* parent) {
+  owner.start = [settings = shard_owner_settings{
+                   shard, cfg.shards[shard], cfg.node, node.leases,
+                   node.directory, node.faults}](caf::local_actor* parent) {
     return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
   };
   child_spec entities;
@@ -76,12 +77,12 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   rs.directory = node.directory;
   rs.faults = node.faults;
   entities.start = [rs, leases = node.leases,
-                     name = cfg.node](caf::local_actor* parent) {
+                    name = cfg.node](caf::local_actor* parent) {
     auto owner = rs.directory->get(shard_owner_name(rs.shard));
     if (!owner)
       throw std::runtime_error(shard_owner_name(rs.shard) + " is not running");
-    auto region
-      = spawn_region(parent, rs, caf::actor_cast<shard_owner_actor>(owner));
+    auto region = spawn_region(parent, rs,
+                               caf::actor_cast<shard_owner_actor>(owner));
     // Tell the cluster actor, which announces the route to every gateway.
     auto epoch = leases->epoch(rs.shard);
     if (auto cluster = rs.directory->get(cluster_actor_name); cluster && epoch)

@@ -102,11 +102,10 @@ void on_park_expired(gateway_self self, uint64_t id) {
     auto& route = st.routes[shard];
     fail(make_error(errc::unavailable,
                     "shard " + std::to_string(shard) + " has no serving owner"
-                      + (route.node.empty() ? std::string{}
-                                            : " (last known: " + route.node
-                                                + ", epoch "
-                                                + std::to_string(route.epoch)
-                                                + ")")
+                      + (route.node.empty()
+                           ? std::string{}
+                           : " (last known: " + route.node + ", epoch "
+                               + std::to_string(route.epoch) + ")")
                       + "; it is moving or failing over"));
     return;
   }

@@ -67,9 +67,8 @@ struct routed_request : std::enable_shared_from_this<routed_request<T>> {
     auto& st = self->state;
     auto id = st.next_id++;
     auto node = st.routes[static_cast<size_t>(shard)].node;
-    st.inflight.emplace(id, inflight_request{node, [me, node] {
-                                               me->on_lost(node);
-                                             }});
+    st.inflight.emplace(
+      id, inflight_request{node, [me, node] { me->on_lost(node); }});
     send(
       target,
       [me, id](T& x) {
@@ -134,8 +133,8 @@ void ask(gateway_self self, int32_t shard, bool safe,
 
 /// ask() whose answer goes to a new response promise.
 template <class T, class... Ts>
-caf::typed_response_promise<T> forward(gateway_self self, int32_t shard,
-                                       bool safe, Ts... xs) {
+caf::typed_response_promise<T>
+forward(gateway_self self, int32_t shard, bool safe, Ts... xs) {
   auto rp = self->make_response_promise<T>();
   ask<T>(
     self, shard, safe, [rp](T& x) mutable { rp.deliver(std::move(x)); },

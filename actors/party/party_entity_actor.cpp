@@ -44,8 +44,7 @@ void forget(self_ptr self, view_promise rp) {
 
 void delete_party(self_ptr self, view_promise rp, const std::string& rid) {
   auto& st = self->state;
-  self
-    ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id, rid)
+  self->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id, rid)
     .await([=](bool) mutable { forget(self, rp); },
            [=](caf::error& e) mutable { rp.deliver(e); });
 }
@@ -147,8 +146,7 @@ void update(self_ptr self, const party_patch& patch, view_promise rp,
     rp.deliver(make_error(v));
     return;
   }
-  self
-    ->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed, rid)
+  self->request(st.ctx.owner, st.ctx.timeout, db_save_atom::value, changed, rid)
     .await(
       [=](bool) mutable {
         self->state.party = changed;

@@ -189,8 +189,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       return self->delegate(user_entity(self, id), a, id);
     },
     [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
-      return self->delegate(user_entity(self, p.values.employee_id), a, p,
-                            rid);
+      return self->delegate(user_entity(self, p.values.employee_id), a, p, rid);
     },
     [=](usr_delete_atom a, const std::string& id, const std::string& rid) {
       return self->delegate(user_entity(self, id), a, id, rid);

@@ -12,8 +12,8 @@
 #include "actors/cluster/lease_table.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
-#include "messages/errors.hpp"
 #include "messages/cluster_protocol.hpp"
+#include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"
@@ -232,16 +232,17 @@ void fence(self_ptr self) {
       if (moved.empty()) {
         auto row = tx.exec("SELECT epoch, owner FROM shard_fence");
         if (row[0][0].as<int64_t>() != st.epoch)
-          throw db::domain_error(
-            errc::fenced, "fenced: shard " + shard + " belongs to epoch "
-                            + row[0][0].as<std::string>() + " ("
-                            + row[0][1].as<std::string>() + "), not "
-                            + std::to_string(st.epoch));
+          throw db::domain_error(errc::fenced,
+                                 "fenced: shard " + shard + " belongs to epoch "
+                                   + row[0][0].as<std::string>() + " ("
+                                   + row[0][1].as<std::string>() + "), not "
+                                   + std::to_string(st.epoch));
       }
       tx.commit();
-      log::info("shard.fenced_in", {{"shard", shard},
-                                    {"epoch", std::to_string(st.epoch)},
-                                    {"taken_over", moved.empty() ? "no" : "yes"}});
+      log::info("shard.fenced_in",
+                {{"shard", shard},
+                 {"epoch", std::to_string(st.epoch)},
+                 {"taken_over", moved.empty() ? "no" : "yes"}});
       return;
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != "55P03" || attempt >= 20)
@@ -314,8 +315,8 @@ bool connect(self_ptr self) {
   auto epoch = st.settings.leases ? st.settings.leases->epoch(st.settings.shard)
                                   : std::nullopt;
   if (!epoch) {
-    self->quit(make_error(errc::fenced, "this node holds no lease for shard "
-                                          + shard));
+    self->quit(
+      make_error(errc::fenced, "this node holds no lease for shard " + shard));
     return false;
   }
   st.epoch = *epoch;
@@ -339,8 +340,9 @@ bool connect(self_ptr self) {
     }
     auto why = db::first_line(e.what());
     log::warn("shard.unreachable", {{"shard", shard}, {"error", why}});
-    self->quit(make_error(errc::unavailable,
-                          "shard " + shard + " database is unreachable: " + why));
+    self->quit(
+      make_error(errc::unavailable,
+                 "shard " + shard + " database is unreachable: " + why));
     return false;
   }
   log::info("shard.connected",

@@ -96,8 +96,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
           return;
         }
         self
-          ->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p,
-                    rid)
+          ->request(st.ctx.owner, st.ctx.timeout, db_insert_atom::value, p, rid)
           .await(
             [=](user_profile& stored) mutable {
               auto& st = self->state;

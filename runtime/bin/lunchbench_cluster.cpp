@@ -31,16 +31,10 @@
 //            listing the node/shard pairs that did not. failover.sh runs it
 //            after every round, once the catalog says the cluster settled.
 //
-// One event-based actor drives the probe and latency modes (a scoped_actor round trip adds
-// ~100 us, more than some of what is measured). Exit codes: 0 ok, 1 the
-// probe saw no success before its deadline (or stdin closed first),
+// One event-based actor drives the probe and latency modes (a scoped_actor
+// round trip adds ~100 us, more than some of what is measured). Exit codes: 0
+// ok, 1 the probe saw no success before its deadline (or stdin closed first),
 // 2 usage, 3 node unreachable or setup failed.
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -48,8 +42,8 @@
 #include <cstdint>
 #include <cstring>
 #include <future>
-#include <limits>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +62,12 @@
 #include "runtime/address.hpp"
 #include "runtime/bin/bench_stats.hpp"
 #include "runtime/system_config.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace {
 
@@ -204,13 +204,13 @@ struct probe_result {
   std::string why; // when not ok
   std::string user;
   int64_t kill_ns = 0;
-  double latency_ms = 0;        // kill -> first success sent after it
-  double first_any_ms = -1;     // kill -> first success of any request
+  double latency_ms = 0;         // kill -> first success sent after it
+  double first_any_ms = -1;      // kill -> first success of any request
   double sent_after_kill_ms = 0; // kill -> send of the successful request
-  int64_t attempts = 0;         // requests sent after the kill
+  int64_t attempts = 0;          // requests sent after the kill
   std::map<std::string, int64_t> failures; // of those, by kind
   std::vector<std::string> samples;        // a few failure texts
-  json trace = json::array(); // the requests sent after the kill
+  json trace = json::array();              // the requests sent after the kill
   double warm_p50_ms = 0, warm_max_ms = 0; // before the kill
   int64_t warm_writes = 0;
 };
@@ -355,8 +355,8 @@ void init_driver_state(State& st, const Options& opts, std::string user,
   st.out = std::move(out);
 }
 
-caf::behavior probe_driver(probe_ptr self, probe_options opts,
-                           gateway_actor gw, std::string user,
+caf::behavior probe_driver(probe_ptr self, probe_options opts, gateway_actor gw,
+                           std::string user,
                            std::shared_ptr<probe_result> out) {
   auto& st = self->state;
   init_driver_state(st, opts, std::move(user), std::move(out));
@@ -383,7 +383,8 @@ caf::behavior probe_driver(probe_ptr self, probe_options opts,
         return;
       st.kill_ns = ns;
       auto left = ns + st.opts.deadline_ms * 1000000 - wall_ns();
-      self->delayed_send(self, std::chrono::nanoseconds(std::max<int64_t>(left, 0)),
+      self->delayed_send(self,
+                         std::chrono::nanoseconds(std::max<int64_t>(left, 0)),
                          give_up_atom::value);
       probe_check(self);
     },
@@ -690,7 +691,6 @@ int run_latency(latency_options opts) {
   return out->finished && echo ? exit_ok : exit_failed;
 }
 
-
 // -- check -------------------------------------------------------------------
 
 // Every node reaches every shard: usr_get of an id on each shard through
@@ -722,8 +722,8 @@ int run_check(const check_options& opts) {
       c.shard = shard;
       std::string id, last;
       for (int k = 0; k < 10000 && id.empty() && last.empty(); ++k) {
-        auto candidate = c.user_prefix + "check-s" + std::to_string(shard)
-                         + "-" + std::to_string(k);
+        auto candidate = c.user_prefix + "check-s" + std::to_string(shard) + "-"
+                         + std::to_string(k);
         self->request(*gw, timeout, usr_shard_atom::value, candidate)
           .receive(
             [&](key_location& loc) {
@@ -747,7 +747,8 @@ int run_check(const check_options& opts) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       if (!ok)
-        stuck.push_back(json{{"node", node}, {"shard", shard}, {"error", last}});
+        stuck.push_back(
+          json{{"node", node}, {"shard", shard}, {"error", last}});
     }
   }
   std::cout << json{{"ok", stuck.empty()}, {"stuck", stuck}}.dump()
@@ -808,8 +809,7 @@ int main(int argc, char** argv) {
   check_options copts;
   auto check = app.add_subcommand(
     "check", "every --node answers a read for every shard (routing works)");
-  check->add_option("--node", copts.nodes, "HOST:PORT, repeatable")
-    ->required();
+  check->add_option("--node", copts.nodes, "HOST:PORT, repeatable")->required();
   check->add_option("--shards", copts.shards, "shard count")
     ->check(CLI::Range(1, 64));
   ranged(check, "--timeout-ms", copts.timeout_ms, "per-request timeout", 1,

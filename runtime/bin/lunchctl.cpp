@@ -6,9 +6,9 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
-#include <optional>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -281,7 +281,7 @@ void setup_user(CLI::App& app, command& run) {
         auto v = patch.fields.empty()
                    ? s.ask<user_view>(usr_get_atom::value, *id)
                    : s.ask<user_view>(usr_update_atom::value, patch,
-                                       s.request_id());
+                                      s.request_id());
         if (!v)
           return s.fail();
         return s.print(ctl::prefs_json(v->profile),
@@ -694,8 +694,8 @@ void setup_cluster(CLI::App& app, command& run) {
                             n["heartbeat_age_ms"].dump() + " ms ago",
                             n["reachable"].get<bool>() ? "yes" : "no"});
           }
-          print_table({"NODE", "STATE", "ADDRESS", "PID", "SHARDS",
-                       "HEARTBEAT", "REACHABLE"},
+          print_table({"NODE", "STATE", "ADDRESS", "PID", "SHARDS", "HEARTBEAT",
+                       "REACHABLE"},
                       rows);
           std::cout << '\n';
           rows.clear();
@@ -742,8 +742,7 @@ void setup_cluster(CLI::App& app, command& run) {
       auto v = s.ask<std::string>(clu_leave_atom::value, *node);
       if (!v)
         return s.fail();
-      return s.print(json{{"message", *v}},
-                     [&] { std::cout << *v << '\n'; });
+      return s.print(json{{"message", *v}}, [&] { std::cout << *v << '\n'; });
     };
   });
 }
@@ -831,9 +830,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", opts.json, "print one JSON document");
   app.add_option("--timeout", opts.timeout_s, "seconds to wait for an answer")
     ->check(CLI::Range(0.01, 3600.0));
-  app.add_option("--request-id", opts.request_id,
-                 "id of this write: repeating a write with the same id "
-                 "applies it once (default: a fresh random id)")
+  app
+    .add_option("--request-id", opts.request_id,
+                "id of this write: repeating a write with the same id "
+                "applies it once (default: a fresh random id)")
     ->check([](const std::string& x) {
       return !x.empty() && x.size() <= 200 ? std::string{}
                                            : "must be 1 to 200 characters";

@@ -142,17 +142,17 @@ json to_json(const std::string& answered_by,
              const std::vector<node_info>& nodes,
              const std::vector<shard_lease>& leases,
              const std::vector<std::string>& connected) {
-  json doc{{"answered_by", answered_by}, {"nodes", json::array()},
+  json doc{{"answered_by", answered_by},
+           {"nodes", json::array()},
            {"leases", json::array()}};
   for (auto& n : nodes) {
     std::vector<int32_t> owned;
     for (auto& l : leases)
       if (l.owner == n.name && l.incarnation == n.incarnation)
         owned.push_back(l.shard);
-    bool reachable
-      = n.name == answered_by
-        || std::find(connected.begin(), connected.end(), n.name)
-             != connected.end();
+    bool reachable = n.name == answered_by
+                     || std::find(connected.begin(), connected.end(), n.name)
+                          != connected.end();
     doc["nodes"].push_back({{"name", n.name},
                             {"state", n.state},
                             {"address", n.host + ":" + std::to_string(n.port)},

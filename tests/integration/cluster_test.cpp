@@ -6,14 +6,14 @@
 #include <memory>
 #include <thread>
 
-#include <catch2/catch.hpp>
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "actors/cluster/lease_table.hpp"
 #include "actors/node/node_root.hpp"
-#include "actors/shard/slot_map.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
+#include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
 #include "runtime/node.hpp"
 #include "runtime/system_config.hpp"
@@ -34,9 +34,8 @@ struct member_node {
     cfg.cluster.heartbeat_ms = 100;
     cfg.cluster.heartbeat_timeout_ms = 600;
     cfg.cluster.catalog_interval_ms = 200;
-    runtime::configure(sys_cfg, 2,
-                       {cfg.cluster.heartbeat_ms,
-                        cfg.cluster.heartbeat_timeout_ms});
+    runtime::configure(
+      sys_cfg, 2, {cfg.cluster.heartbeat_ms, cfg.cluster.heartbeat_timeout_ms});
     sys = std::make_unique<caf::actor_system>(sys_cfg);
     node = start_node(*sys, cfg, runtime::prepare_databases(cfg), true);
     std::string error;
@@ -153,8 +152,7 @@ TEST_CASE("a joining node gets its share and every node serves every shard",
   }
   CHECK(epochs == std::vector<int64_t>{1, 1, 2, 2});
   for (int32_t shard = 0; shard < 4; ++shard)
-    CHECK(test::query_int(dbs.shard_dsn(shard),
-                          "SELECT epoch FROM shard_fence")
+    CHECK(test::query_int(dbs.shard_dsn(shard), "SELECT epoch FROM shard_fence")
           == epochs[shard]);
 }
 
@@ -167,8 +165,8 @@ TEST_CASE("a crashed node's shards are taken over and acknowledged writes stay",
   // A party on alpha's shard 0, joined through beta.
   auto host = ids_on_shard(0, 1, "h")[0];
   auto guests = ids_on_shard(3, 3, "g");
-  REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(host, host))
-            .value);
+  REQUIRE(
+    b.ask<user_view>(usr_create_atom::value, test::person(host, host)).value);
   for (auto& g : guests)
     REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(g, g)).value);
   auto party = b.ask<party_view>(pty_create_atom::value,
@@ -243,7 +241,8 @@ TEST_CASE("a stale owner is fenced out of its shard database",
     self
       ->request(owner, 10s, db_insert_atom::value, test::person(id, id),
                 std::string{})
-      .receive([&](user_profile&) {}, [&](caf::error& e) { code = errc_of(e); });
+      .receive([&](user_profile&) {},
+               [&](caf::error& e) { code = errc_of(e); });
     return code;
   };
   CHECK(write(stale, "before") == errc::none);

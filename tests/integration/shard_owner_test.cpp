@@ -41,9 +41,9 @@ TEST_CASE("a failing statement does not undo the rest of its batch",
   test::node_fixture node{1};
   caf::scoped_actor self{*node.sys};
   // Same lease epoch as the node's own owner: both may write.
-  auto owner = spawn_shard_owner(
-    self.ptr(), {0, node.cfg.shards[0], node.cfg.node, node.node.leases,
-                 node.node.directory, nullptr});
+  auto owner = spawn_shard_owner(self.ptr(), {0, node.cfg.shards[0],
+                                              node.cfg.node, node.node.leases,
+                                              node.node.directory, nullptr});
   // Queued back to back, so they share one group commit. The party's host
   // does not exist: its INSERT fails with a foreign-key violation between
   // two good writes.
@@ -52,7 +52,7 @@ TEST_CASE("a failing statement does not undo the rest of its batch",
   auto bad = self->request(owner, 10s, db_insert_atom::value,
                            party_of("nobody"), std::string{});
   auto dup = self->request(owner, 10s, db_insert_atom::value, person("a"),
-                         std::string{});
+                           std::string{});
   auto b = self->request(owner, 10s, db_insert_atom::value, person("b"),
                          std::string{});
   std::vector<errc> codes;

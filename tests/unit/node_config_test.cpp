@@ -193,8 +193,7 @@ TEST_CASE("debug and supervision keys", "[node_config]") {
   CHECK(error_of(base + R"("supervision":{"shard":{"max_restarts":-1}}})")
         == "node.json: supervision.shard.max_restarts: must be between 0 and "
            "100000");
-  CHECK(error_of(base
-                 + R"("supervision":{"shard":{"backoff_min_ms":9,
+  CHECK(error_of(base + R"("supervision":{"shard":{"backoff_min_ms":9,
                                               "backoff_max_ms":8}}})")
         == "node.json: supervision.shard.backoff_min_ms: must not exceed "
            "backoff_max_ms");

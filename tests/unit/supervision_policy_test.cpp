@@ -1,10 +1,10 @@
 // The CAF-free supervision decisions: restart types, groups, the intensity
 // window and backoff bounds.
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
+
+#include <catch2/catch.hpp>
 
 #include "runtime/supervision_policy.hpp"
 
