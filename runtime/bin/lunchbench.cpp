@@ -35,8 +35,8 @@
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/address.hpp"
 #include "runtime/bin/bench_stats.hpp"
+#include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -489,10 +489,10 @@ int main(int argc, char** argv) {
     auto rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
-  auto address = lunch::runtime::parse_host_port(opts.node);
+  std::string error;
+  auto address = lunch::cli::node_address(opts.node, error);
   if (!address) {
-    std::cerr << "lunchbench: --node: must be HOST:PORT, got '" << opts.node
-              << "'\n";
+    std::cerr << "lunchbench: " << error << '\n';
     return exit_usage;
   }
   caf::actor_system_config cfg;
@@ -500,11 +500,9 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   auto out = std::make_shared<results>();
   {
-    auto gw = sys.middleman().remote_actor<gateway_actor>(address->host,
-                                                          address->port);
+    auto gw = lunch::cli::connect_gateway(sys, *address, opts.node, error);
     if (!gw) {
-      std::cerr << "lunchbench: cannot reach node " << opts.node << ": "
-                << sys.render(gw.error()) << '\n';
+      std::cerr << "lunchbench: " << error << '\n';
       return exit_unreachable;
     }
     auto done = std::make_shared<std::promise<void>>();

@@ -59,8 +59,8 @@
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/address.hpp"
 #include "runtime/bin/bench_stats.hpp"
+#include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
 
 #include <arpa/inet.h>
@@ -118,20 +118,13 @@ user_profile bench_user(const std::string& id) {
 
 std::optional<gateway_actor> connect(caf::actor_system& sys,
                                      const std::string& node) {
-  auto address = runtime::parse_host_port(node);
-  if (!address) {
-    std::cerr << "lunchbench-cluster: --node: must be HOST:PORT, got '" << node
-              << "'\n";
-    return std::nullopt;
-  }
-  auto gw = sys.middleman().remote_actor<gateway_actor>(address->host,
-                                                        address->port);
-  if (!gw) {
-    std::cerr << "lunchbench-cluster: cannot reach node " << node << ": "
-              << sys.render(gw.error()) << '\n';
-    return std::nullopt;
-  }
-  return *gw;
+  std::string error;
+  auto address = cli::node_address(node, error);
+  auto gw = address ? cli::connect_gateway(sys, *address, node, error)
+                    : std::nullopt;
+  if (!gw)
+    std::cerr << "lunchbench-cluster: " << error << '\n';
+  return gw;
 }
 
 // The first id "<prefix>s<shard>-<k>" that the gateway's slot map puts on

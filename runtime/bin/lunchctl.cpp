@@ -19,8 +19,8 @@
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/address.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -850,23 +850,21 @@ int main(int argc, char** argv) {
     auto rc = app.exit(e);
     return rc == 0 ? exit_ok : exit_usage;
   }
-  auto address = lunch::runtime::parse_host_port(opts.node);
+  std::string error;
+  auto address = lunch::cli::node_address(opts.node, error);
   if (!address) {
-    std::cerr << "lunchctl: --node: must be HOST:PORT, got '" << opts.node
-              << "'\n";
+    std::cerr << "lunchctl: " << error << '\n';
     return exit_usage;
   }
   caf::actor_system_config cfg;
   lunch::runtime::configure(cfg, 2);
   caf::actor_system sys{cfg};
-  auto gw = sys.middleman().remote_actor<gateway_actor>(address->host,
-                                                        address->port);
+  auto gw = lunch::cli::connect_gateway(sys, *address, opts.node, error);
   auto timeout = std::chrono::duration_cast<caf::timespan>(
     std::chrono::duration<double>(opts.timeout_s));
   if (!gw) {
     session s{sys, {}, timeout, opts.json};
-    return s.report(errc::unavailable, "cannot reach node " + opts.node + ": "
-                                         + sys.render(gw.error()));
+    return s.report(errc::unavailable, error);
   }
   int rc;
   {
