@@ -22,6 +22,10 @@
 
 using namespace lunch;
 using namespace std::chrono_literals;
+using test::ids_on_shard;
+
+// Membership changes take up to a heartbeat timeout plus a catalog tick.
+constexpr auto settle = 15s;
 
 namespace {
 
@@ -89,29 +93,6 @@ struct member_node {
   running_node node;
 };
 
-template <class Probe>
-bool eventually(Probe probe, std::chrono::milliseconds limit = 15s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe())
-      return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
-}
-
-// The first `n` ids with prefix whose key lives on `shard` (of 4).
-std::vector<std::string> ids_on_shard(int32_t shard, size_t n,
-                                      const std::string& prefix) {
-  std::vector<std::string> ids;
-  for (int i = 0; ids.size() < n; ++i) {
-    auto id = prefix + std::to_string(i);
-    if (slot_of(id) % 4 == shard)
-      ids.push_back(id);
-  }
-  return ids;
-}
-
 } // namespace
 
 TEST_CASE("a joining node gets its share and every node serves every shard",
@@ -120,9 +101,9 @@ TEST_CASE("a joining node gets its share and every node serves every shard",
   member_node a{dbs, "alpha"};
   CHECK(a.shards_held() == std::vector<int32_t>{0, 1, 2, 3});
   member_node b{dbs, "beta"};
-  REQUIRE(eventually([&] {
-    return a.shards_held().size() == 2 && b.shards_held().size() == 2;
-  }));
+  REQUIRE(test::eventually(
+    [&] { return a.shards_held().size() == 2 && b.shards_held().size() == 2; },
+    settle));
   CHECK(a.shards_held() == std::vector<int32_t>{0, 1});
   CHECK(b.shards_held() == std::vector<int32_t>{2, 3});
   // Writes through either node reach every shard; reads agree.
@@ -161,7 +142,8 @@ TEST_CASE("a crashed node's shards are taken over and acknowledged writes stay",
   test::scratch_databases dbs{4};
   auto a = std::make_unique<member_node>(dbs, "alpha");
   member_node b{dbs, "beta"};
-  REQUIRE(eventually([&] { return b.shards_held().size() == 2; }));
+  REQUIRE(
+    test::eventually([&] { return b.shards_held().size() == 2; }, settle));
   // A party on alpha's shard 0, joined through beta.
   auto host = ids_on_shard(0, 1, "h")[0];
   auto guests = ids_on_shard(3, 3, "g");
@@ -179,7 +161,8 @@ TEST_CASE("a crashed node's shards are taken over and acknowledged writes stay",
             .value);
   a->crash();
   // beta takes shards 0 and 1 over (epoch 2) and serves the party.
-  REQUIRE(eventually([&] { return b.shards_held().size() == 4; }));
+  REQUIRE(
+    test::eventually([&] { return b.shards_held().size() == 4; }, settle));
   auto after = b.ask<party_view>(pty_get_atom::value, pid);
   REQUIRE(after.value);
   CHECK(after.value->party.member_ids

@@ -6,10 +6,12 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
 #include "messages/model.hpp"
 #include "tests/integration/pg_fixture.hpp"
@@ -58,6 +60,33 @@ inline party_record lunch_party(std::string host, int32_t max_members,
   p.max_members = max_members;
   p.member_ids = std::move(members);
   return p;
+}
+
+/// Polls `probe` until it returns true; false after `limit`.
+template <class Probe>
+bool eventually(Probe probe,
+                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe())
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+/// The first `n` ids "<prefix><i>" that live on `shard` of a fresh 4-shard
+/// catalog (slot mod 4).
+inline std::vector<std::string> ids_on_shard(int32_t shard, size_t n,
+                                             const std::string& prefix) {
+  auto map = slot_map::modulo(4);
+  std::vector<std::string> ids;
+  for (int i = 0; ids.size() < n; ++i) {
+    auto id = prefix + std::to_string(i);
+    if (map.shard_of_key(id) == shard)
+      ids.push_back(id);
+  }
+  return ids;
 }
 
 } // namespace lunch::test

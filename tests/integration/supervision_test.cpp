@@ -19,6 +19,8 @@
 using namespace lunch;
 using namespace std::chrono_literals;
 using test::ask;
+using test::eventually;
+using test::ids_on_shard;
 using test::lunch_party;
 using test::person;
 
@@ -26,18 +28,6 @@ namespace {
 
 void with_faults(config::node_config& cfg) {
   cfg.fault_injection = true;
-}
-
-// Polls `probe` until it returns true; false after 10 s.
-template <class Probe>
-bool eventually(Probe probe) {
-  auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe())
-      return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return false;
 }
 
 std::string crash(test::node_fixture& node, const std::string& path,
@@ -60,19 +50,6 @@ tree_line line_of(const std::vector<tree_line>& lines,
       return l;
   FAIL("no tree line " << name);
   return {};
-}
-
-// `n` user ids that live on `shard` (the fixture's catalog: slot mod 4).
-std::vector<std::string> ids_on_shard(int32_t shard, size_t n,
-                                      const std::string& prefix) {
-  auto map = slot_map::modulo(4);
-  std::vector<std::string> ids;
-  for (int i = 0; ids.size() < n; ++i) {
-    auto id = prefix + std::to_string(i);
-    if (map.shard_of_key(id) == shard)
-      ids.push_back(id);
-  }
-  return ids;
 }
 
 user_patch nickname_patch(const std::string& id, const std::string& nickname) {
