@@ -153,10 +153,17 @@ start_node() {
   exit 1
 }
 
-# Waits until every shard lease is held by a running node and no node
-# holds two more than another (the joins' handoffs are done).
+# Waits until every node running here is up in the catalog (a node that
+# was paused and continued registers again), every shard lease is held by
+# an up node and no node holds two more than another (the joins' handoffs
+# are done).
 wait_settled() {
-  local addr=$1 deadline=$((SECONDS + SETTLE_TIMEOUT)) doc
+  local addr=$1 running=0 name deadline=$((SECONDS + SETTLE_TIMEOUT)) doc
+  while read -r name; do
+    if node_running "$name"; then
+      running=$((running + 1))
+    fi
+  done < <(list_nodes)
   while :; do
     doc=$("$LUNCHCTL" --node "$addr" --timeout 2 --json cluster status 2>/dev/null || true)
     if [[ -n $doc ]] && python3 -c '
@@ -165,8 +172,9 @@ d = json.loads(sys.argv[1])
 up = [n for n in d["nodes"] if n["state"] == "up"]
 owned = sum(len(n["shards"]) for n in up)
 counts = [len(n["shards"]) for n in up]
-sys.exit(0 if owned == len(d["leases"]) and max(counts) - min(counts) <= 1 else 1)
-' "$doc"; then
+sys.exit(0 if len(up) >= int(sys.argv[2]) and owned == len(d["leases"])
+         and max(counts) - min(counts) <= 1 else 1)
+' "$doc" "$running"; then
       return 0
     fi
     if ((SECONDS >= deadline)); then

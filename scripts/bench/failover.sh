@@ -112,7 +112,6 @@ export LUNCH_BASE_PORT
 
 heading "Starting PostgreSQL and $NODES nodes (ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + NODES - 1)), $LUNCH_SHARDS shards)"
 "$CLUSTER" up "$NODES"
-SEED=127.0.0.1:$LUNCH_BASE_PORT
 CHECK_NODES=()
 for ((i = 0; i < NODES; i++)); do
   CHECK_NODES+=(--node "127.0.0.1:$((LUNCH_BASE_PORT + i))")
@@ -132,37 +131,6 @@ cluster_json() {
   return 1
 }
 
-# Waits until all NODES nodes are up in the catalog, every lease is held by
-# one of them and no node holds two more shards than another: after a
-# crash the restarted node rejoins, after a hang the continued one has been
-# declared dead and registers again.
-wait_all_up() {
-  local deadline=$((SECONDS + SETTLE_TIMEOUT)) doc
-  while :; do
-    doc=$(cluster_json || true)
-    if [[ -n $doc ]] && python3 -c '
-import json, sys
-d = json.loads(sys.argv[1])
-n = int(sys.argv[2])
-up = [x for x in d["nodes"] if x["state"] == "up"]
-names = {x["name"] for x in up}
-counts = [len(x["shards"]) for x in up]
-ok = (len(up) == n and counts and max(counts) - min(counts) <= 1
-      and all(l["owner"] in names for l in d["leases"])
-      and sum(counts) == len(d["leases"]))
-sys.exit(0 if ok else 1)
-' "$doc" "$NODES"; then
-      return 0
-    fi
-    if ((SECONDS >= deadline)); then
-      echo "$SCRIPT_NAME: the cluster did not settle with $NODES nodes up within ${SETTLE_TIMEOUT}s:" >&2
-      "$LUNCHCTL" --node "$SEED" --timeout 2 cluster status >&2 || true
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
-
 # Back to NODES nodes, settled (restarts nodes that are not running, waits
 # for the catalog), then checks that every node's gateway reaches every
 # shard (`lunchbench-cluster check`). If one does not although the catalog
@@ -173,8 +141,9 @@ sys.exit(0 if ok else 1)
 settle() {
   local after=$1 tries out pid i deadline
   for ((tries = 1; ; tries++)); do
+    # Restarts what is not running and waits until all NODES are up and
+    # the shards spread again (a continued node registers again first).
     "$CLUSTER" up "$NODES" >/dev/null
-    wait_all_up
     if out=$("$BENCH" check "${CHECK_NODES[@]}" --shards "$LUNCH_SHARDS" \
       --deadline-ms 5000 --threads "$THREADS" 2>&1); then
       return 0
