@@ -31,6 +31,7 @@ LUNCH_PACKAGES=(
   libcaf-dev libcaf-openssl0.17
   libpqxx-dev libpq-dev libssl-dev
   nlohmann-json3-dev libcli11-dev catch2 libspdlog-dev
+  libhowardhinnant-date-dev
   postgresql-15 python3
 )
 

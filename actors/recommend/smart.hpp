@@ -1,0 +1,40 @@
+#pragma once
+
+// Smart recommendations (spec §4.2): for a requester on a weekday, the
+// other available users ranked by compat + pattern + random term, and the
+// fixed group shapes over the top five. CAF-free.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "actors/recommend/rec_world.hpp"
+#include "messages/recommend_results.hpp"
+
+namespace lunch::rec {
+
+/// The head of the ranked list S: its size n and its first min(n, 5) users
+/// (world indexes), which are all the group shapes use. This is what the
+/// cache keeps per (user, date).
+struct ranked_head {
+  int32_t n = 0;
+  int32_t size = 0; // min(n, 5)
+  std::array<int32_t, 5> top{};
+};
+
+/// §4.2 step 5: the index shapes for a list of n candidates.
+std::vector<std::vector<int32_t>> group_shapes(int32_t n);
+
+/// Ranks the candidates of `requester` on `day`, given the users available
+/// that day in DB order. Nothing when the requester is busy (not in
+/// `available`) or alone.
+std::optional<ranked_head> rank(const world& w, int32_t requester, day_t day,
+                                const std::vector<int32_t>& available,
+                                uint64_t seed);
+
+/// The groups of §4.2 step 6 for a ranked head.
+std::vector<rec_item> render(const world& w, int32_t requester, day_t day,
+                             day_t today, const ranked_head& head);
+
+} // namespace lunch::rec
