@@ -1,6 +1,7 @@
 #include "config/node_config.hpp"
 
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -175,6 +176,24 @@ void parse_cluster(const json& doc, cluster_config& cfg, size_t shard_count,
   }
 }
 
+// "recommend": {"seed", "builders", "build_timeout_ms"}
+void parse_recommend(const json& doc, recommend_config& cfg,
+                     const std::string& origin) {
+  if (!doc.is_object())
+    reject(origin, "recommend", "must be an object");
+  reject_unknown_keys(doc, {"seed", "builders", "build_timeout_ms"}, origin,
+                      "recommend.");
+  if (auto it = doc.find("seed"); it != doc.end())
+    cfg.seed = integer_in(*it, "recommend.seed", 0,
+                          std::numeric_limits<int64_t>::max(), origin);
+  if (auto it = doc.find("builders"); it != doc.end())
+    cfg.builders = static_cast<int32_t>(
+      integer_in(*it, "recommend.builders", 0, 64, origin));
+  if (auto it = doc.find("build_timeout_ms"); it != doc.end())
+    cfg.build_timeout_ms = integer_in(*it, "recommend.build_timeout_ms", 100,
+                                      86400000, origin);
+}
+
 } // namespace
 
 node_config parse_node_config(const std::string& text,
@@ -195,7 +214,7 @@ node_config parse_node_config(const std::string& text,
   reject_unknown_keys(doc,
                       {"node", "listen", "catalog", "shards", "log_level",
                        "request_timeout_ms", "passivate_after_ms", "threads",
-                       "debug", "supervision", "cluster"},
+                       "debug", "supervision", "cluster", "recommend"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -262,6 +281,8 @@ node_config parse_node_config(const std::string& text,
     parse_supervision(*it, cfg.supervision, origin);
   if (auto it = doc.find("cluster"); it != doc.end())
     parse_cluster(*it, cfg.cluster, cfg.shards.size(), origin);
+  if (auto it = doc.find("recommend"); it != doc.end())
+    parse_recommend(*it, cfg.recommend, origin);
   return cfg;
 }
 

@@ -48,6 +48,15 @@ struct cluster_config {
   std::vector<int32_t> allowed_shards; // empty: any shard
 };
 
+/// Recommendation builds (docs/recommend.md). The seed makes the random
+/// terms reproducible on every node; 0 turns them off. Every node of a
+/// cluster should use the same seed, or builds differ by node.
+struct recommend_config {
+  int64_t seed = 20250825;
+  int32_t builders = 0; // builder actors per node; 0 = one per core
+  int64_t build_timeout_ms = 600000; // a build that takes longer fails
+};
+
 struct listen_address {
   std::string host = "127.0.0.1";
   uint16_t port = 4710;
@@ -65,6 +74,7 @@ struct node_config {
   bool fault_injection = false;       // "debug": {"fault_injection": true}
   supervision_config supervision;
   cluster_config cluster;
+  recommend_config recommend;
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

@@ -30,6 +30,15 @@ using pty_list_atom = caf::atom_constant<caf::atom("pty_list")>;
 using pts_award_atom = caf::atom_constant<caf::atom("pts_award")>;
 using pts_scan_atom = caf::atom_constant<caf::atom("pts_scan")>;
 
+// personal calendar entries
+using cal_add_atom = caf::atom_constant<caf::atom("cal_add")>;
+using cal_list_atom = caf::atom_constant<caf::atom("cal_list")>;
+using cal_delete_atom = caf::atom_constant<caf::atom("cal_delete")>;
+
+// recommendation inputs: a snapshot of every shard, and committed changes
+using rec_snapshot_atom = caf::atom_constant<caf::atom("rec_snap")>;
+using rec_change_atom = caf::atom_constant<caf::atom("rec_change")>;
+
 // shards and node
 using shd_map_atom = caf::atom_constant<caf::atom("shd_map")>;
 using shd_stats_atom = caf::atom_constant<caf::atom("shd_stats")>;

@@ -41,6 +41,18 @@
 //   (db_purge_atom, user_id)          -> [party ids]     a user was deleted
 //   (pts_scan_atom, user_id)          -> points_mark
 //   (nod_status_atom)                 -> region_status
+//   (cal_add_atom, calendar_entry, request_id) -> calendar_entry | not_found
+//   (cal_list_atom, user_id)          -> [calendar_entry] | not_found
+//   (cal_delete_atom, user_id, entry_id, request_id)
+//                                     -> calendar_entry | not_found
+//       calendar entries go straight to the owner (no entity: the owner's
+//       foreign key is the "does the user exist" check)
+//   (rec_snapshot_atom, today)        -> rec_shard_snapshot (this shard)
+//   (rec_change_atom, rec_change)     -> ()  a change committed on a peer
+//       node, sent by that node's gateway: passed to this node's
+//       "recommend" actor only (never on to other nodes)
+//   (rec_get_atom | rec_days_atom | rec_suggst_atom | rec_part_atom, ...)
+//       recommendations of this shard's users: this node's recommender
 //   (sup_tree_atom)                   -> [tree_line]  itself, as a supervisor
 //   (dbg_crash_atom[, key])           -> ()  throw, or make that entity throw
 //   (passivate_atom, key, handled)    -> bool  an idle entity asks to stop;
@@ -54,6 +66,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "messages/recommend_protocol.hpp"
 #include "messages/shard_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
@@ -115,6 +128,22 @@ using region_actor = caf::typed_actor<
   caf::replies_to<db_purge_atom, std::string>::with<std::vector<int64_t>>,
   caf::replies_to<pts_scan_atom, std::string>::with<points_mark>,
   caf::replies_to<nod_status_atom>::with<region_status>,
+  caf::replies_to<cal_add_atom, calendar_entry,
+                  std::string>::with<calendar_entry>,
+  caf::replies_to<cal_list_atom,
+                  std::string>::with<std::vector<calendar_entry>>,
+  caf::replies_to<cal_delete_atom, std::string, int64_t,
+                  std::string>::with<calendar_entry>,
+  caf::replies_to<rec_snapshot_atom, std::string>::with<rec_shard_snapshot>,
+  caf::reacts_to<rec_change_atom, rec_change>,
+  // Recommendations of this shard's users: to this node's recommender.
+  caf::replies_to<rec_get_atom, std::string, std::string,
+                  int64_t>::with<std::vector<rec_item>>,
+  caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
+                  int64_t>::with<std::vector<rec_day>>,
+  caf::replies_to<rec_suggst_atom, std::string,
+                  std::string>::with<std::vector<suggest_group>>,
+  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>,
   caf::replies_to<passivate_atom, std::string, int64_t>::with<bool>,
   caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>,
   caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,

@@ -26,6 +26,20 @@
 //   (nod_status_atom)                   -> node_status
 //   (pts_award_atom, points_award)      -> ()   from party entities
 //   (pts_scan_atom, user_id)            -> [points_mark]    all shards
+//   (cal_add_atom, calendar_entry)      -> calendar_entry (id, created_at
+//                                          set) | invalid_argument |
+//                                          not_found (no such user)
+//   (cal_list_atom, user_id)            -> [calendar_entry] by (date, id)
+//   (cal_delete_atom, user_id, entry_id)-> calendar_entry (the removed one)
+//   (rec_snapshot_atom, today)          -> [rec_shard_snapshot]  every
+//                                          shard, in shard order; fails
+//                                          (unavailable) if one cannot answer
+//   (rec_change_atom, rec_change)       -> ()  from this node's shard
+//                                          owners after a commit: passed to
+//                                          this node's "recommend" actor and
+//                                          to one region on every other node
+//                                          serving shards (which passes it
+//                                          to that node's "recommend" actor)
 //   (dbg_crash_atom, path, every_message) -> text   fault injection: make
 //                                          the actor named `path` throw
 //   (dbg_heal_atom, path)               -> bool  stop an every-message fault
@@ -36,7 +50,8 @@
 //   (clu_events_atom, limit)            -> [cluster_event] the latest
 //   (clu_leave_atom, node)              -> text  `node` hands off its
 //                                          shards, then stops
-//   every write above also with a request id last, e.g.
+//   every write above (calendar add/delete too) also with a request id
+//   last, e.g.
 //   (pty_join_atom, party_id, user_id, request_id): applied at most once
 //   per id; a repeat gets the original result, and a write whose node died
 //   is sent to the new owner once (without an id it fails `unavailable`)
@@ -58,9 +73,15 @@
 #include "messages/cluster_protocol.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
+#include "messages/recommend_inspect.hpp"
+#include "messages/recommend_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
 namespace lunch {
+
+/// The directory name of a node's recommendation actor: it gets every
+/// change notice (rec_change_atom, rec_change), local or from peers.
+inline const char* recommend_name = "recommend";
 
 using gateway_actor = caf::typed_actor<
   caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
@@ -86,6 +107,28 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<nod_status_atom>::with<node_status>,
   caf::reacts_to<pts_award_atom, points_award>,
   caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>,
+  caf::replies_to<cal_add_atom, calendar_entry>::with<calendar_entry>,
+  caf::replies_to<cal_list_atom,
+                  std::string>::with<std::vector<calendar_entry>>,
+  caf::replies_to<cal_delete_atom, std::string, int64_t>::with<calendar_entry>,
+  caf::replies_to<rec_snapshot_atom,
+                  std::string>::with<std::vector<rec_shard_snapshot>>,
+  caf::reacts_to<rec_change_atom, rec_change>,
+  // Recommendations (messages/recommend_protocol.hpp): by user key to the
+  // node owning the user's shard, or to this node's recommender.
+  caf::replies_to<rec_get_atom, std::string, std::string,
+                  int64_t>::with<std::vector<rec_item>>,
+  caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
+                  int64_t>::with<std::vector<rec_day>>,
+  caf::replies_to<rec_suggst_atom, std::string,
+                  std::string>::with<std::vector<suggest_group>>,
+  caf::replies_to<rec_daily_atom, std::string,
+                  int64_t>::with<std::vector<daily_group>>,
+  caf::replies_to<rec_score_atom, std::vector<std::string>,
+                  std::string>::with<int64_t>,
+  caf::replies_to<rec_build_atom, rec_build_spec>::with<rec_progress>,
+  caf::replies_to<rec_prog_atom, std::string>::with<rec_progress>,
+  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>,
   caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
   caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
   caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>,
@@ -108,6 +151,10 @@ using gateway_actor = caf::typed_actor<
                   std::string>::with<party_view>,
   caf::replies_to<pty_update_atom, party_patch, std::string>::with<party_view>,
   caf::replies_to<pty_delete_atom, int64_t, std::string,
-                  std::string>::with<party_view>>;
+                  std::string>::with<party_view>,
+  caf::replies_to<cal_add_atom, calendar_entry,
+                  std::string>::with<calendar_entry>,
+  caf::replies_to<cal_delete_atom, std::string, int64_t,
+                  std::string>::with<calendar_entry>>;
 
 } // namespace lunch

@@ -46,10 +46,12 @@ struct rec_count {
   int64_t parties = 0;
 };
 
-/// A user who is a member (or the host) of a party on `date`.
+/// A user who is a member (or the host) of party `party_id` on `date`.
+/// Keyed by party, so a notice applied twice changes nothing.
 struct rec_busy {
   std::string employee_id;
   std::string date;
+  int64_t party_id = 0;
 };
 
 /// The latest party before today that `host` hosted with `member` in it.

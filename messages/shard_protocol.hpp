@@ -24,12 +24,26 @@
 //   (pty_mine_atom, user_id)             -> [party_record] (memberships here)
 //   (pty_list_atom, party_filter)        -> [party_record]
 //   (shd_stats_atom)                     -> shard_stats
+//   (db_insert_atom, calendar_entry)     -> calendar_entry | not_found
+//   (cal_list_atom, user_id)             -> [calendar_entry] by (date, id)
+//                                           | not_found
+//   (db_delete_atom, user_id, entry_id)  -> calendar_entry (the removed
+//                                           one) | not_found
+//   (rec_snapshot_atom, today)           -> rec_shard_snapshot, read in a
+//       transaction of its own (repeatable read, read-only) after the open
+//       batch has committed
 //   (dbg_crash_atom)                     -> ()  throw (fault injection)
 //
 // Every write takes a request id last ("" for none). An id seen before
 // (request_log, written in the write's own transaction) is not applied
 // again: the original reply, stored with it, is the answer.
 //   (db_seen_atom, request_id)           -> bool  applied before?
+//
+// Change notices: once a batch has committed, the owner sends this node's
+// gateway one (rec_change_atom, rec_change) per change its writes made
+// (a user saved or deleted, a membership added or removed with the party's
+// date, a calendar entry added or removed). A repeated request id applies
+// nothing, so it announces nothing.
 //
 // It connects when it starts and quits with `unavailable` when it cannot or
 // when its connection breaks; its supervisor restarts it with backoff.
@@ -44,6 +58,7 @@
 #include "messages/atoms.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
+#include "messages/recommend_inspect.hpp"
 
 namespace lunch {
 
@@ -99,6 +114,13 @@ using shard_owner_actor = caf::typed_actor<
   caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
   caf::replies_to<shd_stats_atom>::with<shard_stats>,
   caf::replies_to<db_seen_atom, std::string>::with<bool>,
+  caf::replies_to<db_insert_atom, calendar_entry,
+                  std::string>::with<calendar_entry>,
+  caf::replies_to<cal_list_atom,
+                  std::string>::with<std::vector<calendar_entry>>,
+  caf::replies_to<db_delete_atom, std::string, int64_t,
+                  std::string>::with<calendar_entry>,
+  caf::replies_to<rec_snapshot_atom, std::string>::with<rec_shard_snapshot>,
   caf::reacts_to<dbg_crash_atom>>;
 
 } // namespace lunch

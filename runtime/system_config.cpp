@@ -12,6 +12,8 @@
 #include "messages/entity_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "messages/recommend_inspect.hpp"
+#include "messages/recommend_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
 namespace lunch::runtime {
@@ -48,6 +50,24 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<cluster_status>("lunch::cluster_status");
   cfg.add_message_type<shard_route>("lunch::shard_route");
   cfg.add_message_type<peer_hello>("lunch::peer_hello");
+  cfg.add_message_type<calendar_entry>("lunch::calendar_entry");
+  cfg.add_message_type<rec_user>("lunch::rec_user");
+  cfg.add_message_type<rec_count>("lunch::rec_count");
+  cfg.add_message_type<rec_busy>("lunch::rec_busy");
+  cfg.add_message_type<rec_dined>("lunch::rec_dined");
+  cfg.add_message_type<rec_shard_snapshot>("lunch::rec_shard_snapshot");
+  cfg.add_message_type<rec_change>("lunch::rec_change");
+  cfg.add_message_type<rec_member>("lunch::rec_member");
+  cfg.add_message_type<rec_item>("lunch::rec_item");
+  cfg.add_message_type<rec_day>("lunch::rec_day");
+  cfg.add_message_type<daily_member>("lunch::daily_member");
+  cfg.add_message_type<daily_group>("lunch::daily_group");
+  cfg.add_message_type<suggest_member>("lunch::suggest_member");
+  cfg.add_message_type<suggest_group>("lunch::suggest_group");
+  cfg.add_message_type<rec_build_spec>("lunch::rec_build_spec");
+  cfg.add_message_type<rec_progress>("lunch::rec_progress");
+  cfg.add_message_type<rec_part_spec>("lunch::rec_part_spec");
+  cfg.add_message_type<rec_part_done>("lunch::rec_part_done");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);

@@ -5,7 +5,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/node/gateway_calendar.hpp"
 #include "actors/node/gateway_debug.hpp"
+#include "actors/node/gateway_recommend.hpp"
 #include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
 #include "actors/region/region_actor.hpp"
@@ -61,26 +63,6 @@ int32_t shard_of_party(self_ptr self, int64_t id) {
 
 int32_t shard_count(self_ptr self) {
   return static_cast<int32_t>(self->state.routes.size());
-}
-
-// "shards 1, 3 unavailable: <first error>" for answers that failed.
-template <class T>
-caf::error first_failure(const std::vector<answer<T>>& answers) {
-  std::string shards;
-  caf::error first;
-  for (size_t i = 0; i < answers.size(); ++i)
-    if (!answers[i].value) {
-      shards += (shards.empty() ? "" : ", ") + std::to_string(i);
-      if (!first)
-        first = answers[i].error;
-    }
-  if (!first)
-    return {};
-  auto code = errc_of(first);
-  return make_error(code == errc::timeout ? code : errc::unavailable,
-                    "shard " + shards + " did not answer: "
-                      + (message_of(first).empty() ? to_string(code)
-                                                   : message_of(first)));
 }
 
 // Asks each user's region for its brief (name, preferences).
@@ -532,6 +514,73 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
         },
         a, user);
       return rp;
+    },
+    // -- calendar entries ----------------------------------------------
+    [=](cal_add_atom, const calendar_entry& e) {
+      return add_calendar_entry(self, e, {});
+    },
+    [=](cal_add_atom, const calendar_entry& e, const std::string& rid) {
+      return add_calendar_entry(self, e, rid);
+    },
+    [=](cal_list_atom, const std::string& user) {
+      return list_calendar(self, user);
+    },
+    [=](cal_delete_atom, const std::string& user, int64_t id) {
+      return delete_calendar_entry(self, user, id, {});
+    },
+    [=](cal_delete_atom, const std::string& user, int64_t id,
+        const std::string& rid) {
+      return delete_calendar_entry(self, user, id, rid);
+    },
+    // -- recommendations -----------------------------------------------
+    [=](rec_snapshot_atom, const std::string& today) {
+      return recommend_snapshot(self, today);
+    },
+    [=](rec_change_atom, const rec_change& change) {
+      spread_change(self, change);
+    },
+    [=](rec_get_atom a, const std::string& user, const std::string& date,
+        int64_t seed) {
+      return forward<std::vector<rec_item>>(self, shard_of_user(self, user),
+                                            true, a, user, date, seed);
+    },
+    [=](rec_days_atom a, const std::string& user, const std::string& from,
+        int32_t days, int64_t seed) {
+      return forward<std::vector<rec_day>>(self, shard_of_user(self, user),
+                                           true, a, user, from, days, seed);
+    },
+    [=](rec_suggst_atom a, const std::string& user, const std::string& date) {
+      return forward<std::vector<suggest_group>>(
+        self, shard_of_user(self, user), true, a, user, date);
+    },
+    [=](rec_part_atom a, const rec_part_spec& spec) {
+      return forward<rec_part_done>(self, spec.shard, true, a, spec);
+    },
+    [=](rec_daily_atom a, const std::string& date,
+        int64_t seed) -> caf::result<std::vector<daily_group>> {
+      if (auto rec = local_recommender(self))
+        return self->delegate(rec, a, date, seed);
+      return recommender_restarting();
+    },
+    [=](rec_score_atom a, const std::vector<std::string>& users,
+        const std::string& date) -> caf::result<int64_t> {
+      if (users.empty() || users.size() > 20)
+        return make_error(errc::invalid_argument,
+                          "users: give 1 to 20 employee ids");
+      if (auto rec = local_recommender(self))
+        return self->delegate(rec, a, users, date);
+      return recommender_restarting();
+    },
+    [=](rec_build_atom a,
+        const rec_build_spec& spec) -> caf::result<rec_progress> {
+      if (auto rec = local_recommender(self))
+        return self->delegate(rec, a, spec);
+      return recommender_restarting();
+    },
+    [=](rec_prog_atom a, const std::string& id) -> caf::result<rec_progress> {
+      if (auto rec = local_recommender(self))
+        return self->delegate(rec, a, id);
+      return recommender_restarting();
     },
     // -- cluster -------------------------------------------------------
     [=](clu_status_atom a) -> caf::result<cluster_status> {

@@ -13,6 +13,7 @@
 #include "actors/cluster/cluster_actor.hpp"
 #include "actors/cluster/lease_table.hpp"
 #include "actors/node/gateway_actor.hpp"
+#include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "runtime/actor_directory.hpp"
@@ -204,6 +205,29 @@ child_spec gateway_child(const config::node_config& cfg,
   return c;
 }
 
+child_spec recommender_child(const config::node_config& cfg,
+                             const running_node& node) {
+  recommender_settings rs;
+  rs.node = cfg.node;
+  rs.shard_count = static_cast<int32_t>(cfg.shards.size());
+  rs.seed = static_cast<uint64_t>(cfg.recommend.seed);
+  rs.builders = cfg.recommend.builders > 0
+                  ? cfg.recommend.builders
+                  : static_cast<int32_t>(std::max(
+                    1u, cfg.threads > 0 ? static_cast<unsigned>(cfg.threads)
+                                        : std::thread::hardware_concurrency()));
+  rs.timeout = milliseconds(cfg.request_timeout_ms);
+  rs.build_timeout = milliseconds(cfg.recommend.build_timeout_ms);
+  rs.directory = node.directory;
+  child_spec c;
+  c.name = recommender_name;
+  c.shutdown = milliseconds(5000);
+  c.start = [rs](caf::local_actor* parent) {
+    return spawn_recommender(parent, rs);
+  };
+  return c;
+}
+
 } // namespace
 
 gateway_actor running_node::gateway() const {
@@ -235,7 +259,7 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
   // them; the cluster actor last, once the gateway's port is known.
   root.children = {catalog_child(cfg), supervisor_child(shards_spec(cfg, node)),
                    gateway_child(cfg, std::move(slot_table), node),
-                   cluster_child(cfg, node)};
+                   recommender_child(cfg, node), cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);
   node.directory->put("node", caf::actor_cast<caf::actor>(node.root));

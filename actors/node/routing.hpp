@@ -142,6 +142,28 @@ forward(gateway_self self, int32_t shard, bool safe, Ts... xs) {
   return rp;
 }
 
+/// "shard 1, 3 did not answer: <first error>" for answers that failed (no
+/// error if all succeeded): `timeout` if the first failure was one, else
+/// `unavailable`.
+template <class T>
+caf::error first_failure(const std::vector<answer<T>>& answers) {
+  std::string shards;
+  caf::error first;
+  for (size_t i = 0; i < answers.size(); ++i)
+    if (!answers[i].value) {
+      shards += (shards.empty() ? "" : ", ") + std::to_string(i);
+      if (!first)
+        first = answers[i].error;
+    }
+  if (!first)
+    return {};
+  auto code = errc_of(first);
+  return make_error(code == errc::timeout ? code : errc::unavailable,
+                    "shard " + shards + " did not answer: "
+                      + (message_of(first).empty() ? to_string(code)
+                                                   : message_of(first)));
+}
+
 /// Asks every shard's region the same question; `done` gets the answers in
 /// shard order.
 template <class T, class Done, class... Ts>

@@ -156,6 +156,10 @@ bool is_leap(int year) {
 
 } // namespace
 
+bool is_valid_utf8(std::string_view s) {
+  return valid_utf8(s);
+}
+
 bool is_iso_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-')
     return false;

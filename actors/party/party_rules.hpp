@@ -14,6 +14,10 @@ namespace lunch {
 /// A real calendar date written "YYYY-MM-DD" (leap years checked).
 bool is_iso_date(std::string_view s);
 
+/// Well-formed UTF-8 (no overlong forms, surrogates or code points past
+/// U+10FFFF): PostgreSQL rejects anything else.
+bool is_valid_utf8(std::string_view s);
+
 /// Fields a `party_patch` may name.
 const std::vector<std::string>& party_patch_fields();
 

@@ -32,16 +32,6 @@ size_t common(const std::vector<std::string>& a,
   return n;
 }
 
-std::string join_commas(const std::vector<std::string>& xs) {
-  std::string out;
-  for (auto& x : xs) {
-    if (!out.empty())
-      out += ',';
-    out += x;
-  }
-  return out;
-}
-
 } // namespace
 
 std::vector<daily_group> daily_groups(const world& w, day_t day, day_t today,
@@ -71,7 +61,7 @@ std::vector<daily_group> daily_groups(const world& w, day_t day, day_t today,
       for (size_t k = c; k < c + 3; ++k) {
         auto& v = w.at(candidates[k].index).profile;
         group.recommended_group.push_back(daily_member{
-          v.nickname, first_lunch_style(v), v.employee_id,
+          v.nickname, joined_lunch_styles(v), v.employee_id,
           round2(candidates[k].total),
           dining_label(today, w.last_dined(ui, candidates[k].index))});
       }
@@ -98,7 +88,7 @@ std::vector<suggest_group> suggest_groups(const world& w, int32_t requester,
     for (size_t k = 3 * g; k < std::min(n, 3 * g + 3); ++k) {
       auto& v = w.at(candidates[k].index).profile;
       group.users.push_back(
-        suggest_member{v.employee_id, v.nickname, join_commas(v.lunch_styles),
+        suggest_member{v.employee_id, v.nickname, joined_lunch_styles(v),
                        v.main_dish_genre, v.gender, v.age_group});
     }
     if (group.users.empty())

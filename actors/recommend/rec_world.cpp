@@ -38,7 +38,7 @@ void world::load(const std::vector<rec_shard_snapshot>& shards) {
       auto i = find(busy.employee_id);
       auto day = parse_day(busy.date);
       if (i >= 0 && day)
-        ++party_busy_[*day][i];
+        party_busy_[*day][i].insert(busy.party_id);
     }
     for (auto& dined : shard.dined) {
       auto a = find(dined.host);
@@ -74,11 +74,12 @@ change_scope world::apply(const rec_change& change) {
       return scope;
     auto& per_user = party_busy_[*day];
     if (change.kind == "member_add") {
-      ++people_[i].parties;
-      ++per_user[i];
-    } else {
+      if (per_user[i].insert(change.busy.party_id).second)
+        ++people_[i].parties;
+    } else if (auto j = per_user.find(i);
+               j != per_user.end() && j->second.erase(change.busy.party_id)) {
       people_[i].parties = std::max<int64_t>(0, people_[i].parties - 1);
-      if (auto j = per_user.find(i); j != per_user.end() && --j->second <= 0)
+      if (j->second.empty())
         per_user.erase(j);
     }
     scope.days.push_back(*day);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -83,8 +84,9 @@ private:
   std::unordered_map<std::string, int32_t> genres_;
   std::unordered_map<std::string, int32_t> ages_;
   std::unordered_map<std::string, int32_t> genders_;
-  // day → user index → number of parties that day
-  std::unordered_map<day_t, std::unordered_map<int32_t, int32_t>> party_busy_;
+  // day → user index → the parties they are in that day
+  std::unordered_map<day_t, std::unordered_map<int32_t, std::set<int64_t>>>
+    party_busy_;
   std::unordered_map<uint64_t, day_t> dined_;
 };
 

@@ -22,17 +22,15 @@ size_t common(const std::set<std::string>& a, const std::set<std::string>& b) {
   return n;
 }
 
-/// The old app's `split(',')`: no trimming, "" gives no items.
+/// The cuisines of a main_dish_genre string: split on "," without trimming;
+/// empty pieces are no cuisine.
 std::set<std::string> split_commas(const std::string& s) {
   std::set<std::string> out;
-  if (s.empty())
-    return out;
   size_t start = 0;
-  while (true) {
-    auto comma = s.find(',', start);
-    out.insert(s.substr(start, comma - start));
-    if (comma == std::string::npos)
-      break;
+  while (start <= s.size()) {
+    auto comma = std::min(s.find(',', start), s.size());
+    if (comma > start)
+      out.insert(s.substr(start, comma - start));
     start = comma + 1;
   }
   return out;
@@ -96,6 +94,16 @@ std::string display_nickname(const rec_user& u) {
 
 std::string first_lunch_style(const rec_user& u) {
   return u.lunch_styles.empty() ? std::string{} : u.lunch_styles.front();
+}
+
+std::string joined_lunch_styles(const rec_user& u) {
+  std::string out;
+  for (auto& style : u.lunch_styles) {
+    if (!out.empty())
+      out += ',';
+    out += style;
+  }
+  return out;
 }
 
 double round2(double x) {

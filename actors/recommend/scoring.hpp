@@ -46,6 +46,9 @@ std::string dining_label(day_t today, std::optional<day_t> last);
 std::string display_nickname(const rec_user& u);
 std::string first_lunch_style(const rec_user& u);
 
+/// The old users.lunch_preference column: the styles joined with ",".
+std::string joined_lunch_styles(const rec_user& u);
+
 /// Python round(x, 2): x correctly rounded to two decimals.
 double round2(double x);
 

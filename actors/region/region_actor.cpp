@@ -10,6 +10,8 @@
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
+#include "messages/gateway_protocol.hpp"
+#include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
@@ -41,6 +43,18 @@ struct region_state {
 };
 
 using self_ptr = region_actor::stateful_pointer<region_state>;
+
+/// This node's recommender, or an invalid handle while it restarts.
+recommender_actor recommender_of(self_ptr self) {
+  auto& dir = self->state.settings.directory;
+  return caf::actor_cast<recommender_actor>(dir ? dir->get(recommend_name)
+                                                : caf::actor{});
+}
+
+caf::error recommender_restarting() {
+  return make_error(errc::unavailable,
+                    "the recommender of this node restarts; try again");
+}
 
 entity_context context(self_ptr self) {
   auto& st = self->state;
@@ -288,6 +302,51 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
             settle(self);
           });
       return rp;
+    },
+    // -- calendar entries and recommendations: straight to the owner -----
+    [=](cal_add_atom, const calendar_entry& e, const std::string& rid) {
+      return self->delegate(self->state.owner, db_insert_atom::value, e, rid);
+    },
+    [=](cal_list_atom a, const std::string& user) {
+      return self->delegate(self->state.owner, a, user);
+    },
+    [=](cal_delete_atom, const std::string& user, int64_t id,
+        const std::string& rid) {
+      return self->delegate(self->state.owner, db_delete_atom::value, user, id,
+                            rid);
+    },
+    [=](rec_snapshot_atom a, const std::string& today) {
+      return self->delegate(self->state.owner, a, today);
+    },
+    [=](rec_get_atom a, const std::string& user, const std::string& date,
+        int64_t seed) -> caf::result<std::vector<rec_item>> {
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a, user, date, seed);
+      return recommender_restarting();
+    },
+    [=](rec_days_atom a, const std::string& user, const std::string& from,
+        int32_t days, int64_t seed) -> caf::result<std::vector<rec_day>> {
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a, user, from, days, seed);
+      return recommender_restarting();
+    },
+    [=](rec_suggst_atom a, const std::string& user,
+        const std::string& date) -> caf::result<std::vector<suggest_group>> {
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a, user, date);
+      return recommender_restarting();
+    },
+    [=](rec_part_atom a,
+        const rec_part_spec& spec) -> caf::result<rec_part_done> {
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a, spec);
+      return recommender_restarting();
+    },
+    [=](rec_change_atom a, const rec_change& change) {
+      // From a peer's gateway: only this node's recommend actor needs it.
+      auto& dir = self->state.settings.directory;
+      if (auto rec = dir ? dir->get(recommend_name) : caf::actor{})
+        caf::anon_send(rec, a, change);
     },
     [=](nod_status_atom) {
       auto& st = self->state;

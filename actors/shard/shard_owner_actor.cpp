@@ -10,6 +10,7 @@
 #include <pqxx/transaction>
 
 #include "actors/cluster/lease_table.hpp"
+#include "actors/node/gateway_actor.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/cluster_protocol.hpp"
@@ -34,10 +35,12 @@ using owner_impl = shard_owner_actor::extend<caf::reacts_to<flush_atom>>;
 // operation is a subtransaction; PostgreSQL caches 64 per transaction.
 constexpr size_t max_batch = 64;
 
-// A reply waiting for its batch to commit.
+// A reply waiting for its batch to commit, with the changes its operation
+// made (announced after the commit).
 struct pending_reply {
   std::function<void()> deliver;
   std::function<void(const caf::error&)> fail;
+  std::vector<rec_change> changes;
 };
 
 struct owner_state {
@@ -114,6 +117,20 @@ bool ensure_batch(self_ptr self) {
   }
 }
 
+// Tells this node's gateway what a committed operation changed, for
+// recommendations. Fire-and-forget: while the gateway restarts they are
+// lost, as the recommendation side's next snapshot makes up for.
+void announce(self_ptr self, std::vector<rec_change>& changes) {
+  auto& dir = self->state.settings.directory;
+  if (changes.empty() || !dir)
+    return;
+  auto gateway = caf::actor_cast<gateway_actor>(dir->get(gateway_name));
+  if (!gateway)
+    return;
+  for (auto& c : changes)
+    caf::anon_send(gateway, rec_change_atom::value, std::move(c));
+}
+
 void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
@@ -135,8 +152,10 @@ void flush(self_ptr self) {
   st.batch.reset();
   auto pending = std::move(st.pending);
   st.pending.clear();
-  for (auto& p : pending)
+  for (auto& p : pending) {
+    announce(self, p.changes);
     p.deliver();
+  }
 }
 
 void schedule_flush(self_ptr self) {
@@ -188,11 +207,14 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
     return rp;
   }
   try {
+    st.store.drop_changes();
     T value = op(tx);
     st.pending.push_back(
       {[rp, value]() mutable { rp.deliver(std::move(value)); },
-       [rp](const caf::error& e) mutable { rp.deliver(e); }});
+       [rp](const caf::error& e) mutable { rp.deliver(e); },
+       st.store.take_changes()});
   } catch (const std::exception& e) {
+    st.store.drop_changes(); // rolled back below
     auto x = db::map_error(e);
     try {
       tx.exec("ROLLBACK TO SAVEPOINT op");
@@ -211,6 +233,48 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
   }
   schedule_flush(self);
   return rp;
+}
+
+// Runs a long read in a read-only, repeatable-read transaction of its own,
+// so its queries agree with each other and it holds no batch open. The open
+// batch commits first: the read sees every write acknowledged before it.
+// Like a batch, it checks the fence: a stale owner answers nothing.
+template <class T, class F>
+caf::result<T> read_alone(self_ptr self, F op) {
+  auto& st = self->state;
+  if (st.settings.faults && st.settings.faults->should_crash(st.path))
+    throw_injected(self, st.path);
+  flush(self);
+  if (!st.conn) // the commit broke it
+    return make_error(errc::unavailable, "shard "
+                                           + std::to_string(st.settings.shard)
+                                           + " database connection is broken");
+  try {
+    pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{*st.conn};
+    // lunch_fence() locks the row, which a read-only transaction may not.
+    auto current = tx.exec("SELECT epoch FROM shard_fence")[0][0].as<int64_t>();
+    if (current != st.epoch)
+      throw db::domain_error(
+        errc::fenced, "fenced: shard " + std::to_string(st.settings.shard)
+                        + " belongs to epoch " + std::to_string(current)
+                        + ", not " + std::to_string(st.epoch));
+    T value = op(tx);
+    tx.commit();
+    return value;
+  } catch (const std::exception& e) {
+    auto x = db::map_error(e);
+    auto err = make_error(x);
+    if (x.code == errc::unavailable || x.code == errc::fenced
+        || !st.conn->is_open()) {
+      drop_connection(self, err);
+      return err;
+    }
+    if (x.code == errc::internal)
+      log::error("shard.sql_error",
+                 {{"shard", std::to_string(st.settings.shard)},
+                  {"error", x.message}});
+    return err;
+  }
 }
 
 // Writes our epoch into the shard's fence row (or finds it there after a
@@ -471,6 +535,32 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
     [=](shd_stats_atom) {
       return run<shard_stats>(self,
                               [&](auto& tx) { return store().stats(tx); });
+    },
+    // -- calendar entries and recommendation inputs ----------------------
+    [=](db_insert_atom, const calendar_entry& e, const std::string& rid) {
+      return run<calendar_entry>(self, [&](auto& tx) {
+        return once<calendar_entry>(self, tx, rid, [&] {
+          return store().insert_calendar_entry(tx, e);
+        });
+      });
+    },
+    [=](cal_list_atom, const std::string& user) {
+      return run<std::vector<calendar_entry>>(self, [&](auto& tx) {
+        return store().calendar_of(tx, user);
+      });
+    },
+    [=](db_delete_atom, const std::string& user, int64_t id,
+        const std::string& rid) {
+      return run<calendar_entry>(self, [&](auto& tx) {
+        return once<calendar_entry>(self, tx, rid, [&] {
+          return store().delete_calendar_entry(tx, user, id);
+        });
+      });
+    },
+    [=](rec_snapshot_atom, const std::string& today) {
+      return read_alone<rec_shard_snapshot>(self, [&](auto& tx) {
+        return store().rec_snapshot(tx, today);
+      });
     },
     [=](flush_atom) { flush(self); },
     [=](dbg_crash_atom) { throw injected_fault(self->state.path); },

@@ -5,6 +5,7 @@
 #include <pqxx/row>
 
 #include "actors/shard/slot_map.hpp"
+#include "messages/recommend_changes.hpp"
 #include "runtime/db/map_error.hpp"
 
 namespace lunch {
@@ -56,6 +57,17 @@ std::vector<statement> statements() {
      " WHERE employee_id = $1 RETURNING "
        + users},
     {"delete_user", "DELETE FROM users WHERE employee_id = $1"},
+    // The member rows a purge removes: of the parties the user hosts
+    // (cascaded) and the user's own memberships elsewhere. Two branches,
+    // so each can use its index.
+    {"purged_memberships",
+     "SELECT pm.employee_id, p.party_date::text, p.id FROM parties p"
+     " JOIN party_members pm ON pm.party_id = p.id"
+     " WHERE p.host_employee_id = $1"
+     " UNION ALL"
+     " SELECT pm.employee_id, p.party_date::text, p.id FROM party_members pm"
+     " JOIN parties p ON p.id = pm.party_id"
+     " WHERE pm.employee_id = $1 AND p.host_employee_id <> $1"},
     {"hosted_parties",
      "DELETE FROM parties WHERE host_employee_id = $1 RETURNING id"},
     {"drop_memberships",
@@ -97,7 +109,7 @@ std::vector<statement> statements() {
     // already a member, told apart by the first three columns.
     {"add_member",
      R"(WITH p AS (
-       SELECT id, max_members,
+       SELECT id, max_members, party_date,
               (SELECT count(*) FROM party_members WHERE party_id = $1) AS n
          FROM parties WHERE id = $1 FOR UPDATE),
      m AS (
@@ -111,16 +123,33 @@ std::vector<statement> statements() {
               m.party_id
          FROM m RETURNING id)
      SELECT (SELECT count(*) FROM p), (SELECT n FROM p),
-            (SELECT max_members FROM p), (SELECT id FROM a))"},
+            (SELECT max_members FROM p), (SELECT id FROM a),
+            (SELECT party_date::text FROM p))"},
     {"remove_member",
      "DELETE FROM party_members WHERE party_id = $1 AND employee_id = $2"
-     " AND NOT is_host"},
+     " AND NOT is_host"
+     " RETURNING (SELECT party_date::text FROM parties WHERE id = $1)"},
     {"load_party", "SELECT " + parties + " FROM parties p WHERE p.id = $1"},
+    // Returns the date before the update: a new date moves every member's
+    // busy day.
     {"save_party",
-     "UPDATE parties SET title = $2, restaurant_name = $3,"
+     "UPDATE parties p SET title = $2, restaurant_name = $3,"
      " restaurant_address = $4, party_date = $5::date, party_time = $6,"
-     " meeting_location = $7, max_members = $8 WHERE id = $1"},
-    {"delete_party", "DELETE FROM parties WHERE id = $1"},
+     " meeting_location = $7, max_members = $8"
+     " FROM (SELECT party_date FROM parties WHERE id = $1) old"
+     " WHERE p.id = $1 RETURNING old.party_date::text"},
+    {"members_of", "SELECT employee_id FROM party_members WHERE party_id = $1"
+                   " ORDER BY is_host DESC, seq"},
+    // The members are read in the statement's snapshot, before the
+    // cascade removes them.
+    {"delete_party",
+     R"(WITH d AS (DELETE FROM parties WHERE id = $1 RETURNING id, party_date)
+     SELECT d.party_date::text,
+            (SELECT coalesce(json_agg(m.employee_id ORDER BY m.is_host DESC,
+                                                           m.seq),
+                             '[]'::json)
+               FROM party_members m WHERE m.party_id = d.id)::text
+       FROM d)"},
     {"parties_of",
      "SELECT " + parties
        + " FROM parties p JOIN party_members pm ON pm.party_id = p.id"
@@ -211,6 +240,8 @@ pqxx::result write_user(Tx& tx, const char* stmt, const user_profile& p) {
 void shard_store::prepare(pqxx::connection_base& conn) {
   for (const auto& s : statements())
     conn.prepare(s.name, s.sql);
+  prepare_calendar(conn);
+  prepare_snapshot(conn);
 }
 
 std::optional<std::string>
@@ -238,12 +269,15 @@ user_lookup shard_store::load_user(pqxx::transaction_base& tx,
 
 user_profile shard_store::insert_user(pqxx::transaction_base& tx,
                                       const user_profile& p) {
+  user_profile stored;
   try {
-    return read_user(write_user(tx, "insert_user", p).at(0));
+    stored = read_user(write_user(tx, "insert_user", p).at(0));
   } catch (const pqxx::unique_violation&) {
     throw domain_error(errc::already_exists,
                        "user " + p.employee_id + " already exists");
   }
+  changes_.push_back(user_upserted(stored));
+  return stored;
 }
 
 user_profile shard_store::save_user(pqxx::transaction_base& tx,
@@ -251,18 +285,25 @@ user_profile shard_store::save_user(pqxx::transaction_base& tx,
   auto rows = write_user(tx, "save_user", p);
   if (rows.empty())
     throw domain_error(errc::not_found, "user " + p.employee_id + " not found");
-  return read_user(rows[0]);
+  auto stored = read_user(rows[0]);
+  changes_.push_back(user_upserted(stored));
+  return stored;
 }
 
 void shard_store::delete_user(pqxx::transaction_base& tx,
                               const std::string& id) {
   if (tx.exec_prepared("delete_user", id).affected_rows() == 0)
     throw domain_error(errc::not_found, "user " + id + " not found");
+  changes_.push_back(user_deleted(id));
 }
 
 std::vector<int64_t> shard_store::purge_user(pqxx::transaction_base& tx,
                                              const std::string& id) {
   std::vector<int64_t> touched;
+  for (const auto& r : tx.exec_prepared("purged_memberships", id))
+    changes_.push_back(membership(rec_kind::member_remove,
+                                  r[0].as<std::string>(),
+                                  r[1].as<std::string>(), r[2].as<int64_t>()));
   for (const auto& r : tx.exec_prepared("hosted_parties", id))
     touched.push_back(r[0].as<int64_t>());
   for (const auto& r : tx.exec_prepared("drop_memberships", id))
@@ -304,6 +345,9 @@ party_created shard_store::insert_party(pqxx::transaction_base& tx,
   party_record stored = p;
   stored.id = r[0].as<int64_t>();
   stored.created_at = r[1].as<std::string>();
+  for (const auto& member : p.member_ids)
+    changes_.push_back(
+      membership(rec_kind::member_add, member, p.party_date, stored.id));
   return {stored,
           {p.host_employee_id, shard_, r[2].as<int64_t>(), host_points}};
 }
@@ -326,13 +370,18 @@ points_award shard_store::add_member(pqxx::transaction_base& tx, int64_t party,
       throw domain_error(errc::party_full, "party is full");
     throw domain_error(errc::already_joined, "already joined");
   }
+  changes_.push_back(
+    membership(rec_kind::member_add, user, r[4].as<std::string>(), party));
   return {user, shard_, r[3].as<int64_t>(), points};
 }
 
 bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
                                 const std::string& user) {
-  if (tx.exec_prepared("remove_member", party, user).affected_rows() == 0)
+  auto rows = tx.exec_prepared("remove_member", party, user);
+  if (rows.empty())
     throw domain_error(errc::not_member, "not a member of this party");
+  changes_.push_back(membership(rec_kind::member_remove, user,
+                                rows[0][0].as<std::string>(), party));
   return true;
 }
 
@@ -341,16 +390,29 @@ bool shard_store::save_party(pqxx::transaction_base& tx,
   auto rows = tx.exec_prepared("save_party", p.id, p.title, p.restaurant_name,
                                p.restaurant_address, p.party_date, p.party_time,
                                p.meeting_location, p.max_members);
-  if (rows.affected_rows() == 0)
+  if (rows.empty())
     throw domain_error(errc::not_found,
                        "party " + std::to_string(p.id) + " not found");
+  auto old_date = rows[0][0].as<std::string>();
+  if (old_date != p.party_date)
+    for (const auto& m : tx.exec_prepared("members_of", p.id)) {
+      auto member = m[0].as<std::string>();
+      changes_.push_back(
+        membership(rec_kind::member_remove, member, old_date, p.id));
+      changes_.push_back(
+        membership(rec_kind::member_add, member, p.party_date, p.id));
+    }
   return true;
 }
 
 bool shard_store::delete_party(pqxx::transaction_base& tx, int64_t id) {
-  if (tx.exec_prepared("delete_party", id).affected_rows() == 0)
+  auto rows = tx.exec_prepared("delete_party", id);
+  if (rows.empty())
     throw domain_error(errc::not_found,
                        "party " + std::to_string(id) + " not found");
+  auto date = rows[0][0].as<std::string>();
+  for (const auto& member : from_json_array(rows[0][1]))
+    changes_.push_back(membership(rec_kind::member_remove, member, date, id));
   return true;
 }
 

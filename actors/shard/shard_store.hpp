@@ -3,6 +3,12 @@
 // All SQL of a shard database, as prepared statements. Every method runs
 // inside the caller's transaction; domain outcomes are thrown as
 // db::domain_error, database failures as pqxx exceptions.
+//
+// Each write also records what it changed for recommendations
+// (`rec_change`, messages/recommend_changes.hpp); the owner takes them after
+// the operation and announces them once the batch has committed. The
+// calendar statements live in shard_store_calendar.cpp, the recommendation
+// snapshot in shard_store_snapshot.cpp.
 
 #include <cstdint>
 #include <optional>
@@ -14,6 +20,7 @@
 
 #include "messages/entity_protocol.hpp"
 #include "messages/model.hpp"
+#include "messages/recommend_model.hpp"
 
 namespace lunch {
 
@@ -59,8 +66,40 @@ public:
                                  const party_filter& filter);
   shard_stats stats(pqxx::transaction_base& tx);
 
+  /// A new entry (id and created_at set here) | not_found (no such user).
+  calendar_entry insert_calendar_entry(pqxx::transaction_base& tx,
+                                       const calendar_entry& e);
+  /// A user's entries by (date, id) | not_found (no such user).
+  std::vector<calendar_entry> calendar_of(pqxx::transaction_base& tx,
+                                          const std::string& user);
+  /// The removed entry | not_found (no entry `id` of `user`).
+  calendar_entry delete_calendar_entry(pqxx::transaction_base& tx,
+                                       const std::string& user, int64_t id);
+
+  /// This shard's recommendation inputs; `today` (YYYY-MM-DD) splits busy
+  /// days (from today on) from past dinners. Run it in one repeatable-read
+  /// transaction, so the parts agree with each other.
+  rec_shard_snapshot rec_snapshot(pqxx::transaction_base& tx,
+                                  const std::string& today);
+
+  /// The changes recorded since the last take or drop.
+  std::vector<rec_change> take_changes() {
+    auto out = std::move(changes_);
+    changes_.clear();
+    return out;
+  }
+
+  /// Forgets recorded changes (their operation was rolled back).
+  void drop_changes() {
+    changes_.clear();
+  }
+
 private:
+  static void prepare_calendar(pqxx::connection_base& conn);
+  static void prepare_snapshot(pqxx::connection_base& conn);
+
   int32_t shard_;
+  std::vector<rec_change> changes_;
 };
 
 } // namespace lunch

@@ -6,9 +6,11 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,11 +18,13 @@
 #include <caf/io/all.hpp>
 
 #include "actors/party/party_rules.hpp"
+#include "actors/user/calendar_rules.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
 #include "runtime/bin/node_connection.hpp"
+#include "runtime/bin/recommend_json.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -558,6 +562,258 @@ void setup_party(CLI::App& app, command& run) {
   }
 }
 
+// -- calendar commands --------------------------------------------------------
+
+void print_calendar(const std::vector<calendar_entry>& xs) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : xs)
+    rows.push_back(
+      {std::to_string(e.id), e.date, e.title,
+       e.recurrence.empty()
+         ? ""
+         : e.recurrence
+             + (e.interval == 1 ? "" : " x" + std::to_string(e.interval)),
+       e.until});
+  print_table({"ID", "DATE", "TITLE", "REPEAT", "UNTIL"}, rows);
+}
+
+// "key: value" lines; an entry without an end date shows an empty until.
+void print_entry(const calendar_entry& e) {
+  auto j = ctl::to_json(e);
+  if (j["until"].is_null())
+    j["until"] = "";
+  print_fields(j);
+}
+
+void setup_calendar(CLI::App& app, command& run) {
+  auto calendar = app.add_subcommand("calendar", "personal schedules");
+  calendar->require_subcommand(1);
+  {
+    auto cmd = calendar->add_subcommand("add", "add an entry");
+    auto e = std::make_shared<calendar_entry>();
+    cmd->add_option("--user", e->employee_id, "employee id")->required();
+    cmd->add_option("--date", e->date, "the (first) day")
+      ->required()
+      ->check(iso_date);
+    cmd->add_option("--title", e->title)
+      ->required()
+      ->check([](const std::string& s) {
+        return s.empty() ? "must not be empty" : std::string{};
+      });
+    cmd->add_option("--description", e->description);
+    cmd->add_option("--repeat", e->recurrence, "weekly | monthly | yearly")
+      ->check(CLI::IsMember({"weekly", "monthly", "yearly"}));
+    cmd
+      ->add_option("--interval", e->interval,
+                   "repeat every N weeks/months/years (default 1)")
+      ->check(CLI::Range(1, std::numeric_limits<int32_t>::max()));
+    cmd->add_option("--until", e->until, "last day of a repeating entry")
+      ->check(iso_date);
+    cmd->callback([&run, e] {
+      // Rules across flags (until needs --repeat, not before --date) are
+      // usage errors too.
+      if (auto v = validate_calendar_entry(*e); !v.ok())
+        throw CLI::ValidationError(v.message);
+      run = [e](session& s) {
+        auto v = s.ask<calendar_entry>(cal_add_atom::value, *e, s.request_id());
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] { print_entry(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = calendar->add_subcommand("list", "a user's entries by date");
+    auto user = std::make_shared<std::string>();
+    cmd->add_option("--user", *user, "employee id")->required();
+    cmd->callback([&run, user] {
+      run = [user](session& s) {
+        auto v = s.ask<std::vector<calendar_entry>>(cal_list_atom::value,
+                                                    *user);
+        if (!v)
+          return s.fail();
+        auto doc = json::array();
+        for (const auto& e : *v)
+          doc.push_back(ctl::to_json(e));
+        return s.print(doc, [&] { print_calendar(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = calendar->add_subcommand("delete", "delete an entry");
+    auto user = std::make_shared<std::string>();
+    auto id = std::make_shared<int64_t>();
+    cmd->add_option("--user", *user, "employee id")->required();
+    cmd->add_option("ID", *id, "entry id")
+      ->required()
+      ->check(CLI::Validator(
+        [](std::string& s) {
+          int64_t x = 0;
+          return CLI::detail::lexical_cast(s, x) && x > 0
+                   ? std::string{}
+                   : "must be a positive id";
+        },
+        "ID > 0"));
+    cmd->callback([&run, user, id] {
+      run = [user, id](session& s) {
+        auto v = s.ask<calendar_entry>(cal_delete_atom::value, *user, *id,
+                                       s.request_id());
+        if (!v)
+          return s.fail();
+        return s.print(ctl::to_json(*v), [&] { print_entry(*v); });
+      };
+    });
+  }
+}
+
+// -- recommendations ----------------------------------------------------------
+
+const auto seed_option_help
+  = "random-term seed for this request (0: off; default: the node's)";
+
+int print_recommend_progress(session& s, const rec_progress& p) {
+  if (s.json_output()) {
+    std::cout << ctl::to_json(p).dump() << '\n';
+  } else {
+    std::cout << p.build_id << ' ' << p.state << ": " << p.users_done << '/'
+              << p.users_total << " users, " << p.entries << " entries, "
+              << p.shards_done << '/' << p.shards_total << " shards, "
+              << p.elapsed_ms << " ms";
+    if (!p.error.empty())
+      std::cout << " (" << p.error << ')';
+    std::cout << std::endl;
+  }
+  return p.state == "failed" ? exit_domain : exit_ok;
+}
+
+void setup_recommend(CLI::App& app, command& run) {
+  auto rec = app.add_subcommand("recommend", "lunch-group recommendations");
+  rec->require_subcommand(1);
+  {
+    auto cmd = rec->add_subcommand("get", "a user's recommended groups");
+    auto user = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    auto days = std::make_shared<int32_t>(0);
+    auto seed = std::make_shared<int64_t>(-1);
+    cmd->add_option("--user", *user, "employee id")->required();
+    cmd
+      ->add_option("--date", *date,
+                   "the day (default: today, or Monday on a weekend)")
+      ->check(iso_date);
+    cmd
+      ->add_option("--days", *days,
+                   "every date from --date on for N days: {date: groups}")
+      ->check(CLI::Range(1, 366));
+    cmd->add_option("--seed", *seed, seed_option_help)
+      ->check(CLI::NonNegativeNumber);
+    cmd->callback([&run, user, date, days, seed] {
+      if (*days > 0 && date->empty())
+        throw CLI::ValidationError("--days needs --date");
+      run = [user, date, days, seed](session& s) {
+        if (*days > 0) {
+          auto v = s.ask<std::vector<rec_day>>(rec_days_atom::value, *user,
+                                               *date, *days, *seed);
+          if (!v)
+            return s.fail();
+          std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
+          return exit_ok;
+        }
+        auto v = s.ask<std::vector<rec_item>>(rec_get_atom::value, *user, *date,
+                                              *seed);
+        if (!v)
+          return s.fail();
+        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
+        return exit_ok;
+      };
+    });
+  }
+  {
+    auto cmd = rec->add_subcommand("suggest", "groups of free people (§4.4)");
+    auto user = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    cmd->add_option("--user", *user, "employee id")->required();
+    cmd->add_option("--date", *date, "the day")->required()->check(iso_date);
+    cmd->callback([&run, user, date] {
+      run = [user, date](session& s) {
+        auto v = s.ask<std::vector<suggest_group>>(rec_suggst_atom::value,
+                                                   *user, *date);
+        if (!v)
+          return s.fail();
+        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
+        return exit_ok;
+      };
+    });
+  }
+  {
+    auto cmd = rec->add_subcommand("daily", "the day's 20 groups (§4.3)");
+    auto date = std::make_shared<std::string>();
+    auto seed = std::make_shared<int64_t>(-1);
+    cmd->add_option("--date", *date, "the day (default: today)")
+      ->check(iso_date);
+    cmd->add_option("--seed", *seed, seed_option_help)
+      ->check(CLI::NonNegativeNumber);
+    cmd->callback([&run, date, seed] {
+      run = [date, seed](session& s) {
+        auto v = s.ask<std::vector<daily_group>>(rec_daily_atom::value, *date,
+                                                 *seed);
+        if (!v)
+          return s.fail();
+        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
+        return exit_ok;
+      };
+    });
+  }
+  {
+    auto cmd = rec->add_subcommand("score", "the group score of §4.7");
+    auto users = std::make_shared<std::vector<std::string>>();
+    auto date = std::make_shared<std::string>();
+    cmd->add_option("--users", *users, "employee ids, comma-separated")
+      ->required()
+      ->delimiter(',');
+    cmd->add_option("--date", *date, "the day")->required()->check(iso_date);
+    cmd->callback([&run, users, date] {
+      run = [users, date](session& s) {
+        auto v = s.ask<int64_t>(rec_score_atom::value, *users, *date);
+        if (!v)
+          return s.fail();
+        return s.print(json{{"score", *v}}, [&] { std::cout << *v << '\n'; });
+      };
+    });
+  }
+  {
+    auto cmd = rec->add_subcommand(
+      "build", "build every user's groups for N days, printing progress");
+    auto spec = std::make_shared<rec_build_spec>();
+    auto quiet = std::make_shared<bool>(false);
+    cmd->add_option("--from", spec->from, "first day (default: today)")
+      ->check(iso_date);
+    cmd->add_option("--days", spec->days, "number of days (default 30)")
+      ->check(CLI::Range(1, 366));
+    cmd->add_option("--seed", spec->seed, seed_option_help)
+      ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--quiet", *quiet, "print only the final state");
+    cmd->callback([&run, spec, quiet] {
+      run = [spec, quiet](session& s) {
+        auto started = s.ask<rec_progress>(rec_build_atom::value, *spec);
+        if (!started)
+          return s.fail();
+        auto p = *started;
+        // Poll until the build ends; each answer is one progress line.
+        while (p.state == "running") {
+          if (!*quiet)
+            print_recommend_progress(s, p);
+          std::this_thread::sleep_for(std::chrono::milliseconds(250));
+          auto next = s.ask<rec_progress>(rec_prog_atom::value, p.build_id);
+          if (!next)
+            return s.fail();
+          p = *next;
+        }
+        return print_recommend_progress(s, p);
+      };
+    });
+  }
+}
+
 // -- shard and node commands --------------------------------------------------
 
 void setup_shard_and_node(CLI::App& app, command& run) {
@@ -841,6 +1097,8 @@ int main(int argc, char** argv) {
   command run;
   setup_user(app, run);
   setup_party(app, run);
+  setup_calendar(app, run);
+  setup_recommend(app, run);
   setup_shard_and_node(app, run);
   setup_cluster(app, run);
   setup_debug(app, run);

@@ -244,6 +244,18 @@ std::string cell(const json& v) {
 
 } // namespace
 
+json to_json(const calendar_entry& x) {
+  return {{"id", x.id},
+          {"employee_id", x.employee_id},
+          {"date", x.date},
+          {"title", x.title},
+          {"description", x.description},
+          {"recurrence", x.recurrence},
+          {"interval", x.interval},
+          {"until", x.until.empty() ? json(nullptr) : json(x.until)},
+          {"created_at", x.created_at}};
+}
+
 user_profile profile_from_json(const json& j) {
   user_profile p;
   p.employee_id = string_field(j, "employee_id");

@@ -10,6 +10,7 @@
 
 #include "actors/cluster/cluster_model.hpp"
 #include "messages/model.hpp"
+#include "messages/recommend_model.hpp"
 
 namespace lunch::ctl {
 
@@ -29,6 +30,8 @@ nlohmann::json to_json(const std::string& answered_by,
                        const std::vector<shard_lease>& leases,
                        const std::vector<std::string>& connected);
 nlohmann::json to_json(const std::vector<cluster_event>& xs);
+/// A calendar entry; "until" is null for an entry without an end date.
+nlohmann::json to_json(const calendar_entry& x);
 
 /// Reads a user from `user get --json` output (or the seed file): list
 /// fields may be JSON arrays or comma strings.

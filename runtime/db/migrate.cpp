@@ -194,6 +194,31 @@ std::vector<step> shard_steps(int32_t index) {
           current_setting('lunch.epoch', true), '')::bigint, 0),
         created_at timestamptz NOT NULL DEFAULT now()))");
     },
+    // 3: personal calendar entries (spec §2.4, §10.4). Like party ids,
+    // entry ids come from this shard's residue class mod 64, so they are
+    // unique across shards (and stay so if rows ever move).
+    [index](pqxx::work& tx) {
+      tx.exec("CREATE SEQUENCE calendar_seq START WITH "
+              + std::to_string(index + 1) + " INCREMENT BY "
+              + std::to_string(max_shards));
+      tx.exec(R"(CREATE TABLE calendar_entries (
+        id bigint PRIMARY KEY,
+        employee_id text NOT NULL
+          REFERENCES users (employee_id) ON DELETE CASCADE,
+        entry_date date NOT NULL,
+        title text NOT NULL CHECK (title <> ''),
+        description text NOT NULL DEFAULT '',
+        recurrence text NOT NULL DEFAULT ''
+          CHECK (recurrence IN ('', 'weekly', 'monthly', 'yearly')),
+        interval_n integer NOT NULL DEFAULT 1 CHECK (interval_n >= 1),
+        until date CHECK (until IS NULL
+                          OR (recurrence <> '' AND until >= entry_date)),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        epoch bigint NOT NULL DEFAULT coalesce(nullif(
+          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+      tx.exec("CREATE INDEX calendar_entries_user"
+              " ON calendar_entries (employee_id)");
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of one lunchd node driven by lunchctl: config errors,
 # the user and party workflows of spec §12 (S3-S8, S14, S24, S26), party
-# capacity under concurrent joins, crash safety (kill -9 loses no
-# acknowledged write), a database outage and recovery, lunchctl usage
-# errors and graceful shutdown.
+# capacity under concurrent joins, calendar entries, crash safety (kill -9
+# loses no acknowledged write), a database outage and recovery, lunchctl
+# usage errors and graceful shutdown.
 #
 # It starts its OWN PostgreSQL in a temporary directory (it stops and
 # restarts it) and picks free ports, so it runs beside anything else.
@@ -269,6 +269,56 @@ expect_eq "concurrent joins with another outcome" "" "${other[*]}"
 expect_rc 0 -- ctl --json party get "$C"
 expect_json 'd["current_members"]' '5'
 expect_json 'len(set(m["employee_id"] for m in d["members"]))' '5'
+
+# -----------------------------------------------------------------------------
+section "calendar entries"
+cal=(calendar add --user 5)
+expect_rc 0 -- ctl --json --request-id cal-add-1 "${cal[@]}" --date 2026-12-02 \
+  --title 치과 --description "정기 검진"
+expect_json 'sorted(d)' '["created_at", "date", "description", "employee_id", "id", "interval", "recurrence", "title", "until"]'
+expect_json '[d["employee_id"], d["date"], d["title"], d["description"], d["recurrence"], d["interval"], d["until"]]' \
+  '["5", "2026-12-02", "치과", "정기 검진", "", 1, null]'
+C1=$(json_value 'd["id"]') || fatal "calendar add printed no id: $OUT"
+# The same request id: the entry added the first time, not a second one.
+expect_rc 0 -- ctl --json --request-id cal-add-1 "${cal[@]}" --date 2026-12-02 --title 치과
+expect_json 'd["id"]' "$C1"
+expect_rc 0 -- ctl --json "${cal[@]}" --date 2026-11-30 --title 헬스 --repeat weekly \
+  --interval 2 --until 2027-03-01
+expect_json '[d["recurrence"], d["interval"], d["until"]]' '["weekly", 2, "2027-03-01"]'
+C2=$(json_value 'd["id"]') || fatal "calendar add printed no id: $OUT"
+expect_rc 0 -- ctl --json calendar list --user 5
+expect_json '[e["id"] for e in d]' "[$C2, $C1]"
+expect_rc 0 -- ctl calendar list --user 5
+expect_contains "헬스" "$OUT"
+# Malformed input is a usage error (exit 2), refused before anything is sent.
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-02-30 --title x
+expect_contains "--date" "$ERR" stderr
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02 --title x --repeat daily
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02 --title x --repeat weekly --interval 0
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02 --title x --until 2026-12-30
+expect_contains "until" "$ERR" stderr
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02 --title x --repeat weekly --until 2026-12-01
+expect_contains "until" "$ERR" stderr
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02 --title ""
+expect_rc 2 -- ctl "${cal[@]}" --date 2026-12-02
+expect_rc 2 -- ctl calendar delete --user 5 abc
+expect_rc 2 -- ctl calendar list
+# Unknown users and ids are domain errors (exit 1).
+expect_rc 1 -- ctl --json calendar add --user nouser --date 2026-12-02 --title x
+expect_err_code not_found
+expect_json 'd["message"]' '"user nouser not found"'
+expect_rc 1 -- ctl --json calendar list --user nouser
+expect_err_code not_found
+expect_rc 0 -- ctl --json --request-id cal-del-1 calendar delete --user 5 "$C1"
+expect_json '[d["id"], d["title"], d["date"]]' "[$C1, \"치과\", \"2026-12-02\"]"
+expect_rc 0 -- ctl --json --request-id cal-del-1 calendar delete --user 5 "$C1"
+expect_json 'd["id"]' "$C1"
+expect_rc 1 -- ctl --json calendar delete --user 5 "$C1"
+expect_err_code not_found
+expect_rc 1 -- ctl --json calendar delete --user 6 "$C2"
+expect_err_code not_found
+expect_rc 0 -- ctl --json calendar list --user 5
+expect_json '[e["id"] for e in d]' "[$C2]"
 
 # -----------------------------------------------------------------------------
 section "15. unknown ids"

@@ -18,6 +18,7 @@
 #include "runtime/node.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
+#include "tests/integration/notice_probe.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 using namespace lunch;
@@ -252,4 +253,58 @@ TEST_CASE("a stale owner is fenced out of its shard database",
   self->send_exit(fresh, caf::exit_reason::user_shutdown);
   self->wait_for(fresh);
   self->wait_for(stale);
+}
+
+TEST_CASE("change notices reach every node, snapshots cross nodes",
+          "[cluster][recommend]") {
+  test::scratch_databases dbs{4};
+  member_node a{dbs, "alpha"};
+  member_node b{dbs, "beta"};
+  REQUIRE(test::eventually(
+    [&] { return a.shards_held().size() == 2 && b.shards_held().size() == 2; },
+    settle));
+  test::notice_probe on_a{*a.sys, *a.node.directory};
+  test::notice_probe on_b{*b.sys, *b.node.directory};
+  size_t seen_a = 0, seen_b = 0;
+  // Each write through the other node: alpha owns shard 0, beta shard 3.
+  auto x = ids_on_shard(0, 1, "x")[0];
+  auto y = ids_on_shard(3, 1, "y")[0];
+  REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(x, "엑스"),
+                           std::string{"nx"})
+            .value);
+  REQUIRE(a.ask<user_view>(usr_create_atom::value, test::person(y, "와이"),
+                           std::string{"ny"})
+            .value);
+  auto both = test::sorted(
+    {"user_upsert " + x + " 엑스", "user_upsert " + y + " 와이"});
+  CHECK(on_a.next(seen_a, 2) == both);
+  CHECK(on_b.next(seen_b, 2) == both);
+  auto e = a.ask<calendar_entry>(
+    cal_add_atom::value,
+    [&] {
+      calendar_entry c;
+      c.employee_id = y;
+      c.date = "2026-12-24";
+      c.title = "송년회";
+      return c;
+    }(),
+    std::string{"cy"});
+  REQUIRE(e.value);
+  auto added = std::vector<std::string>{"calendar_add " + y + " #"
+                                        + std::to_string(e.value->id)};
+  CHECK(on_a.next(seen_a, 1) == added);
+  CHECK(on_b.next(seen_b, 1) == added);
+  // Once each: no node passes a peer's notice on again.
+  std::this_thread::sleep_for(300ms);
+  CHECK(on_a.size() == seen_a);
+  CHECK(on_b.size() == seen_b);
+  // The snapshot gathers every shard, half of them from the peer.
+  auto snap = b.ask<std::vector<rec_shard_snapshot>>(rec_snapshot_atom::value,
+                                                     std::string{"2026-12-01"});
+  REQUIRE(snap.value);
+  REQUIRE(snap.value->size() == 4);
+  REQUIRE(snap.value->at(0).users.size() == 1);
+  CHECK(snap.value->at(0).users[0].nickname == "엑스");
+  REQUIRE(snap.value->at(3).calendar.size() == 1);
+  CHECK(snap.value->at(3).calendar[0].title == "송년회");
 }

@@ -198,8 +198,9 @@ TEST_CASE("change notices make people busy, free and new", "[recommend]") {
   auto w = seed_world();
   rec_change join;
   join.kind = "member_add";
-  join.busy = {"5", "2026-11-24"};
+  join.busy = {"5", "2026-11-24", 17};
   auto scope = w.apply(join);
+  w.apply(join); // a repeated notice changes nothing
   CHECK_FALSE(scope.all_days);
   CHECK(scope.days == std::vector<day_t>{monday + 1});
   CHECK(w.busy(w.find("5"), monday + 1));

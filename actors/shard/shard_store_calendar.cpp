@@ -1,0 +1,69 @@
+// The calendar statements of shard_store (personal schedules, spec §2.4).
+
+#include <string>
+
+#include <pqxx/except>
+
+#include "actors/shard/calendar_rows.hpp"
+#include "actors/shard/shard_store.hpp"
+#include "messages/recommend_changes.hpp"
+#include "runtime/db/map_error.hpp"
+
+namespace lunch {
+
+void shard_store::prepare_calendar(pqxx::connection_base& conn) {
+  std::string columns = calendar_columns;
+  conn.prepare("calendar_insert",
+               "INSERT INTO calendar_entries (id, employee_id, entry_date,"
+               " title, description, recurrence, interval_n, until)"
+               " VALUES (nextval('calendar_seq'), $1, $2::date, $3, $4, $5,"
+               " $6, nullif($7, '')::date) RETURNING "
+                 + columns);
+  conn.prepare("calendar_user_exists",
+               "SELECT 1 FROM users WHERE employee_id = $1");
+  conn.prepare("calendar_of", "SELECT " + columns
+                                + " FROM calendar_entries"
+                                  " WHERE employee_id = $1"
+                                  " ORDER BY entry_date, id");
+  conn.prepare("calendar_delete",
+               "DELETE FROM calendar_entries WHERE employee_id = $1"
+               " AND id = $2 RETURNING "
+                 + columns);
+}
+
+calendar_entry shard_store::insert_calendar_entry(pqxx::transaction_base& tx,
+                                                  const calendar_entry& e) {
+  calendar_entry stored;
+  try {
+    stored = read_calendar_entry(
+      tx.exec_prepared1("calendar_insert", e.employee_id, e.date, e.title,
+                        e.description, e.recurrence, e.interval, e.until));
+  } catch (const pqxx::foreign_key_violation&) {
+    throw db::domain_error(errc::not_found,
+                           "user " + e.employee_id + " not found");
+  }
+  changes_.push_back(calendar_changed(rec_kind::calendar_add, stored));
+  return stored;
+}
+
+std::vector<calendar_entry> shard_store::calendar_of(pqxx::transaction_base& tx,
+                                                     const std::string& user) {
+  if (tx.exec_prepared("calendar_user_exists", user).empty())
+    throw db::domain_error(errc::not_found, "user " + user + " not found");
+  return read_calendar_entries(tx.exec_prepared("calendar_of", user));
+}
+
+calendar_entry shard_store::delete_calendar_entry(pqxx::transaction_base& tx,
+                                                  const std::string& user,
+                                                  int64_t id) {
+  auto rows = tx.exec_prepared("calendar_delete", user, id);
+  if (rows.empty())
+    throw db::domain_error(errc::not_found, "calendar entry "
+                                              + std::to_string(id) + " of user "
+                                              + user + " not found");
+  auto removed = read_calendar_entry(rows[0]);
+  changes_.push_back(calendar_changed(rec_kind::calendar_delete, removed));
+  return removed;
+}
+
+} // namespace lunch
