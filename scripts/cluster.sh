@@ -13,7 +13,9 @@
 # pids), LUNCH_BASE_PORT (default 4710; node i listens on BASE+i),
 # LUNCH_PG_DIR and LUNCH_SHARDS (passed on to pg.sh), LUNCH_BIN_DIR
 # (default $ROOT/build/bin), LUNCH_FAULT_INJECTION=1 (the nodes accept
-# `lunchctl debug ...`).
+# `lunchctl debug ...`), LUNCH_NODE_CONFIG (a JSON object of config keys
+# for every node, e.g. '{"recommend": {"seed": 0}}'), LUNCH_PIN_CPUS=1
+# (node i runs on CPU i mod cores only).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -62,9 +64,10 @@ write_config() {
   done
   # python3 does the JSON quoting (DSNs carry paths).
   python3 - "$name" "$port" "${LUNCH_FAULT_INJECTION:-0}" \
-    "$((${LUNCH_BASE_PORT:-4710}))" "$catalog" "${shards[@]}" >"$out" <<'PY'
+    "$((${LUNCH_BASE_PORT:-4710}))" "${LUNCH_NODE_CONFIG:-}" "$catalog" \
+    "${shards[@]}" >"$out" <<'PY'
 import json, sys
-name, port, faults, seed_port, catalog, *shards = sys.argv[1:]
+name, port, faults, seed_port, extra, catalog, *shards = sys.argv[1:]
 config = {
     "node": name,
     "listen": {"host": "127.0.0.1", "port": int(port)},
@@ -77,6 +80,10 @@ if port != seed_port:
     config["cluster"] = {"seeds": ["127.0.0.1:" + seed_port]}
 if faults == "1":
     config["debug"] = {"fault_injection": True}
+if extra:
+    # LUNCH_NODE_CONFIG: a JSON object of top-level keys to set, e.g.
+    # {"recommend": {"builders": 1}}
+    config.update(json.loads(extra))
 json.dump(config, sys.stdout, indent=2)
 print()
 PY
@@ -128,7 +135,13 @@ start_node() {
   # terminal, and a Ctrl-C meant for the caller never reaches it (callers
   # stop it with `down`). setsid does not fork here (a background child is
   # no process-group leader), so $! is lunchd's own pid.
-  setsid nohup "$LUNCHD" --config "$cfg" </dev/null >>"$log" 2>&1 &
+  local pin=()
+  if [[ ${LUNCH_PIN_CPUS:-0} == 1 ]]; then
+    # One core per node (node i on CPU i mod cores): nodes act like
+    # separate machines, e.g. to measure how work spreads over nodes.
+    pin=(taskset -c "$((i % $(nproc)))")
+  fi
+  setsid nohup "${pin[@]}" "$LUNCHD" --config "$cfg" </dev/null >>"$log" 2>&1 &
   pid=$!
   echo "$pid" >"$CLUSTER_DIR/$name.pid"
   deadline=$((SECONDS + READY_TIMEOUT))
