@@ -3,12 +3,11 @@
 // mailbox. So an entity asked to stop mid-request still delivers that
 // request's answer before it goes; no reply is lost to a stopping entity.
 
-#include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "tests/support/deterministic_system.hpp"
 

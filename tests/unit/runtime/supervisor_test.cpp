@@ -2,14 +2,13 @@
 // strategy, restart type, the intensity window, backoff delays, escalation
 // and ordered start/stop, with simulated time and no sleeps.
 
-#include <catch2/catch.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/all.hpp>
+#include <catch2/catch.hpp>
 
 #include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
@@ -118,13 +117,12 @@ struct fixture : testing::deterministic_system {
 TEST_CASE_METHOD(fixture, "children start in order and stop in reverse",
                  "[supervisor]") {
   auto sup = start(spec(strategy::one_for_one, three()));
-  CHECK(log->events == std::vector<std::string>{"start a", "start b",
-                                                "start c"});
+  CHECK(log->events
+        == std::vector<std::string>{"start a", "start b", "start c"});
   log->events.clear();
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   sched.run();
-  CHECK(log->events
-        == std::vector<std::string>{"stop c", "stop b", "stop a"});
+  CHECK(log->events == std::vector<std::string>{"stop c", "stop b", "stop a"});
   REQUIRE(exit_reason->has_value());
   CHECK(**exit_reason == caf::exit_reason::user_shutdown);
   CHECK(!dir->get("a"));
@@ -149,8 +147,9 @@ TEST_CASE_METHOD(fixture, "one_for_one restarts only the failed child",
   sched.run();
 }
 
-TEST_CASE_METHOD(fixture, "one_for_all restarts every child, stopping the "
-                          "others in reverse order first",
+TEST_CASE_METHOD(fixture,
+                 "one_for_all restarts every child, stopping the "
+                 "others in reverse order first",
                  "[supervisor]") {
   auto sup = start(spec(strategy::one_for_all, three()));
   log->events.clear();
@@ -162,15 +161,15 @@ TEST_CASE_METHOD(fixture, "one_for_all restarts every child, stopping the "
   sched.run();
 }
 
-TEST_CASE_METHOD(fixture, "rest_for_one restarts the failed child and those "
-                          "started after it",
+TEST_CASE_METHOD(fixture,
+                 "rest_for_one restarts the failed child and those "
+                 "started after it",
                  "[supervisor]") {
   auto sup = start(spec(strategy::rest_for_one, three()));
   log->events.clear();
   crash("b");
   CHECK(log->events
-        == std::vector<std::string>{"stop b", "stop c", "start b",
-                                    "start c"});
+        == std::vector<std::string>{"stop b", "stop c", "start b", "start c"});
   log->events.clear();
   crash("c");
   CHECK(log->events == std::vector<std::string>{"stop c", "start c"});
@@ -180,10 +179,10 @@ TEST_CASE_METHOD(fixture, "rest_for_one restarts the failed child and those "
 
 TEST_CASE_METHOD(fixture, "restart types decide who comes back",
                  "[supervisor]") {
-  auto sup = start(spec(strategy::one_for_one,
-                        {child("perm", log, restart::permanent),
-                         child("trans", log, restart::transient),
-                         child("temp", log, restart::temporary)}));
+  auto sup = start(
+    spec(strategy::one_for_one, {child("perm", log, restart::permanent),
+                                 child("trans", log, restart::transient),
+                                 child("temp", log, restart::temporary)}));
   SECTION("a normal stop restarts only permanent children") {
     for (auto name : {"perm", "trans", "temp"})
       caf::anon_send(dir->get(name), quit_atom::value);
@@ -212,8 +211,9 @@ TEST_CASE_METHOD(fixture, "restart types decide who comes back",
   sched.run();
 }
 
-TEST_CASE_METHOD(fixture, "backoff delays the second restart in a row and "
-                          "resets after a quiet period",
+TEST_CASE_METHOD(fixture,
+                 "backoff delays the second restart in a row and "
+                 "resets after a quiet period",
                  "[supervisor]") {
   auto sup = start(spec(strategy::one_for_one, {child("a", log)}));
   crash("a"); // first failure: at once
@@ -242,8 +242,9 @@ TEST_CASE_METHOD(fixture, "backoff delays the second restart in a row and "
   sched.run();
 }
 
-TEST_CASE_METHOD(fixture, "past its intensity a supervisor stops its children "
-                          "and fails with gave_up",
+TEST_CASE_METHOD(fixture,
+                 "past its intensity a supervisor stops its children "
+                 "and fails with gave_up",
                  "[supervisor]") {
   auto sup = start(
     spec(strategy::one_for_one, three(), supervision::intensity{2, 5000ms}));
@@ -254,8 +255,7 @@ TEST_CASE_METHOD(fixture, "past its intensity a supervisor stops its children "
   CHECK(!exit_reason->has_value());
   log->events.clear();
   crash("b"); // the third restart within 5 s is one too many
-  CHECK(log->events
-        == std::vector<std::string>{"stop b", "stop c", "stop a"});
+  CHECK(log->events == std::vector<std::string>{"stop b", "stop c", "stop a"});
   REQUIRE(exit_reason->has_value());
   CHECK(errc_of(**exit_reason) == errc::gave_up);
   CHECK(message_of(**exit_reason).find("sup gave up: b failed more than 2")
@@ -264,11 +264,11 @@ TEST_CASE_METHOD(fixture, "past its intensity a supervisor stops its children "
   CHECK(!dir->get("c"));
 }
 
-TEST_CASE_METHOD(fixture, "restarts spread wider than the window never give "
-                          "up",
+TEST_CASE_METHOD(fixture,
+                 "restarts spread wider than the window never give "
+                 "up",
                  "[supervisor]") {
-  auto sup = start(
-    spec(strategy::one_for_one, {child("a", log)}, {2, 5000ms}));
+  auto sup = start(spec(strategy::one_for_one, {child("a", log)}, {2, 5000ms}));
   for (int i = 0; i < 10; ++i) {
     crash("a");
     run_for(3000ms);
@@ -279,8 +279,9 @@ TEST_CASE_METHOD(fixture, "restarts spread wider than the window never give "
   sched.run();
 }
 
-TEST_CASE_METHOD(fixture, "a supervisor that gives up escalates to its "
-                          "parent, which restarts the whole subtree",
+TEST_CASE_METHOD(fixture,
+                 "a supervisor that gives up escalates to its "
+                 "parent, which restarts the whole subtree",
                  "[supervisor]") {
   supervisor_spec inner = spec(strategy::one_for_one, {child("w", log)},
                                supervision::intensity{1, 5000ms});
@@ -289,9 +290,9 @@ TEST_CASE_METHOD(fixture, "a supervisor that gives up escalates to its "
                     {child("sibling", log), supervisor_child(inner)});
   outer.name = "outer";
   auto sup = start(outer);
-  crash("w");         // restart 1 of 1: fine
+  crash("w"); // restart 1 of 1: fine
   run_for(10ms);
-  crash("w");         // one too many: inner gives up
+  crash("w");                        // one too many: inner gives up
   CHECK(log->count("start w") == 3); // the new inner started a fresh w
   CHECK(log->count("start sibling") == 1);
   CHECK(!exit_reason->has_value());
@@ -310,12 +311,13 @@ TEST_CASE_METHOD(fixture, "a supervisor that gives up escalates to its "
   CHECK(log->events.back() == "stop sibling");
 }
 
-TEST_CASE_METHOD(fixture, "a child that ignores the stop request is killed "
-                          "after its shutdown timeout",
+TEST_CASE_METHOD(fixture,
+                 "a child that ignores the stop request is killed "
+                 "after its shutdown timeout",
                  "[supervisor]") {
-  auto sup = start(spec(strategy::one_for_one,
-                        {child("a", log), child("stubborn", log,
-                                                restart::permanent, true)}));
+  auto sup = start(
+    spec(strategy::one_for_one,
+         {child("a", log), child("stubborn", log, restart::permanent, true)}));
   log->events.clear();
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
   sched.run();
@@ -347,8 +349,9 @@ TEST_CASE_METHOD(fixture, "a child that fails to start counts as a failure",
   CHECK(log->events.back() == "stop a");
 }
 
-TEST_CASE_METHOD(fixture, "an injected fault in a supervisor takes its "
-                          "children down with it",
+TEST_CASE_METHOD(fixture,
+                 "an injected fault in a supervisor takes its "
+                 "children down with it",
                  "[supervisor]") {
   auto sup = start(spec(strategy::one_for_one, three()));
   caf::anon_send(sup, dbg_crash_atom::value);
