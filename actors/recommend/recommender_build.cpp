@@ -25,15 +25,20 @@ int64_t elapsed_ms(steady::time_point since) {
     .count();
 }
 
-/// Keeps the progress of the latest builds only.
+/// Keeps the progress of the latest builds only: forgets the oldest
+/// finished ones.
 void forget_old_builds(recommender_state& st) {
   constexpr size_t kept = 32;
-  for (auto i = st.builds.begin();
-       st.builds.size() >= kept && i != st.builds.end();) {
-    if (i->second.progress.state != "running")
-      i = st.builds.erase(i);
-    else
-      ++i;
+  while (st.builds.size() >= kept) {
+    auto oldest = st.builds.end();
+    for (auto i = st.builds.begin(); i != st.builds.end(); ++i)
+      if (i->second.progress.state != "running"
+          && (oldest == st.builds.end()
+              || i->second.started < oldest->second.started))
+        oldest = i;
+    if (oldest == st.builds.end())
+      return; // all running: keep them
+    st.builds.erase(oldest);
   }
 }
 
