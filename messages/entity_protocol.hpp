@@ -136,18 +136,12 @@ using region_actor = caf::typed_actor<
                   std::string>::with<calendar_entry>,
   caf::replies_to<rec_snapshot_atom, std::string>::with<rec_shard_snapshot>,
   caf::reacts_to<rec_change_atom, rec_change>,
-  // Recommendations of this shard's users: to this node's recommender.
-  caf::replies_to<rec_get_atom, std::string, std::string,
-                  int64_t>::with<std::vector<rec_item>>,
-  caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
-                  int64_t>::with<std::vector<rec_day>>,
-  caf::replies_to<rec_suggst_atom, std::string,
-                  std::string>::with<std::vector<suggest_group>>,
-  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>,
   caf::replies_to<passivate_atom, std::string, int64_t>::with<bool>,
   caf::replies_to<passivate_atom, int64_t, int64_t>::with<bool>,
   caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
   caf::reacts_to<dbg_crash_atom>, caf::reacts_to<dbg_crash_atom, std::string>,
-  caf::reacts_to<dbg_crash_atom, int64_t>>;
+  caf::reacts_to<dbg_crash_atom, int64_t>>::
+  // Recommendations of this shard's users: to this node's recommender.
+  extend_with<recommend_user_interface>;
 
 } // namespace lunch

@@ -79,10 +79,6 @@
 
 namespace lunch {
 
-/// The directory name of a node's recommendation actor: it gets every
-/// change notice (rec_change_atom, rec_change), local or from peers.
-inline const char* recommend_name = "recommend";
-
 using gateway_actor = caf::typed_actor<
   caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
   caf::replies_to<usr_get_atom, std::string>::with<user_view>,
@@ -114,21 +110,6 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<rec_snapshot_atom,
                   std::string>::with<std::vector<rec_shard_snapshot>>,
   caf::reacts_to<rec_change_atom, rec_change>,
-  // Recommendations (messages/recommend_protocol.hpp): by user key to the
-  // node owning the user's shard, or to this node's recommender.
-  caf::replies_to<rec_get_atom, std::string, std::string,
-                  int64_t>::with<std::vector<rec_item>>,
-  caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
-                  int64_t>::with<std::vector<rec_day>>,
-  caf::replies_to<rec_suggst_atom, std::string,
-                  std::string>::with<std::vector<suggest_group>>,
-  caf::replies_to<rec_daily_atom, std::string,
-                  int64_t>::with<std::vector<daily_group>>,
-  caf::replies_to<rec_score_atom, std::vector<std::string>,
-                  std::string>::with<int64_t>,
-  caf::replies_to<rec_build_atom, rec_build_spec>::with<rec_progress>,
-  caf::replies_to<rec_prog_atom, std::string>::with<rec_progress>,
-  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>,
   caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
   caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
   caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>,
@@ -155,6 +136,9 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<cal_add_atom, calendar_entry,
                   std::string>::with<calendar_entry>,
   caf::replies_to<cal_delete_atom, std::string, int64_t,
-                  std::string>::with<calendar_entry>>;
+                  std::string>::with<calendar_entry>>::
+  // Recommendations (messages/recommend_protocol.hpp): by user key or shard
+  // to the owner node, or to this node's recommender.
+  extend_with<recommend_user_interface, recommend_node_interface>;
 
 } // namespace lunch

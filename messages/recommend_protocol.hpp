@@ -40,6 +40,9 @@
 
 namespace lunch {
 
+/// The directory name of a node's recommender (`recommend` in the tree).
+inline const char* recommend_name = "recommend";
+
 using rec_get_atom = caf::atom_constant<caf::atom("rec_get")>;
 using rec_days_atom = caf::atom_constant<caf::atom("rec_days")>;
 using rec_suggst_atom = caf::atom_constant<caf::atom("rec_suggst")>;
@@ -80,22 +83,30 @@ typename Inspector::result_type inspect(Inspector& f, rec_part_done& x) {
            x.entries, x.elapsed_ms);
 }
 
-using recommender_actor = caf::typed_actor<
+/// Requests for one user's (or one shard's) recommendations: routed to the
+/// node that owns the shard, whose region hands them to its recommender.
+using recommend_user_interface = caf::typed_actor<
   caf::replies_to<rec_get_atom, std::string, std::string,
                   int64_t>::with<std::vector<rec_item>>,
   caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
                   int64_t>::with<std::vector<rec_day>>,
   caf::replies_to<rec_suggst_atom, std::string,
                   std::string>::with<std::vector<suggest_group>>,
+  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>>;
+
+/// Requests any node's recommender answers; the gateway passes them on.
+using recommend_node_interface = caf::typed_actor<
   caf::replies_to<rec_daily_atom, std::string,
                   int64_t>::with<std::vector<daily_group>>,
   caf::replies_to<rec_score_atom, std::vector<std::string>,
                   std::string>::with<int64_t>,
   caf::replies_to<rec_build_atom, rec_build_spec>::with<rec_progress>,
-  caf::replies_to<rec_prog_atom, std::string>::with<rec_progress>,
-  caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>,
-  caf::reacts_to<rec_tick_atom, std::string, int32_t, int64_t, int64_t,
-                 int64_t>,
-  caf::reacts_to<rec_change_atom, rec_change>>;
+  caf::replies_to<rec_prog_atom, std::string>::with<rec_progress>>;
+
+using recommender_actor
+  = recommend_user_interface::extend_with<recommend_node_interface>::extend<
+    caf::reacts_to<rec_tick_atom, std::string, int32_t, int64_t, int64_t,
+                   int64_t>,
+    caf::reacts_to<rec_change_atom, rec_change>>;
 
 } // namespace lunch

@@ -10,6 +10,7 @@
 #include "actors/node/gateway_recommend.hpp"
 #include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
+#include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
@@ -558,7 +559,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     [=](rec_daily_atom a, const std::string& date,
         int64_t seed) -> caf::result<std::vector<daily_group>> {
-      if (auto rec = local_recommender(self))
+      if (auto rec = recommender_in(self->state.settings.directory.get()))
         return self->delegate(rec, a, date, seed);
       return recommender_restarting();
     },
@@ -567,18 +568,18 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       if (users.empty() || users.size() > 20)
         return make_error(errc::invalid_argument,
                           "users: give 1 to 20 employee ids");
-      if (auto rec = local_recommender(self))
+      if (auto rec = recommender_in(self->state.settings.directory.get()))
         return self->delegate(rec, a, users, date);
       return recommender_restarting();
     },
     [=](rec_build_atom a,
         const rec_build_spec& spec) -> caf::result<rec_progress> {
-      if (auto rec = local_recommender(self))
+      if (auto rec = recommender_in(self->state.settings.directory.get()))
         return self->delegate(rec, a, spec);
       return recommender_restarting();
     },
     [=](rec_prog_atom a, const std::string& id) -> caf::result<rec_progress> {
-      if (auto rec = local_recommender(self))
+      if (auto rec = recommender_in(self->state.settings.directory.get()))
         return self->delegate(rec, a, id);
       return recommender_restarting();
     },

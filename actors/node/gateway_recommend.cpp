@@ -4,6 +4,7 @@
 
 #include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
+#include "actors/recommend/recommender_actor.hpp"
 #include "runtime/actor_directory.hpp"
 
 namespace lunch {
@@ -33,7 +34,7 @@ recommend_snapshot(gateway_self self, const std::string& today) {
 
 void spread_change(gateway_self self, const rec_change& change) {
   auto& st = self->state;
-  if (auto rec = st.settings.directory->get(recommend_name))
+  if (auto rec = recommender_in(st.settings.directory.get()))
     caf::anon_send(rec, rec_change_atom::value, change);
   // One region per peer node is enough: it hands the notice to its own
   // node's recommend actor only, so nothing travels twice.
@@ -41,16 +42,6 @@ void spread_change(gateway_self self, const rec_change& change) {
   for (auto& route : st.routes)
     if (route.region && !route.node.empty() && told.insert(route.node).second)
       caf::anon_send(route.region, rec_change_atom::value, change);
-}
-
-recommender_actor local_recommender(gateway_self self) {
-  return caf::actor_cast<recommender_actor>(
-    self->state.settings.directory->get(recommend_name));
-}
-
-caf::error recommender_restarting() {
-  return make_error(errc::unavailable,
-                    "the recommender of this node restarts; try again");
 }
 
 } // namespace lunch

@@ -24,9 +24,4 @@ recommend_snapshot(gateway_self self, const std::string& today);
 /// receivers are skipped: notices are fire-and-forget.
 void spread_change(gateway_self self, const rec_change& change);
 
-/// This node's recommender, or an invalid handle while it restarts.
-recommender_actor local_recommender(gateway_self self);
-
-caf::error recommender_restarting();
-
 } // namespace lunch

@@ -220,7 +220,7 @@ child_spec recommender_child(const config::node_config& cfg,
   rs.build_timeout = milliseconds(cfg.recommend.build_timeout_ms);
   rs.directory = node.directory;
   child_spec c;
-  c.name = recommender_name;
+  c.name = recommend_name;
   c.shutdown = milliseconds(5000);
   c.start = [rs](caf::local_actor* parent) {
     return spawn_recommender(parent, rs);

@@ -1,7 +1,6 @@
 #include "actors/recommend/daily.hpp"
 
 #include <algorithm>
-#include <set>
 
 #include "actors/recommend/random_terms.hpp"
 #include "actors/recommend/scoring.hpp"
@@ -20,16 +19,6 @@ void sort_descending(std::vector<scored>& xs) {
   std::stable_sort(xs.begin(), xs.end(), [](const scored& a, const scored& b) {
     return a.total > b.total;
   });
-}
-
-size_t common(const std::vector<std::string>& a,
-              const std::vector<std::string>& b) {
-  std::set<std::string> sa{a.begin(), a.end()};
-  std::set<std::string> sb{b.begin(), b.end()};
-  size_t n = 0;
-  for (auto& x : sa)
-    n += sb.count(x);
-  return n;
 }
 
 } // namespace
@@ -112,10 +101,11 @@ int64_t group_score(const std::vector<rec_user>& members, day_t day) {
       if (!a.food_preferences.empty() && !b.food_preferences.empty())
         score += 15
                  * static_cast<int64_t>(
-                   common(a.food_preferences, b.food_preferences));
+                   common_items(a.food_preferences, b.food_preferences));
       if (!a.lunch_styles.empty() && !b.lunch_styles.empty())
         score += 20
-                 * static_cast<int64_t>(common(a.lunch_styles, b.lunch_styles));
+                 * static_cast<int64_t>(
+                   common_items(a.lunch_styles, b.lunch_styles));
       if (a.preferred_time == b.preferred_time)
         score += 15;
       if (a.allergies == b.allergies)

@@ -3,6 +3,7 @@
 #include "actors/recommend/daily.hpp"
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
+#include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
 
 namespace lunch {
@@ -76,7 +77,7 @@ std::vector<rec_item> groups_of(self_ptr self, int32_t user, rec::day_t day,
 recommender_actor::behavior_type recommender(self_ptr self,
                                              recommender_settings cfg) {
   self->state.cfg = std::move(cfg);
-  answer_crashes(self, recommender_name);
+  answer_crashes(self, recommend_name);
   for (int32_t i = 0; i < std::max(1, self->state.cfg.builders); ++i)
     self->state.builders.push_back(spawn_builder(self));
   return {
@@ -178,6 +179,16 @@ recommender_actor::behavior_type recommender(self_ptr self,
 }
 
 } // namespace
+
+recommender_actor recommender_in(const actor_directory* directory) {
+  return caf::actor_cast<recommender_actor>(
+    directory ? directory->get(recommend_name) : caf::actor{});
+}
+
+caf::error recommender_restarting() {
+  return make_error(errc::unavailable,
+                    "the recommender of this node restarts; try again");
+}
 
 caf::actor spawn_recommender(caf::local_actor* parent,
                              recommender_settings settings) {

@@ -7,7 +7,6 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
-#include "messages/gateway_protocol.hpp"
 #include "messages/recommend_protocol.hpp"
 
 namespace lunch {
@@ -24,8 +23,12 @@ struct recommender_settings {
   std::shared_ptr<actor_directory> directory; // "gateway"
 };
 
-/// The recommender's name in the tree and the directory.
-inline const char* recommender_name = recommend_name;
+/// This node's recommender, looked up in the directory (so a restarted one
+/// is found), or an invalid handle while it restarts.
+recommender_actor recommender_in(const actor_directory* directory);
+
+/// The answer for a request that found no recommender.
+caf::error recommender_restarting();
 
 /// Spawns the node's recommender (messages/recommend_protocol.hpp) and its
 /// builders, linked to it.

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/user/user_rules.hpp"
+
 namespace lunch::rec {
 
 namespace {
@@ -38,16 +40,21 @@ std::set<std::string> split_commas(const std::string& s) {
 
 } // namespace
 
+size_t common_items(const std::vector<std::string>& a,
+                    const std::vector<std::string>& b) {
+  return common(as_set(a), as_set(b));
+}
+
 double compat01(const rec_user& u, const rec_user& v) {
   double score = 0.0;
-  if (common(as_set(u.food_preferences), as_set(v.food_preferences)) > 0)
+  if (common_items(u.food_preferences, v.food_preferences) > 0)
     score += 0.3;
   if (!u.preferred_time.empty() && u.preferred_time == v.preferred_time)
     score += 0.2;
-  if (common(as_set(u.frequent_areas), as_set(v.frequent_areas)) > 0)
+  if (common_items(u.frequent_areas, v.frequent_areas) > 0)
     score += 0.2;
   if (!u.allergies.empty() && !v.allergies.empty()
-      && common(as_set(u.allergies), as_set(v.allergies)) == 0)
+      && common_items(u.allergies, v.allergies) == 0)
     score += 0.1;
   score += 0.2;
   return std::min(1.0, score);
@@ -63,10 +70,9 @@ double pattern01(const rec_user& u, const rec_user& v) {
 }
 
 int suggest_score(const rec_user& requester, const rec_user& v) {
-  return static_cast<int>(
-    common(as_set(requester.lunch_styles), as_set(v.lunch_styles))
-    + common(split_commas(requester.main_dish_genre),
-             split_commas(v.main_dish_genre)));
+  return static_cast<int>(common_items(requester.lunch_styles, v.lunch_styles)
+                          + common(split_commas(requester.main_dish_genre),
+                                   split_commas(v.main_dish_genre)));
 }
 
 std::string dining_label(day_t today, std::optional<day_t> last) {
@@ -97,13 +103,7 @@ std::string first_lunch_style(const rec_user& u) {
 }
 
 std::string joined_lunch_styles(const rec_user& u) {
-  std::string out;
-  for (auto& style : u.lunch_styles) {
-    if (!out.empty())
-      out += ',';
-    out += style;
-  }
-  return out;
+  return comma_join(u.lunch_styles);
 }
 
 double round2(double x) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "actors/recommend/rec_world.hpp"
 
@@ -29,6 +30,10 @@ inline int pattern(const person& u, const person& v) {
                                  : v.parties - u.parties;
   return d <= 2 ? 20 : d <= 5 ? 10 : 0;
 }
+
+/// How many distinct items the two lists share.
+size_t common_items(const std::vector<std::string>& a,
+                    const std::vector<std::string>& b);
 
 /// §4.3 compat01, in [0, 1].
 double compat01(const rec_user& u, const rec_user& v);

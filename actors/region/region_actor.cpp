@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 
 #include "actors/party/party_entity_actor.hpp"
+#include "actors/recommend/recommender_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
@@ -46,14 +47,7 @@ using self_ptr = region_actor::stateful_pointer<region_state>;
 
 /// This node's recommender, or an invalid handle while it restarts.
 recommender_actor recommender_of(self_ptr self) {
-  auto& dir = self->state.settings.directory;
-  return caf::actor_cast<recommender_actor>(dir ? dir->get(recommend_name)
-                                                : caf::actor{});
-}
-
-caf::error recommender_restarting() {
-  return make_error(errc::unavailable,
-                    "the recommender of this node restarts; try again");
+  return recommender_in(self->state.settings.directory.get());
 }
 
 entity_context context(self_ptr self) {
@@ -344,8 +338,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](rec_change_atom a, const rec_change& change) {
       // From a peer's gateway: only this node's recommend actor needs it.
-      auto& dir = self->state.settings.directory;
-      if (auto rec = dir ? dir->get(recommend_name) : caf::actor{})
+      if (auto rec = recommender_of(self))
         caf::anon_send(rec, a, change);
     },
     [=](nod_status_atom) {

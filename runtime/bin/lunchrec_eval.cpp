@@ -36,6 +36,7 @@
 #include "actors/recommend/smart.hpp"
 #include "messages/recommend_model.hpp"
 #include "messages/recommend_results.hpp"
+#include "runtime/bin/recommend_json.hpp"
 
 namespace {
 
@@ -191,52 +192,6 @@ void emit(const std::string& text) {
   std::exit(exit_not_found);
 }
 
-ojson smart_item_json(const lunch::rec_item& item) {
-  ojson group = ojson::array();
-  for (auto& m : item.recommended_group)
-    group.push_back(ojson{{"employee_id", m.employee_id},
-                          {"nickname", m.nickname},
-                          {"lunch_preference", m.lunch_preference},
-                          {"main_dish_genre", m.main_dish_genre},
-                          {"last_dining_together", m.last_dining_together}});
-  return ojson{{"proposed_date", item.proposed_date},
-               {"recommended_group", std::move(group)}};
-}
-
-ojson daily_json(const std::vector<lunch::daily_group>& groups) {
-  ojson out = ojson::array();
-  for (auto& g : groups) {
-    ojson members = ojson::array();
-    for (auto& m : g.recommended_group)
-      members.push_back(
-        ojson{{"nickname", m.nickname},
-              {"lunch_preference", m.lunch_preference},
-              {"employee_id", m.employee_id},
-              {"compatibility_score", m.compatibility_score},
-              {"last_dining_together", m.last_dining_together}});
-    out.push_back(ojson{{"for_user", g.for_user},
-                        {"proposed_date", g.proposed_date},
-                        {"recommended_group", std::move(members)}});
-  }
-  return out;
-}
-
-ojson suggest_json(const std::vector<lunch::suggest_group>& groups) {
-  ojson out = ojson::array();
-  for (auto& g : groups) {
-    ojson users = ojson::array();
-    for (auto& m : g.users)
-      users.push_back(ojson{{"employee_id", m.employee_id},
-                            {"nickname", m.nickname},
-                            {"lunch_preference", m.lunch_preference},
-                            {"main_dish_genre", m.main_dish_genre},
-                            {"gender", m.gender},
-                            {"age_group", m.age_group}});
-    out.push_back(ojson{{"group_id", g.group_id}, {"users", std::move(users)}});
-  }
-  return out;
-}
-
 // -- the subcommands
 // -------------------------------------------------------------
 
@@ -302,7 +257,7 @@ int run_smart(const options& opt) {
       ++entries;
       ojson list = ojson::array();
       for (auto& item : items)
-        list.push_back(smart_item_json(item));
+        list.push_back(lunch::ctl::to_json(item));
       per_date[lunch::rec::format_day(dates[d])] = std::move(list);
     }
     if (per_date.empty())
@@ -328,7 +283,7 @@ int run_daily(const options& opt) {
   auto day = day_arg(opt.date, "--date");
   lunch::rec::world w;
   w.load({ds.snapshot});
-  emit(daily_json(
+  emit(lunch::ctl::to_json(
          lunch::rec::daily_groups(w, day, ds.today, effective_seed(ds, opt)))
          .dump());
   return 0;
@@ -342,7 +297,8 @@ int run_suggest(const options& opt) {
   auto requester = w.find(opt.user);
   if (requester < 0)
     fail_not_found();
-  emit(suggest_json(lunch::rec::suggest_groups(w, requester, day)).dump());
+  emit(
+    lunch::ctl::to_json(lunch::rec::suggest_groups(w, requester, day)).dump());
   return 0;
 }
 

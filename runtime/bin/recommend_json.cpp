@@ -2,21 +2,24 @@
 
 namespace lunch::ctl {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
+
+json to_json(const rec_item& x) {
+  auto group = json::array();
+  for (auto& m : x.recommended_group)
+    group.push_back({{"employee_id", m.employee_id},
+                     {"nickname", m.nickname},
+                     {"lunch_preference", m.lunch_preference},
+                     {"main_dish_genre", m.main_dish_genre},
+                     {"last_dining_together", m.last_dining_together}});
+  return {{"proposed_date", x.proposed_date},
+          {"recommended_group", std::move(group)}};
+}
 
 json to_json(const std::vector<rec_item>& xs) {
   auto out = json::array();
-  for (auto& x : xs) {
-    auto group = json::array();
-    for (auto& m : x.recommended_group)
-      group.push_back({{"employee_id", m.employee_id},
-                       {"nickname", m.nickname},
-                       {"lunch_preference", m.lunch_preference},
-                       {"main_dish_genre", m.main_dish_genre},
-                       {"last_dining_together", m.last_dining_together}});
-    out.push_back(
-      {{"proposed_date", x.proposed_date}, {"recommended_group", group}});
-  }
+  for (auto& x : xs)
+    out.push_back(to_json(x));
   return out;
 }
 
