@@ -17,7 +17,7 @@ void lower_own_priority() {
   setpriority(PRIO_PROCESS, tid, 10); // best effort; ignore failures
 }
 
-builder_actor::behavior_type builder(builder_actor::pointer self) {
+builder_actor::behavior_type builder(builder_actor::pointer) {
   auto niced = std::make_shared<bool>(false);
   return {
     [=](rec_chunk_atom, const rec_chunk& chunk) {
@@ -29,11 +29,11 @@ builder_actor::behavior_type builder(builder_actor::pointer self) {
       result.users = static_cast<int64_t>(chunk.users.size());
       // Every (user, day), also those without groups (n = 0), so the
       // cache answers them too.
-      for (auto& [day, available] : *chunk.days)
+      for (auto& candidates : *chunk.days)
         for (auto user : chunk.users)
           result.entries.push_back(
-            {user, day,
-             rec::rank(*chunk.world, user, day, available, chunk.seed)
+            {user, candidates.day,
+             rec::rank(*chunk.world, user, candidates, chunk.seed)
                .value_or(rec::ranked_head{})});
       return result;
     },

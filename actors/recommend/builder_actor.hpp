@@ -25,8 +25,8 @@ namespace lunch {
 
 using rec_chunk_atom = caf::atom_constant<caf::atom("rec_chunk")>;
 
-/// The users available on each day of a build, in DB order.
-using available_days = std::vector<std::pair<rec::day_t, std::vector<int32_t>>>;
+/// The candidates of each day of a build.
+using available_days = std::vector<rec::day_candidates>;
 
 struct rec_chunk {
   std::shared_ptr<const rec::world> world;

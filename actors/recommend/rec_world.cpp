@@ -33,7 +33,7 @@ void world::load(const std::vector<rec_shard_snapshot>& shards) {
   for (auto& shard : shards) {
     for (auto& count : shard.counts)
       if (auto i = find(count.employee_id); i >= 0)
-        people_[i].parties += count.parties;
+        people_[i].attrs.parties += static_cast<int32_t>(count.parties);
     for (auto& busy : shard.busy) {
       auto i = find(busy.employee_id);
       auto day = parse_day(busy.date);
@@ -75,10 +75,10 @@ change_scope world::apply(const rec_change& change) {
     auto& per_user = party_busy_[*day];
     if (change.kind == "member_add") {
       if (per_user[i].insert(change.busy.party_id).second)
-        ++people_[i].parties;
+        ++people_[i].attrs.parties;
     } else if (auto j = per_user.find(i);
                j != per_user.end() && j->second.erase(change.busy.party_id)) {
-      people_[i].parties = std::max<int64_t>(0, people_[i].parties - 1);
+      people_[i].attrs.parties = std::max(0, people_[i].attrs.parties - 1);
       if (j->second.empty())
         per_user.erase(j);
     }
@@ -155,9 +155,9 @@ int32_t world::add_or_update(const rec_user& user) {
 
 void world::intern(person& p) {
   p.key_hash = fnv(p.profile.employee_id);
-  p.genre = intern_value(genres_, p.profile.main_dish_genre);
-  p.age = intern_value(ages_, p.profile.age_group);
-  p.gender = intern_value(genders_, p.profile.gender);
+  p.attrs.genre = intern_value(genres_, p.profile.main_dish_genre);
+  p.attrs.age = intern_value(ages_, p.profile.age_group);
+  p.attrs.gender = intern_value(genders_, p.profile.gender);
 }
 
 int32_t world::intern_value(std::unordered_map<std::string, int32_t>& table,

@@ -19,13 +19,20 @@ namespace lunch::rec {
 
 /// One user as scoring sees them. Indexes into the world stay stable; a
 /// deleted user is only marked absent.
+/// What compat and pattern (§4.2) read of a user: 16 bytes, apart from
+/// the profile's strings, so that a scan over thousands of candidates
+/// stays in cache and vectorises.
+struct rank_attrs {
+  int32_t genre = 0;   // interned main_dish_genre, 0 = empty
+  int32_t age = 0;     // interned age_group, 0 = empty
+  int32_t gender = 0;  // interned gender, 0 = empty
+  int32_t parties = 0; // party memberships (pattern score)
+};
+
 struct person {
   rec_user profile;
+  rank_attrs attrs;
   uint64_t key_hash = 0; // fnv(employee_id), for the random terms
-  int32_t genre = 0;     // interned main_dish_genre, 0 = empty
-  int32_t age = 0;       // interned age_group, 0 = empty
-  int32_t gender = 0;    // interned gender, 0 = empty
-  int64_t parties = 0;   // party memberships (pattern score)
   bool present = true;
   std::vector<occurrence_rule> calendar;
 };
@@ -58,6 +65,11 @@ public:
 
   size_t user_count() const {
     return order_.size();
+  }
+
+  /// One past the largest index ever given (deleted users keep theirs).
+  size_t index_limit() const {
+    return people_.size();
   }
 
   /// Busy on `day`: a party membership that day or a calendar occurrence.

@@ -68,7 +68,7 @@ std::vector<rec_item> groups_of(self_ptr self, int32_t user, rec::day_t day,
   if (seed < 0 || static_cast<uint64_t>(seed) == st.cfg.seed)
     head = cached_rank(self, user, day);
   else
-    head = rec::rank(*st.world, user, day, st.world->available(day),
+    head = rec::rank(*st.world, user, rec::candidates_on(*st.world, day),
                      static_cast<uint64_t>(seed))
              .value_or(rec::ranked_head{});
   return rec::render(*st.world, user, day, today, head);

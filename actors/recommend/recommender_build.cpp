@@ -101,7 +101,7 @@ available_days days_of(const rec::world& w, const rec_part_spec& spec) {
     auto day = *from + offset;
     if (day < *today || rec::is_weekend(day))
       continue;
-    days.emplace_back(day, w.available(day));
+    days.push_back(rec::candidates_on(w, day));
   }
   return days;
 }

@@ -114,7 +114,7 @@ rec::ranked_head cached_rank(self_ptr self, int32_t user, rec::day_t day) {
   auto& per_day = st.cache[day];
   if (auto i = per_day.find(user); i != per_day.end())
     return i->second;
-  auto head = rec::rank(*st.world, user, day, st.world->available(day),
+  auto head = rec::rank(*st.world, user, rec::candidates_on(*st.world, day),
                         st.cfg.seed)
                 .value_or(rec::ranked_head{}); // n = 0: no groups that day
   per_day.emplace(user, head);

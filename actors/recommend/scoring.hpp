@@ -13,22 +13,19 @@ namespace lunch::rec {
 
 /// §4.2 step 1: +30 same non-empty genre string, +20 same non-empty age
 /// group, +15 both genders given and different (0–65).
-inline int compat(const person& u, const person& v) {
-  int score = 0;
-  if (u.genre != 0 && u.genre == v.genre)
-    score += 30;
-  if (u.age != 0 && u.age == v.age)
-    score += 20;
-  if (u.gender != 0 && v.gender != 0 && u.gender != v.gender)
-    score += 15;
-  return score;
+/// Branch-free (bitwise &), so that a loop over candidates vectorises.
+inline int compat(const rank_attrs& u, const rank_attrs& v) {
+  return 30 * ((u.genre != 0) & (u.genre == v.genre))
+         + 20 * ((u.age != 0) & (u.age == v.age))
+         + 15 * ((u.gender != 0) & (v.gender != 0) & (u.gender != v.gender));
 }
 
 /// §4.2 step 3: +20 when the membership counts differ by ≤ 2, +10 by ≤ 5.
-inline int pattern(const person& u, const person& v) {
+/// Counts are non-negative, so the difference cannot overflow.
+inline int pattern(const rank_attrs& u, const rank_attrs& v) {
   auto d = u.parties > v.parties ? u.parties - v.parties
                                  : v.parties - u.parties;
-  return d <= 2 ? 20 : d <= 5 ? 10 : 0;
+  return 10 * (d <= 2) + 10 * (d <= 5);
 }
 
 /// How many distinct items the two lists share.

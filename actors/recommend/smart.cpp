@@ -1,6 +1,8 @@
 #include "actors/recommend/smart.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "actors/recommend/random_terms.hpp"
 #include "actors/recommend/scoring.hpp"
@@ -23,29 +25,75 @@ std::vector<std::vector<int32_t>> group_shapes(int32_t n) {
   return groups;
 }
 
-std::optional<ranked_head> rank(const world& w, int32_t requester, day_t day,
-                                const std::vector<int32_t>& available,
+namespace {
+
+/// compat + pattern of `count` candidates into `out`: branch-free and with
+/// unaliased pointers (a parameter's __restrict is what GCC honours) so
+/// that it vectorises.
+[[gnu::noinline]] void base_scores(rank_attrs me,
+                                   const rank_attrs* __restrict attrs,
+                                   size_t count, int32_t* __restrict out) {
+  for (size_t c = 0; c < count; ++c)
+    out[c] = compat(me, attrs[c]) + pattern(me, attrs[c]);
+}
+
+} // namespace
+
+day_candidates candidates_on(const world& w, day_t day) {
+  day_candidates c;
+  c.day = day;
+  c.users = w.available(day);
+  c.attrs.reserve(c.users.size());
+  c.key_hashes.reserve(c.users.size());
+  c.position.assign(w.index_limit(), -1);
+  for (size_t i = 0; i < c.users.size(); ++i) {
+    auto vi = c.users[i];
+    c.attrs.push_back(w.at(vi).attrs);
+    c.key_hashes.push_back(w.at(vi).key_hash);
+    c.position[static_cast<size_t>(vi)] = static_cast<int32_t>(i);
+  }
+  return c;
+}
+
+std::optional<ranked_head> rank(const world& w, int32_t requester,
+                                const day_candidates& candidates,
                                 uint64_t seed) {
   auto& u = w.at(requester);
+  auto& users = candidates.users;
+  auto place = static_cast<size_t>(requester) < candidates.position.size()
+                 ? candidates.position[static_cast<size_t>(requester)]
+                 : -1;
+  if (place < 0 || users.size() < 2)
+    return std::nullopt; // busy, or alone
+  auto self_pos = static_cast<size_t>(place);
+  auto count = users.size();
+  std::vector<int32_t> base(count);
+  base_scores(u.attrs, candidates.attrs.data(), count, base.data());
   // The random term's first two mixing rounds depend on (seed, day, u)
   // only: do them once per requester.
   uint64_t prefix
-    = seed == 0 ? 0 : mix(mix(seed ^ static_cast<uint64_t>(day)) ^ u.key_hash);
+    = seed == 0
+        ? 0
+        : mix(mix(seed ^ static_cast<uint64_t>(candidates.day)) ^ u.key_hash);
+  // A random term is below 50 and rounding is monotone, so a total never
+  // exceeds base + 50 (+ 0 without terms). Once the head is full, only a
+  // total above the fifth best enters it, which needs
+  // base + max_term > best[4], i.e. base > floor(best[4]) − max_term =:
+  // bar. Most candidates stop at that test, before their random term.
+  int32_t max_term = seed == 0 ? 0 : 50;
+  int32_t bar = std::numeric_limits<int32_t>::min();
+  // Pass 2, in DB order: keep the five best in stable order.
   ranked_head head;
+  head.n = static_cast<int32_t>(count - 1);
   std::array<double, 5> best{};
-  bool requester_free = false;
-  for (auto vi : available) {
-    if (vi == requester) {
-      requester_free = true;
+  for (size_t c = 0; c < count; ++c) {
+    if (base[c] <= bar || c == self_pos)
       continue;
-    }
-    auto& v = w.at(vi);
-    ++head.n;
-    double total = static_cast<double>(compat(u, v) + pattern(u, v));
+    double total = static_cast<double>(base[c]);
     if (seed != 0)
-      total += 50.0 * to_unit(mix(prefix ^ v.key_hash));
-    // Keep the five best in stable order: an equal total stays behind the
-    // earlier candidate, as Python's stable sort keeps it.
+      total += 50.0 * to_unit(mix(prefix ^ candidates.key_hashes[c]));
+    // An equal total stays behind the earlier candidate, as Python's
+    // stable sort keeps it.
     if (head.size == 5 && !(total > best[4]))
       continue;
     int32_t pos = head.size < 5 ? head.size : 4;
@@ -55,12 +103,12 @@ std::optional<ranked_head> rank(const world& w, int32_t requester, day_t day,
       --pos;
     }
     best[pos] = total;
-    head.top[pos] = vi;
+    head.top[pos] = users[c];
     if (head.size < 5)
       ++head.size;
+    if (head.size == 5)
+      bar = static_cast<int32_t>(std::floor(best[4])) - max_term;
   }
-  if (!requester_free || head.n == 0)
-    return std::nullopt;
   return head;
 }
 

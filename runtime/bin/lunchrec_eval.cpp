@@ -224,13 +224,13 @@ int run_smart(const options& opt) {
   clock::duration spent{};
   auto t0 = clock::now();
   std::vector<day_t> dates;
-  std::vector<std::vector<int32_t>> available;
+  std::vector<lunch::rec::day_candidates> candidates;
   for (int i = 0; i < opt.days; ++i) {
     day_t day = from + i;
     if (lunch::rec::is_weekend(day))
       continue;
     dates.push_back(day);
-    available.push_back(w.available(day));
+    candidates.push_back(lunch::rec::candidates_on(w, day));
   }
   spent += clock::now() - t0;
 
@@ -247,7 +247,7 @@ int run_smart(const options& opt) {
     ojson per_date = ojson::object();
     for (size_t d = 0; d < dates.size(); ++d) {
       auto t1 = clock::now();
-      auto head = lunch::rec::rank(w, ui, dates[d], available[d], seed);
+      auto head = lunch::rec::rank(w, ui, candidates[d], seed);
       std::vector<lunch::rec_item> items;
       if (head)
         items = lunch::rec::render(w, ui, dates[d], ds.today, *head);

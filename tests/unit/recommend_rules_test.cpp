@@ -143,8 +143,8 @@ TEST_CASE("S17: compatibility and pattern scores", "[recommend]") {
   CHECK(pattern01(u1, u5) == Approx(0.8));
   CHECK(pattern01(u1, u2) == Approx(0.5));
 
-  person p1;
-  person p5;
+  rank_attrs p1;
+  rank_attrs p5;
   p1.genre = p5.genre = 1; // the same genre string
   CHECK(compat(p1, p5) == 30);
   p1.gender = 1; // 남

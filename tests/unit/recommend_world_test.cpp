@@ -1,6 +1,7 @@
 // Recommendations over the seed users (spec §2.9): S11 (smart), S12
 // (suggest), S15 (daily) and how change notices move people in and out.
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -8,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/recommend/daily.hpp"
+#include "actors/recommend/random_terms.hpp"
+#include "actors/recommend/scoring.hpp"
 #include "actors/recommend/smart.hpp"
 
 using namespace lunch;
@@ -63,7 +66,7 @@ std::vector<std::vector<std::string>> ids_of(const std::vector<rec_item>& xs) {
 
 std::vector<rec_item> smart(const world& w, const std::string& user, day_t d,
                             uint64_t seed = 0) {
-  auto head = rank(w, w.find(user), d, w.available(d), seed);
+  auto head = rank(w, w.find(user), candidates_on(w, d), seed);
   if (!head)
     return {};
   return render(w, w.find(user), d, monday, *head);
@@ -204,14 +207,14 @@ TEST_CASE("change notices make people busy, free and new", "[recommend]") {
   CHECK_FALSE(scope.all_days);
   CHECK(scope.days == std::vector<day_t>{monday + 1});
   CHECK(w.busy(w.find("5"), monday + 1));
-  CHECK(w.at(w.find("5")).parties == 1);
+  CHECK(w.at(w.find("5")).attrs.parties == 1);
   CHECK_FALSE(mentions(smart(w, "1", monday + 1), "5"));
 
   rec_change leave = join;
   leave.kind = "member_remove";
   w.apply(leave);
   CHECK_FALSE(w.busy(w.find("5"), monday + 1));
-  CHECK(w.at(w.find("5")).parties == 0);
+  CHECK(w.at(w.find("5")).attrs.parties == 0);
 
   rec_change added;
   added.kind = "user_upsert";
@@ -229,4 +232,72 @@ TEST_CASE("change notices make people busy, free and new", "[recommend]") {
   w.apply(gone);
   CHECK(w.find("3a") == -1);
   CHECK(w.user_count() == 20);
+}
+
+namespace {
+
+/// §4.2 as written: every other free user scored, a stable descending
+/// sort, the first five. The pruned ranking must give exactly this.
+std::vector<int32_t> naive_top5(const world& w, int32_t requester, day_t day,
+                                uint64_t seed) {
+  struct scored {
+    int32_t index;
+    double total;
+  };
+  std::vector<scored> xs;
+  auto& u = w.at(requester);
+  for (auto vi : w.available(day)) {
+    if (vi == requester)
+      continue;
+    auto& v = w.at(vi);
+    double total = compat(u.attrs, v.attrs) + pattern(u.attrs, v.attrs);
+    total += smart_term(seed, day, u.key_hash, v.key_hash);
+    xs.push_back({vi, total});
+  }
+  std::stable_sort(xs.begin(), xs.end(),
+                   [](auto& a, auto& b) { return a.total > b.total; });
+  std::vector<int32_t> top;
+  for (size_t i = 0; i < xs.size() && i < 5; ++i)
+    top.push_back(xs[i].index);
+  return top;
+}
+
+/// `n` users with few attribute values (many ties) and party counts 0–9.
+world varied_world(int n) {
+  const char* genres[] = {"", "한식", "일식", "중식"};
+  const char* ages[] = {"", "20대", "30대"};
+  const char* genders[] = {"", "남", "여"};
+  rec_shard_snapshot shard;
+  for (int i = 1; i <= n; ++i) {
+    rec_user u;
+    u.employee_id = std::to_string(i);
+    u.nickname = "u" + u.employee_id;
+    u.main_dish_genre = genres[(i * 7) % 4];
+    u.age_group = ages[(i * 5) % 3];
+    u.gender = genders[(i * 11) % 3];
+    shard.users.push_back(u);
+    shard.counts.push_back({u.employee_id, (i * 13) % 10});
+  }
+  world w;
+  w.load({shard});
+  return w;
+}
+
+} // namespace
+
+TEST_CASE("the pruned ranking equals the full stable sort", "[recommend]") {
+  auto w = varied_world(400);
+  auto candidates = candidates_on(w, monday);
+  for (uint64_t seed : {uint64_t{0}, uint64_t{7}, uint64_t{20250825}}) {
+    CAPTURE(seed);
+    for (auto requester : w.order()) {
+      CAPTURE(requester);
+      auto head = rank(w, requester, candidates, seed);
+      REQUIRE(head);
+      CHECK(head->n == 399);
+      std::vector<int32_t> top(head->top.begin(),
+                               head->top.begin() + head->size);
+      REQUIRE(top == naive_top5(w, requester, monday, seed));
+    }
+  }
 }
