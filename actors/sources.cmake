@@ -1,7 +1,9 @@
 target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_calendar.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_notifications.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_snapshot.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_events.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_owner_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/user/user_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/party/party_entity_actor.cpp
@@ -15,10 +17,12 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node/routing.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_debug.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_calendar.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_notify.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_recommend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/builder_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_world.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_build.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_actor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/events/event_relay.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/node_root.cpp)

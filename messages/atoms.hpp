@@ -35,6 +35,19 @@ using cal_add_atom = caf::atom_constant<caf::atom("cal_add")>;
 using cal_list_atom = caf::atom_constant<caf::atom("cal_list")>;
 using cal_delete_atom = caf::atom_constant<caf::atom("cal_delete")>;
 
+// notifications inbox (spec §10.1)
+using ntf_add_atom = caf::atom_constant<caf::atom("ntf_add")>;
+using ntf_list_atom = caf::atom_constant<caf::atom("ntf_list")>;
+using ntf_read_atom = caf::atom_constant<caf::atom("ntf_read")>;
+using ntf_readall_atom = caf::atom_constant<caf::atom("ntf_rdall")>;
+using ntf_delete_atom = caf::atom_constant<caf::atom("ntf_delete")>;
+using ntf_clear_atom = caf::atom_constant<caf::atom("ntf_clear")>;
+
+// domain events (the outbox)
+using evt_pending_atom = caf::atom_constant<caf::atom("evt_pend")>;
+using evt_cursor_atom = caf::atom_constant<caf::atom("evt_cursor")>;
+using evt_new_atom = caf::atom_constant<caf::atom("evt_new")>;
+
 // recommendation inputs: a snapshot of every shard, and committed changes
 using rec_snapshot_atom = caf::atom_constant<caf::atom("rec_snap")>;
 using rec_change_atom = caf::atom_constant<caf::atom("rec_change")>;

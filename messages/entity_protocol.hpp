@@ -47,6 +47,8 @@
 //                                     -> calendar_entry | not_found
 //       calendar entries go straight to the owner (no entity: the owner's
 //       foreign key is the "does the user exist" check)
+//   (ntf_*_atom, ...)                 the notification inbox, also straight
+//       to the owner (messages/notification_protocol.hpp)
 //   (rec_snapshot_atom, today)        -> rec_shard_snapshot (this shard)
 //   (rec_change_atom, rec_change)     -> ()  a change committed on a peer
 //       node, sent by that node's gateway: passed to this node's
@@ -142,6 +144,7 @@ using region_actor = caf::typed_actor<
   caf::reacts_to<dbg_crash_atom>, caf::reacts_to<dbg_crash_atom, std::string>,
   caf::reacts_to<dbg_crash_atom, int64_t>>::
   // Recommendations of this shard's users: to this node's recommender.
-  extend_with<recommend_user_interface>;
+  // Notifications (messages/notification_protocol.hpp): to the owner.
+  extend_with<recommend_user_interface, notification_shard_interface>;
 
 } // namespace lunch

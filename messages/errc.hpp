@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace lunch {
 
@@ -61,6 +62,14 @@ struct outcome {
 
 inline outcome fail(errc code, std::string message) {
   return outcome{code, std::move(message)};
+}
+
+/// invalid_argument naming the field: "<field>: <why>".
+inline outcome invalid_field(std::string_view field, std::string_view why) {
+  std::string msg{field};
+  msg += ": ";
+  msg += why;
+  return fail(errc::invalid_argument, std::move(msg));
 }
 
 } // namespace lunch

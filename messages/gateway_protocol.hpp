@@ -24,18 +24,22 @@
 //   (shd_stats_atom)                    -> [shard_stats]
 //   (shd_plan_atom)                     -> rebalance_plan
 //   (nod_status_atom)                   -> node_status
-//   (pts_award_atom, points_award)      -> ()   from party entities
+//   (pts_award_atom, points_award)      -> ()   from party entities and
+//                                          event relays
 //   (pts_scan_atom, user_id)            -> [points_mark]    all shards
 //   (cal_add_atom, calendar_entry)      -> calendar_entry (id, created_at
 //                                          set) | invalid_argument |
 //                                          not_found (no such user)
 //   (cal_list_atom, user_id)            -> [calendar_entry] by (date, id)
 //   (cal_delete_atom, user_id, entry_id)-> calendar_entry (the removed one)
+//   (ntf_add_atom | ntf_list_atom | ntf_read_atom | ntf_readall_atom |
+//    ntf_delete_atom | ntf_clear_atom, ...)  the notification inbox:
+//                                          messages/notification_protocol.hpp
 //   (rec_snapshot_atom, today)          -> [rec_shard_snapshot]  every
 //                                          shard, in shard order; fails
 //                                          (unavailable) if one cannot answer
-//   (rec_change_atom, rec_change)       -> ()  from this node's shard
-//                                          owners after a commit: passed to
+//   (rec_change_atom, rec_change)       -> ()  from this node's event
+//                                          relays (committed events): passed to
 //                                          this node's "recommend" actor and
 //                                          to one region on every other node
 //                                          serving shards (which passes it
@@ -73,6 +77,7 @@
 #include "messages/cluster_protocol.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
+#include "messages/notification_protocol.hpp"
 #include "messages/recommend_inspect.hpp"
 #include "messages/recommend_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
@@ -138,7 +143,9 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<cal_delete_atom, std::string, int64_t,
                   std::string>::with<calendar_entry>>::
   // Recommendations (messages/recommend_protocol.hpp): by user key or shard
-  // to the owner node, or to this node's recommender.
-  extend_with<recommend_user_interface, recommend_node_interface>;
+  // to the owner node, or to this node's recommender. The notification
+  // inbox (messages/notification_protocol.hpp): by user key or id.
+  extend_with<recommend_user_interface, recommend_node_interface,
+              notification_gateway_interface>;
 
 } // namespace lunch

@@ -29,9 +29,16 @@
 //                                           | not_found
 //   (db_delete_atom, user_id, entry_id)  -> calendar_entry (the removed
 //                                           one) | not_found
+//   (ntf_*_atom, ...)                    the notification inbox
+//                                           (messages/notification_protocol.hpp)
 //   (rec_snapshot_atom, today)           -> rec_shard_snapshot, read in a
 //       transaction of its own (repeatable read, read-only) after the open
 //       batch has committed
+//   (evt_pending_atom, after_id, limit)  -> [domain_event] of the outbox
+//                                           after `after_id`, in id order
+//   (evt_cursor_atom)                    -> [event_cursor] of every
+//                                           subscriber seen so far
+//   (evt_cursor_atom, [event_cursor])    -> bool  moves cursors forward
 //   (dbg_crash_atom)                     -> ()  throw (fault injection)
 //
 // Every write takes a request id last ("" for none). An id seen before
@@ -39,11 +46,11 @@
 // again: the original reply, stored with it, is the answer.
 //   (db_seen_atom, request_id)           -> bool  applied before?
 //
-// Change notices: once a batch has committed, the owner sends this node's
-// gateway one (rec_change_atom, rec_change) per change its writes made
-// (a user saved or deleted, a membership added or removed with the party's
-// date, a calendar entry added or removed). A repeated request id applies
-// nothing, so it announces nothing.
+// Events: every write appends its domain events to the shard's outbox in
+// its own transaction (actors/events/events.hpp); once a batch with events
+// has committed, the owner nudges the shard's event relay, which reads and
+// delivers them. A repeated request id applies nothing, so it writes no
+// event.
 //
 // It connects when it starts and quits with `unavailable` when it cannot or
 // when its connection breaks; its supervisor restarts it with backoff.
@@ -56,8 +63,10 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/atoms.hpp"
+#include "messages/event_inspect.hpp"
 #include "messages/inspect.hpp"
 #include "messages/model.hpp"
+#include "messages/notification_protocol.hpp"
 #include "messages/recommend_inspect.hpp"
 
 namespace lunch {
@@ -121,6 +130,12 @@ using shard_owner_actor = caf::typed_actor<
   caf::replies_to<db_delete_atom, std::string, int64_t,
                   std::string>::with<calendar_entry>,
   caf::replies_to<rec_snapshot_atom, std::string>::with<rec_shard_snapshot>,
-  caf::reacts_to<dbg_crash_atom>>;
+  caf::replies_to<evt_pending_atom, int64_t,
+                  int32_t>::with<std::vector<domain_event>>,
+  caf::replies_to<evt_cursor_atom>::with<std::vector<event_cursor>>,
+  caf::replies_to<evt_cursor_atom, std::vector<event_cursor>>::with<bool>,
+  caf::reacts_to<dbg_crash_atom>>::
+  // The notification inbox (messages/notification_protocol.hpp).
+  extend_with<notification_shard_interface>;
 
 } // namespace lunch

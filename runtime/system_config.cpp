@@ -11,7 +11,9 @@
 #include "messages/cluster_protocol.hpp"
 #include "messages/entity_protocol.hpp"
 #include "messages/errors.hpp"
+#include "messages/event_inspect.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "messages/notification_inspect.hpp"
 #include "messages/recommend_inspect.hpp"
 #include "messages/recommend_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
@@ -51,6 +53,8 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<shard_route>("lunch::shard_route");
   cfg.add_message_type<peer_hello>("lunch::peer_hello");
   cfg.add_message_type<calendar_entry>("lunch::calendar_entry");
+  cfg.add_message_type<notification>("lunch::notification");
+  cfg.add_message_type<notification_inbox>("lunch::notification_inbox");
   cfg.add_message_type<rec_user>("lunch::rec_user");
   cfg.add_message_type<rec_count>("lunch::rec_count");
   cfg.add_message_type<rec_busy>("lunch::rec_busy");
@@ -68,6 +72,8 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<rec_progress>("lunch::rec_progress");
   cfg.add_message_type<rec_part_spec>("lunch::rec_part_spec");
   cfg.add_message_type<rec_part_done>("lunch::rec_part_done");
+  cfg.add_message_type<domain_event>("lunch::domain_event");
+  cfg.add_message_type<event_cursor>("lunch::event_cursor");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);

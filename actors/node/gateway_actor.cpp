@@ -7,6 +7,7 @@
 
 #include "actors/node/gateway_calendar.hpp"
 #include "actors/node/gateway_debug.hpp"
+#include "actors/node/gateway_notify.hpp"
 #include "actors/node/gateway_recommend.hpp"
 #include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
@@ -532,6 +533,45 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](cal_delete_atom, const std::string& user, int64_t id,
         const std::string& rid) {
       return delete_calendar_entry(self, user, id, rid);
+    },
+    // -- the notification inbox ----------------------------------------
+    [=](ntf_add_atom, const notification& n, const std::string& key) {
+      return add_notification(self, n, key, {});
+    },
+    [=](ntf_add_atom, const notification& n, const std::string& key,
+        const std::string& rid) { return add_notification(self, n, key, rid); },
+    [=](ntf_add_atom, const std::vector<notification>& ns,
+        const std::vector<std::string>& keys) {
+      return add_notifications(self, ns, keys, {});
+    },
+    [=](ntf_add_atom, const std::vector<notification>& ns,
+        const std::vector<std::string>& keys, const std::string& rid) {
+      return add_notifications(self, ns, keys, rid);
+    },
+    [=](ntf_list_atom, const std::string& user, bool unread_only) {
+      return list_notifications(self, user, unread_only);
+    },
+    [=](ntf_read_atom, int64_t id) { return read_notification(self, id, {}); },
+    [=](ntf_read_atom, int64_t id, const std::string& rid) {
+      return read_notification(self, id, rid);
+    },
+    [=](ntf_readall_atom, const std::string& user) {
+      return read_all_notifications(self, user, {});
+    },
+    [=](ntf_readall_atom, const std::string& user, const std::string& rid) {
+      return read_all_notifications(self, user, rid);
+    },
+    [=](ntf_delete_atom, int64_t id) {
+      return delete_notification(self, id, {});
+    },
+    [=](ntf_delete_atom, int64_t id, const std::string& rid) {
+      return delete_notification(self, id, rid);
+    },
+    [=](ntf_clear_atom, const std::string& user) {
+      return clear_read_notifications(self, user, {});
+    },
+    [=](ntf_clear_atom, const std::string& user, const std::string& rid) {
+      return clear_read_notifications(self, user, rid);
     },
     // -- recommendations -----------------------------------------------
     [=](rec_snapshot_atom, const std::string& today) {

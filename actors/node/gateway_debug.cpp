@@ -67,10 +67,11 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
                                          + " on node " + st.settings.node
                                          + " (see lunchctl debug tree)");
   if (every_message) {
-    if (!user && !party && !starts_with(path, "shard/"))
+    if (!user && !party && !starts_with(path, "shard/")
+        && !starts_with(path, "events/"))
       return make_error(errc::invalid_argument,
-                        "--every-message works for shard/N, user/ID and "
-                        "party/ID, not "
+                        "--every-message works for shard/N, events/N, "
+                        "user/ID and party/ID, not "
                           + path);
     // The actor checks on each message it handles; no need to wake it.
     st.settings.faults->arm(path);
@@ -90,6 +91,8 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
   }
   log::warn("debug.crash",
             {{"actor", path}, {"every_message", every_message ? "yes" : "no"}});
+  if (every_message && starts_with(path, "events/"))
+    return path + " now holds its deliveries";
   return every_message ? path + " now throws on every message"
                        : path + " was made to throw";
 }

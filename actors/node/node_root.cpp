@@ -12,6 +12,7 @@
 #include "actors/cluster/catalog_actor.hpp"
 #include "actors/cluster/cluster_actor.hpp"
 #include "actors/cluster/lease_table.hpp"
+#include "actors/events/event_relay.hpp"
 #include "actors/node/gateway_actor.hpp"
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
@@ -45,10 +46,10 @@ void tune(supervisor_spec& spec, const config::supervisor_tuning& t) {
 }
 
 // One shard: the owner first, then the entities that read and write
-// through it. rest_for_one: when the owner dies, the entities go too and
-// reload from PostgreSQL (a commit whose outcome the crash hid must not
-// live on in a cache); when only the entities' region fails, the owner
-// and its connection stay.
+// through it, then the relay of its outbox. rest_for_one: when the owner dies,
+// the entities go too and reload from PostgreSQL (a commit whose outcome the
+// crash hid must not live on in a cache); when only the entities' region fails,
+// the owner and its connection stay.
 supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
                            const running_node& node) {
   supervisor_spec spec;
@@ -92,7 +93,21 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
                      shard_route{rs.shard, *epoch, name, region});
     return caf::actor_cast<caf::actor>(region);
   };
-  spec.children = {owner, entities};
+  // Last: it reads through the owner and delivers through the gateway; a
+  // restarted owner restarts it, and it starts again from its cursors.
+  child_spec relay;
+  relay.name = event_relay_name(shard);
+  relay.shutdown = milliseconds(2000);
+  event_relay_settings es;
+  es.shard = shard;
+  es.timeout = milliseconds(cfg.request_timeout_ms);
+  es.poll_interval = milliseconds(500);
+  es.directory = node.directory;
+  es.faults = node.faults;
+  relay.start = [es](caf::local_actor* parent) {
+    return spawn_event_relay(parent, es);
+  };
+  spec.children = {owner, entities, relay};
   return spec;
 }
 

@@ -16,13 +16,6 @@ constexpr size_t max_restaurant_length = 100;
 constexpr size_t max_address_length = 200;
 constexpr size_t max_location_length = 200;
 
-outcome invalid(std::string_view field, std::string_view why) {
-  std::string msg{field};
-  msg += ": ";
-  msg += why;
-  return fail(errc::invalid_argument, std::move(msg));
-}
-
 // Well-formed UTF-8: PostgreSQL and the JSON output reject anything else,
 // so catch it here where the message can name the field.
 bool valid_utf8(std::string_view s) {
@@ -54,12 +47,12 @@ bool valid_utf8(std::string_view s) {
 outcome check_text(std::string_view field, const std::string& s, bool required,
                    size_t max_length) {
   if (s.empty())
-    return required ? invalid(field, "required") : outcome{};
+    return required ? invalid_field(field, "required") : outcome{};
   if (!valid_utf8(s))
-    return invalid(field, "must be valid UTF-8");
+    return invalid_field(field, "must be valid UTF-8");
   if (utf8_length(s) > max_length)
-    return invalid(field, "must be at most " + std::to_string(max_length)
-                            + " characters");
+    return invalid_field(field, "must be at most " + std::to_string(max_length)
+                                  + " characters");
   return {};
 }
 
@@ -106,18 +99,18 @@ const field_rule field_rules[] = {
   {"party_date",
    [](const party_record& v, size_t) {
      if (v.party_date.empty())
-       return invalid("party_date", "required");
+       return invalid_field("party_date", "required");
      if (!is_iso_date(v.party_date))
-       return invalid("party_date", "must be YYYY-MM-DD");
+       return invalid_field("party_date", "must be YYYY-MM-DD");
      return outcome{};
    },
    [](party_record& t, const party_record& v) { t.party_date = v.party_date; }},
   {"party_time",
    [](const party_record& v, size_t) {
      if (v.party_time.empty())
-       return invalid("party_time", "required");
+       return invalid_field("party_time", "required");
      if (!is_hhmm(v.party_time))
-       return invalid("party_time", "must be HH:MM");
+       return invalid_field("party_time", "must be HH:MM");
      return outcome{};
    },
    [](party_record& t, const party_record& v) { t.party_time = v.party_time; }},
@@ -132,10 +125,11 @@ const field_rule field_rules[] = {
   {"max_members",
    [](const party_record& v, size_t members) {
      if (v.max_members < 1)
-       return invalid("max_members", "must be at least 1");
+       return invalid_field("max_members", "must be at least 1");
      if (static_cast<size_t>(v.max_members) < members)
-       return invalid("max_members", "must be at least the number of members ("
-                                       + std::to_string(members) + ")");
+       return invalid_field("max_members",
+                            "must be at least the number of members ("
+                              + std::to_string(members) + ")");
      return outcome{};
    },
    [](party_record& t, const party_record& v) {
@@ -197,10 +191,10 @@ const std::vector<std::string>& party_patch_fields() {
 
 outcome validate_new_party(const party_record& p) {
   if (p.host_employee_id.empty())
-    return invalid("host_employee_id", "required");
+    return invalid_field("host_employee_id", "required");
   if (std::any_of(p.member_ids.begin(), p.member_ids.end(),
                   [](const std::string& id) { return id.empty(); }))
-    return invalid("member_ids", "must not contain empty ids");
+    return invalid_field("member_ids", "must not contain empty ids");
   auto members = member_count_after_normalize(p);
   for (const auto& rule : field_rules)
     if (auto r = rule.check(p, members); !r.ok())
@@ -221,7 +215,7 @@ void normalize_members(party_record& p) {
 
 outcome check_join(const party_record& p, std::string_view user) {
   if (user.empty())
-    return invalid("employee_id", "required");
+    return invalid_field("employee_id", "required");
   // Full before already-joined, as the old app does (S7).
   if (p.member_ids.size() >= static_cast<size_t>(std::max(p.max_members, 0)))
     return fail(errc::party_full, "party is full");
@@ -232,7 +226,7 @@ outcome check_join(const party_record& p, std::string_view user) {
 
 leave_decision check_leave(const party_record& p, std::string_view user) {
   if (user.empty())
-    return {invalid("employee_id", "required"), false};
+    return {invalid_field("employee_id", "required"), false};
   if (!is_member(p, user))
     return {fail(errc::not_member, "not a member of this party"), false};
   if (user == p.host_employee_id) {
@@ -248,7 +242,7 @@ leave_decision check_leave(const party_record& p, std::string_view user) {
 
 outcome check_host(const party_record& p, std::string_view actor) {
   if (actor.empty())
-    return invalid("employee_id", "required");
+    return invalid_field("employee_id", "required");
   if (actor != p.host_employee_id)
     return fail(errc::forbidden, "only the host may do this");
   return {};
@@ -258,7 +252,7 @@ outcome apply_patch(party_record& target, const party_patch& patch) {
   // Check everything first so a rejected patch changes nothing.
   for (const auto& name : patch.fields)
     if (find_rule(name) == nullptr)
-      return invalid("unknown field", name);
+      return invalid_field("unknown field", name);
   for (const auto& name : patch.fields)
     if (auto r = find_rule(name)->check(patch.values, target.member_ids.size());
         !r.ok())

@@ -309,6 +309,30 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       return self->delegate(self->state.owner, db_delete_atom::value, user, id,
                             rid);
     },
+    // -- the notification inbox: straight to the owner -------------------
+    [=](ntf_add_atom a, const notification& n, const std::string& dedupe_key,
+        const std::string& rid) {
+      return self->delegate(self->state.owner, a, n, dedupe_key, rid);
+    },
+    [=](ntf_add_atom a, const std::vector<notification>& ns,
+        const std::vector<std::string>& dedupe_keys, const std::string& rid) {
+      return self->delegate(self->state.owner, a, ns, dedupe_keys, rid);
+    },
+    [=](ntf_list_atom a, const std::string& user, bool unread_only) {
+      return self->delegate(self->state.owner, a, user, unread_only);
+    },
+    [=](ntf_read_atom a, int64_t id, const std::string& rid) {
+      return self->delegate(self->state.owner, a, id, rid);
+    },
+    [=](ntf_readall_atom a, const std::string& user, const std::string& rid) {
+      return self->delegate(self->state.owner, a, user, rid);
+    },
+    [=](ntf_delete_atom a, int64_t id, const std::string& rid) {
+      return self->delegate(self->state.owner, a, id, rid);
+    },
+    [=](ntf_clear_atom a, const std::string& user, const std::string& rid) {
+      return self->delegate(self->state.owner, a, user, rid);
+    },
     [=](rec_snapshot_atom a, const std::string& today) {
       return self->delegate(self->state.owner, a, today);
     },

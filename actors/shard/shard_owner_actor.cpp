@@ -10,6 +10,7 @@
 #include <pqxx/transaction>
 
 #include "actors/cluster/lease_table.hpp"
+#include "actors/events/event_relay.hpp"
 #include "actors/node/gateway_actor.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
@@ -35,12 +36,10 @@ using owner_impl = shard_owner_actor::extend<caf::reacts_to<flush_atom>>;
 // operation is a subtransaction; PostgreSQL caches 64 per transaction.
 constexpr size_t max_batch = 64;
 
-// A reply waiting for its batch to commit, with the changes its operation
-// made (announced after the commit).
+// A reply waiting for its batch to commit.
 struct pending_reply {
   std::function<void()> deliver;
   std::function<void(const caf::error&)> fail;
-  std::vector<rec_change> changes;
 };
 
 struct owner_state {
@@ -51,8 +50,9 @@ struct owner_state {
   std::unique_ptr<pqxx::work> batch;
   std::vector<pending_reply> pending;
   bool flush_scheduled = false;
-  int64_t ops_in_batch = 0; // savepoints set in the open batch
-  int64_t epoch = 0;        // the lease epoch this owner writes under
+  int64_t ops_in_batch = 0;      // savepoints set in the open batch
+  bool batch_has_events = false; // the relay is told after the commit
+  int64_t epoch = 0;             // the lease epoch this owner writes under
   static inline const char* name = "lunch.shard_owner";
 };
 
@@ -117,18 +117,16 @@ bool ensure_batch(self_ptr self) {
   }
 }
 
-// Tells this node's gateway what a committed operation changed, for
-// recommendations. Fire-and-forget: while the gateway restarts they are
-// lost, as the recommendation side's next snapshot makes up for.
-void announce(self_ptr self, std::vector<rec_change>& changes) {
+// Tells the shard's event relay that committed events wait in the outbox.
+// Only a nudge: the relay reads them from the database, so a nudge lost
+// while it restarts costs nothing (it reads from its cursors at start).
+void nudge_relay(self_ptr self) {
   auto& dir = self->state.settings.directory;
-  if (changes.empty() || !dir)
+  if (!dir)
     return;
-  auto gateway = caf::actor_cast<gateway_actor>(dir->get(gateway_name));
-  if (!gateway)
-    return;
-  for (auto& c : changes)
-    caf::anon_send(gateway, rec_change_atom::value, std::move(c));
+  if (auto relay = caf::actor_cast<event_relay_actor>(
+        dir->get(event_relay_name(self->state.settings.shard))))
+    caf::anon_send(relay, evt_new_atom::value);
 }
 
 void flush(self_ptr self) {
@@ -150,12 +148,14 @@ void flush(self_ptr self) {
     return;
   }
   st.batch.reset();
+  if (st.batch_has_events) {
+    st.batch_has_events = false;
+    nudge_relay(self);
+  }
   auto pending = std::move(st.pending);
   st.pending.clear();
-  for (auto& p : pending) {
-    announce(self, p.changes);
+  for (auto& p : pending)
     p.deliver();
-  }
 }
 
 void schedule_flush(self_ptr self) {
@@ -207,14 +207,14 @@ caf::typed_response_promise<T> run(self_ptr self, F op) {
     return rp;
   }
   try {
-    st.store.drop_changes();
+    st.store.take_events_written();
     T value = op(tx);
+    if (st.store.take_events_written())
+      st.batch_has_events = true;
     st.pending.push_back(
       {[rp, value]() mutable { rp.deliver(std::move(value)); },
-       [rp](const caf::error& e) mutable { rp.deliver(e); },
-       st.store.take_changes()});
+       [rp](const caf::error& e) mutable { rp.deliver(e); }});
   } catch (const std::exception& e) {
-    st.store.drop_changes(); // rolled back below
     auto x = db::map_error(e);
     try {
       tx.exec("ROLLBACK TO SAVEPOINT op");
@@ -557,9 +557,80 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
         });
       });
     },
+    // -- the notification inbox -------------------------------------------
+    [=](ntf_add_atom, const notification& n, const std::string& dedupe_key,
+        const std::string& rid) {
+      return run<bool>(self, [&](auto& tx) {
+        return once<bool>(self, tx, rid, [&] {
+          return store().insert_notification(tx, n, dedupe_key);
+        });
+      });
+    },
+    [=](ntf_add_atom, const std::vector<notification>& ns,
+        const std::vector<std::string>& dedupe_keys, const std::string& rid) {
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        return once<std::vector<int64_t>>(self, tx, rid, [&] {
+          auto b = store().insert_notifications(tx, ns, dedupe_keys);
+          return std::vector<int64_t>{
+            b.inserted, b.duplicates,
+            static_cast<int64_t>(b.missing_users.size())};
+        });
+      });
+    },
+    [=](ntf_list_atom, const std::string& user, bool unread_only) {
+      return run<notification_inbox>(self, [&](auto& tx) {
+        return store().inbox(tx, user, unread_only);
+      });
+    },
+    [=](ntf_read_atom, int64_t id, const std::string& rid) {
+      return run<notification>(self, [&](auto& tx) {
+        return once<notification>(self, tx, rid, [&] {
+          return store().mark_notification_read(tx, id);
+        });
+      });
+    },
+    [=](ntf_readall_atom, const std::string& user, const std::string& rid) {
+      return run<int64_t>(self, [&](auto& tx) {
+        return once<int64_t>(self, tx, rid, [&] {
+          return store().mark_all_notifications_read(tx, user);
+        });
+      });
+    },
+    [=](ntf_delete_atom, int64_t id, const std::string& rid) {
+      return run<bool>(self, [&](auto& tx) {
+        return once<bool>(self, tx, rid, [&] {
+          store().delete_notification(tx, id);
+          return true;
+        });
+      });
+    },
+    [=](ntf_clear_atom, const std::string& user, const std::string& rid) {
+      return run<int64_t>(self, [&](auto& tx) {
+        return once<int64_t>(self, tx, rid, [&] {
+          return store().clear_read_notifications(tx, user);
+        });
+      });
+    },
     [=](rec_snapshot_atom, const std::string& today) {
       return read_alone<rec_shard_snapshot>(self, [&](auto& tx) {
         return store().rec_snapshot(tx, today);
+      });
+    },
+    // -- the outbox, for the shard's event relay --------------------------
+    [=](evt_pending_atom, int64_t after, int32_t limit) {
+      return run<std::vector<domain_event>>(self, [&](auto& tx) {
+        return store().events_after(tx, after, limit);
+      });
+    },
+    [=](evt_cursor_atom) {
+      return run<std::vector<event_cursor>>(self, [&](auto& tx) {
+        return store().event_cursors(tx);
+      });
+    },
+    [=](evt_cursor_atom, const std::vector<event_cursor>& cursors) {
+      return run<bool>(self, [&](auto& tx) {
+        store().save_event_cursors(tx, cursors);
+        return true;
       });
     },
     [=](flush_atom) { flush(self); },

@@ -4,8 +4,8 @@
 #include <pqxx/result>
 #include <pqxx/row>
 
+#include "actors/events/events.hpp"
 #include "actors/shard/slot_map.hpp"
-#include "messages/recommend_changes.hpp"
 #include "runtime/db/map_error.hpp"
 
 namespace lunch {
@@ -109,7 +109,7 @@ std::vector<statement> statements() {
     // already a member, told apart by the first three columns.
     {"add_member",
      R"(WITH p AS (
-       SELECT id, max_members, party_date,
+       SELECT id, max_members, party_date, host_employee_id, title,
               (SELECT count(*) FROM party_members WHERE party_id = $1) AS n
          FROM parties WHERE id = $1 FOR UPDATE),
      m AS (
@@ -124,7 +124,8 @@ std::vector<statement> statements() {
          FROM m RETURNING id)
      SELECT (SELECT count(*) FROM p), (SELECT n FROM p),
             (SELECT max_members FROM p), (SELECT id FROM a),
-            (SELECT party_date::text FROM p))"},
+            (SELECT party_date::text FROM p),
+            (SELECT host_employee_id FROM p), (SELECT title FROM p))"},
     {"remove_member",
      "DELETE FROM party_members WHERE party_id = $1 AND employee_id = $2"
      " AND NOT is_host"
@@ -241,7 +242,9 @@ void shard_store::prepare(pqxx::connection_base& conn) {
   for (const auto& s : statements())
     conn.prepare(s.name, s.sql);
   prepare_calendar(conn);
+  prepare_notifications(conn);
   prepare_snapshot(conn);
+  prepare_events(conn);
 }
 
 std::optional<std::string>
@@ -276,7 +279,7 @@ user_profile shard_store::insert_user(pqxx::transaction_base& tx,
     throw domain_error(errc::already_exists,
                        "user " + p.employee_id + " already exists");
   }
-  changes_.push_back(user_upserted(stored));
+  emit(tx, events::user_saved(stored, true));
   return stored;
 }
 
@@ -286,7 +289,7 @@ user_profile shard_store::save_user(pqxx::transaction_base& tx,
   if (rows.empty())
     throw domain_error(errc::not_found, "user " + p.employee_id + " not found");
   auto stored = read_user(rows[0]);
-  changes_.push_back(user_upserted(stored));
+  emit(tx, events::user_saved(stored, false));
   return stored;
 }
 
@@ -294,16 +297,15 @@ void shard_store::delete_user(pqxx::transaction_base& tx,
                               const std::string& id) {
   if (tx.exec_prepared("delete_user", id).affected_rows() == 0)
     throw domain_error(errc::not_found, "user " + id + " not found");
-  changes_.push_back(user_deleted(id));
+  emit(tx, events::user_deleted(id));
 }
 
 std::vector<int64_t> shard_store::purge_user(pqxx::transaction_base& tx,
                                              const std::string& id) {
   std::vector<int64_t> touched;
   for (const auto& r : tx.exec_prepared("purged_memberships", id))
-    changes_.push_back(membership(rec_kind::member_remove,
-                                  r[0].as<std::string>(),
-                                  r[1].as<std::string>(), r[2].as<int64_t>()));
+    emit(tx, events::party_left(r[2].as<int64_t>(), r[0].as<std::string>(),
+                                r[1].as<std::string>()));
   for (const auto& r : tx.exec_prepared("hosted_parties", id))
     touched.push_back(r[0].as<int64_t>());
   for (const auto& r : tx.exec_prepared("drop_memberships", id))
@@ -345,11 +347,10 @@ party_created shard_store::insert_party(pqxx::transaction_base& tx,
   party_record stored = p;
   stored.id = r[0].as<int64_t>();
   stored.created_at = r[1].as<std::string>();
-  for (const auto& member : p.member_ids)
-    changes_.push_back(
-      membership(rec_kind::member_add, member, p.party_date, stored.id));
-  return {stored,
-          {p.host_employee_id, shard_, r[2].as<int64_t>(), host_points}};
+  party_created created{
+    stored, {p.host_employee_id, shard_, r[2].as<int64_t>(), host_points}};
+  emit(tx, events::party_created(created.party, created.award));
+  return created;
 }
 
 party_lookup shard_store::load_party(pqxx::transaction_base& tx, int64_t id) {
@@ -370,9 +371,11 @@ points_award shard_store::add_member(pqxx::transaction_base& tx, int64_t party,
       throw domain_error(errc::party_full, "party is full");
     throw domain_error(errc::already_joined, "already joined");
   }
-  changes_.push_back(
-    membership(rec_kind::member_add, user, r[4].as<std::string>(), party));
-  return {user, shard_, r[3].as<int64_t>(), points};
+  points_award award{user, shard_, r[3].as<int64_t>(), points};
+  emit(tx, events::party_joined(party, user, r[5].as<std::string>(),
+                                r[6].as<std::string>(), r[4].as<std::string>(),
+                                award));
+  return award;
 }
 
 bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
@@ -380,8 +383,7 @@ bool shard_store::remove_member(pqxx::transaction_base& tx, int64_t party,
   auto rows = tx.exec_prepared("remove_member", party, user);
   if (rows.empty())
     throw domain_error(errc::not_member, "not a member of this party");
-  changes_.push_back(membership(rec_kind::member_remove, user,
-                                rows[0][0].as<std::string>(), party));
+  emit(tx, events::party_left(party, user, rows[0][0].as<std::string>()));
   return true;
 }
 
@@ -393,15 +395,11 @@ bool shard_store::save_party(pqxx::transaction_base& tx,
   if (rows.empty())
     throw domain_error(errc::not_found,
                        "party " + std::to_string(p.id) + " not found");
-  auto old_date = rows[0][0].as<std::string>();
-  if (old_date != p.party_date)
-    for (const auto& m : tx.exec_prepared("members_of", p.id)) {
-      auto member = m[0].as<std::string>();
-      changes_.push_back(
-        membership(rec_kind::member_remove, member, old_date, p.id));
-      changes_.push_back(
-        membership(rec_kind::member_add, member, p.party_date, p.id));
-    }
+  std::vector<std::string> members;
+  for (const auto& m : tx.exec_prepared("members_of", p.id))
+    members.push_back(m[0].as<std::string>());
+  emit(tx, events::party_updated(p.id, rows[0][0].as<std::string>(),
+                                 p.party_date, members));
   return true;
 }
 
@@ -410,9 +408,8 @@ bool shard_store::delete_party(pqxx::transaction_base& tx, int64_t id) {
   if (rows.empty())
     throw domain_error(errc::not_found,
                        "party " + std::to_string(id) + " not found");
-  auto date = rows[0][0].as<std::string>();
-  for (const auto& member : from_json_array(rows[0][1]))
-    changes_.push_back(membership(rec_kind::member_remove, member, date, id));
+  emit(tx, events::party_deleted(id, rows[0][0].as<std::string>(),
+                                 from_json_array(rows[0][1])));
   return true;
 }
 

@@ -4,11 +4,11 @@
 // inside the caller's transaction; domain outcomes are thrown as
 // db::domain_error, database failures as pqxx exceptions.
 //
-// Each write also records what it changed for recommendations
-// (`rec_change`, messages/recommend_changes.hpp); the owner takes them after
-// the operation and announces them once the batch has committed. The
-// calendar statements live in shard_store_calendar.cpp, the recommendation
-// snapshot in shard_store_snapshot.cpp.
+// Each write also appends its domain events (actors/events/events.hpp) to
+// the outbox, in the same transaction; the owner tells the shard's event
+// relay once the batch has committed. The calendar statements live in
+// shard_store_calendar.cpp, the recommendation snapshot in
+// shard_store_snapshot.cpp, the outbox in shard_store_events.cpp.
 
 #include <cstdint>
 #include <optional>
@@ -18,11 +18,21 @@
 #include <pqxx/connection>
 #include <pqxx/transaction_base>
 
+#include "actors/events/events.hpp"
 #include "messages/entity_protocol.hpp"
+#include "messages/event_model.hpp"
 #include "messages/model.hpp"
+#include "messages/notification_model.hpp"
 #include "messages/recommend_model.hpp"
 
 namespace lunch {
+
+/// What a batch of notifications did on one shard.
+struct notification_batch {
+  int64_t inserted = 0;
+  int64_t duplicates = 0;                 // dedupe keys used before
+  std::vector<std::string> missing_users; // recipients not on this shard
+};
 
 class shard_store {
 public:
@@ -76,30 +86,71 @@ public:
   calendar_entry delete_calendar_entry(pqxx::transaction_base& tx,
                                        const std::string& user, int64_t id);
 
+  // The notification inbox (shard_store_notifications.cpp). Ids are
+  // seq * 16384 + the recipient's slot; created_at is shown in Asia/Seoul.
+
+  /// Inserts `n` (a `dedupe_key` other than "" is used once): true if
+  /// inserted, false if the key was used before | not_found (no such user).
+  bool insert_notification(pqxx::transaction_base& tx, const notification& n,
+                           const std::string& dedupe_key);
+  /// Inserts a batch in one statement; `dedupe_keys` is empty or one per
+  /// notification. Notifications of users that do not exist are skipped.
+  notification_batch
+  insert_notifications(pqxx::transaction_base& tx,
+                       const std::vector<notification>& ns,
+                       const std::vector<std::string>& dedupe_keys);
+  /// The unread count and the newest `inbox_size` (only unread ones if
+  /// `unread_only`) | not_found (no such user).
+  notification_inbox inbox(pqxx::transaction_base& tx, const std::string& user,
+                           bool unread_only);
+  /// Marks notification `id` read and returns it | not_found.
+  notification mark_notification_read(pqxx::transaction_base& tx, int64_t id);
+  /// Marks every unread notification of `user` read; how many |
+  /// not_found (no such user).
+  int64_t mark_all_notifications_read(pqxx::transaction_base& tx,
+                                      const std::string& user);
+  /// Deletes notification `id` | not_found.
+  void delete_notification(pqxx::transaction_base& tx, int64_t id);
+  /// Deletes the read notifications of `user`; how many | not_found.
+  int64_t clear_read_notifications(pqxx::transaction_base& tx,
+                                   const std::string& user);
+  /// The cleanup job: deletes notifications created more than `days` days
+  /// ago; how many.
+  int64_t delete_notifications_older_than(pqxx::transaction_base& tx,
+                                          int32_t days);
+
   /// This shard's recommendation inputs; `today` (YYYY-MM-DD) splits busy
   /// days (from today on) from past dinners. Run it in one repeatable-read
   /// transaction, so the parts agree with each other.
   rec_shard_snapshot rec_snapshot(pqxx::transaction_base& tx,
                                   const std::string& today);
 
-  /// The changes recorded since the last take or drop.
-  std::vector<rec_change> take_changes() {
-    auto out = std::move(changes_);
-    changes_.clear();
-    return out;
-  }
+  /// Outbox events after id `after`, in id order, at most `limit`.
+  std::vector<domain_event> events_after(pqxx::transaction_base& tx,
+                                         int64_t after, int32_t limit);
+  /// Every subscriber's cursor on this shard (none yet: not listed).
+  std::vector<event_cursor> event_cursors(pqxx::transaction_base& tx);
+  /// Moves cursors forward (never back).
+  void save_event_cursors(pqxx::transaction_base& tx,
+                          const std::vector<event_cursor>& cursors);
 
-  /// Forgets recorded changes (their operation was rolled back).
-  void drop_changes() {
-    changes_.clear();
+  /// Whether an event was written since the last call (the relay is
+  /// told after the commit).
+  bool take_events_written() {
+    bool out = events_written_;
+    events_written_ = false;
+    return out;
   }
 
 private:
   static void prepare_calendar(pqxx::connection_base& conn);
+  static void prepare_notifications(pqxx::connection_base& conn);
   static void prepare_snapshot(pqxx::connection_base& conn);
+  static void prepare_events(pqxx::connection_base& conn);
+  void emit(pqxx::transaction_base& tx, const events::draft& event);
 
   int32_t shard_;
-  std::vector<rec_change> changes_;
+  bool events_written_ = false;
 };
 
 } // namespace lunch

@@ -4,9 +4,9 @@
 
 #include <pqxx/except>
 
+#include "actors/events/events.hpp"
 #include "actors/shard/calendar_rows.hpp"
 #include "actors/shard/shard_store.hpp"
-#include "messages/recommend_changes.hpp"
 #include "runtime/db/map_error.hpp"
 
 namespace lunch {
@@ -42,7 +42,7 @@ calendar_entry shard_store::insert_calendar_entry(pqxx::transaction_base& tx,
     throw db::domain_error(errc::not_found,
                            "user " + e.employee_id + " not found");
   }
-  changes_.push_back(calendar_changed(rec_kind::calendar_add, stored));
+  emit(tx, events::schedule_changed(stored, true));
   return stored;
 }
 
@@ -62,7 +62,7 @@ calendar_entry shard_store::delete_calendar_entry(pqxx::transaction_base& tx,
                                               + std::to_string(id) + " of user "
                                               + user + " not found");
   auto removed = read_calendar_entry(rows[0]);
-  changes_.push_back(calendar_changed(rec_kind::calendar_delete, removed));
+  emit(tx, events::schedule_changed(removed, false));
   return removed;
 }
 

@@ -14,13 +14,6 @@ constexpr size_t max_email_length = 120;
 constexpr size_t max_genre_length = 100;
 constexpr size_t max_item_length = 100;
 
-outcome invalid(std::string_view field, std::string_view why) {
-  std::string msg{field};
-  msg += ": ";
-  msg += why;
-  return fail(errc::invalid_argument, std::move(msg));
-}
-
 // Decodes the code point at s[i] and advances i. Returns -1 for malformed
 // UTF-8 (truncated, overlong, surrogate, > U+10FFFF): PostgreSQL and the
 // JSON output would both reject such text later, far from the cause.
@@ -88,29 +81,34 @@ bool space_or_control(int32_t c) {
   return is_space(c) || is_control(c);
 }
 
+} // namespace
+
 outcome check_text(std::string_view field, std::string_view s,
                    size_t max_length) {
   if (scan(s, nullptr) != text_check::ok)
-    return invalid(field, "must be valid UTF-8");
+    return invalid_field(field, "must be valid UTF-8");
   if (utf8_length(s) > max_length)
-    return invalid(field, "must be at most " + std::to_string(max_length)
-                            + " characters");
+    return invalid_field(field, "must be at most " + std::to_string(max_length)
+                                  + " characters");
   return {};
 }
+
+namespace {
 
 outcome check_list(std::string_view field,
                    const std::vector<std::string>& items) {
   for (const auto& item : items) {
     if (scan(item, nullptr) != text_check::ok)
-      return invalid(field, "items must be valid UTF-8");
+      return invalid_field(field, "items must be valid UTF-8");
     auto n = utf8_length(item);
     if (n < 1 || n > max_item_length)
-      return invalid(field, "items must be 1-" + std::to_string(max_item_length)
-                              + " characters");
+      return invalid_field(field, "items must be 1-"
+                                    + std::to_string(max_item_length)
+                                    + " characters");
     // Lists are shown comma-joined (lunch_preference), so a comma inside an
     // item would split it in two on the way back.
     if (item.find(',') != std::string::npos)
-      return invalid(field, "items must not contain ','");
+      return invalid_field(field, "items must not contain ','");
   }
   return {};
 }
@@ -118,25 +116,25 @@ outcome check_list(std::string_view field,
 outcome check_employee_id(const user_profile& p) {
   auto r = scan(p.employee_id, space_or_control);
   if (r == text_check::bad_utf8)
-    return invalid("employee_id", "must be valid UTF-8");
+    return invalid_field("employee_id", "must be valid UTF-8");
   auto n = utf8_length(p.employee_id);
   if (n < 1 || n > max_id_length)
-    return invalid("employee_id", "must be 1-50 characters");
+    return invalid_field("employee_id", "must be 1-50 characters");
   if (r == text_check::bad_char)
-    return invalid("employee_id",
-                   "must not contain whitespace or control characters");
+    return invalid_field("employee_id",
+                         "must not contain whitespace or control characters");
   return {};
 }
 
 outcome check_nickname(const user_profile& p) {
   auto r = scan(p.nickname, is_control);
   if (r == text_check::bad_utf8)
-    return invalid("nickname", "must be valid UTF-8");
+    return invalid_field("nickname", "must be valid UTF-8");
   auto n = utf8_length(p.nickname);
   if (n < 1 || n > max_nickname_length)
-    return invalid("nickname", "must be 1-50 characters");
+    return invalid_field("nickname", "must be 1-50 characters");
   if (r == text_check::bad_char)
-    return invalid("nickname", "must not contain control characters");
+    return invalid_field("nickname", "must not contain control characters");
   return {};
 }
 
@@ -150,21 +148,23 @@ outcome check_email(const user_profile& p) {
   if (at == std::string::npos || at == 0 || at + 1 == s.size()
       || s.find('@', at + 1) != std::string::npos
       || scan(s, space_or_control) != text_check::ok)
-    return invalid("email", "must be empty or of the form name@domain");
+    return invalid_field("email", "must be empty or of the form name@domain");
   return {};
 }
 
 outcome check_gender(const user_profile& p) {
   if (!is_known_gender(p.gender))
-    return invalid("gender", "must be one of 남, 여, 기타 (or male, female, "
-                             "other), or empty");
+    return invalid_field("gender",
+                         "must be one of 남, 여, 기타 (or male, female, "
+                         "other), or empty");
   return {};
 }
 
 outcome check_age_group(const user_profile& p) {
   if (!is_known_age_group(p.age_group))
-    return invalid("age_group", "must be one of 10대 … 60대 (or 10s … 60s), "
-                                "or empty");
+    return invalid_field("age_group",
+                         "must be one of 10대 … 60대 (or 10s … 60s), "
+                         "or empty");
   return {};
 }
 
@@ -174,7 +174,7 @@ outcome check_main_dish_genre(const user_profile& p) {
 
 outcome check_preferred_time(const user_profile& p) {
   if (!p.preferred_time.empty() && !is_hhmm(p.preferred_time))
-    return invalid("preferred_time", "must be HH:MM");
+    return invalid_field("preferred_time", "must be HH:MM");
   return {};
 }
 
@@ -302,7 +302,7 @@ outcome validate_profile(const user_profile& p) {
 outcome validate_patch(const user_patch& patch) {
   for (const auto& name : patch.fields)
     if (find_rule(name) == nullptr)
-      return invalid("unknown field", name);
+      return invalid_field("unknown field", name);
   for (const auto& name : patch.fields)
     if (auto r = find_rule(name)->check(patch.values); !r.ok())
       return r;

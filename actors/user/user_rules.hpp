@@ -27,6 +27,11 @@ bool is_known_age_group(std::string_view s);
 /// Number of Unicode code points of a UTF-8 string.
 size_t utf8_length(std::string_view s);
 
+/// Valid UTF-8 of at most `max_length` code points (invalid_argument
+/// naming the field otherwise).
+outcome check_text(std::string_view field, std::string_view s,
+                   size_t max_length);
+
 /// Checks a profile for create: employee_id 1–50 chars, nickname 1–50 chars,
 /// preferred_time empty or HH:MM, known gender and age group. The message
 /// names the field first, e.g. "nickname: must be 1-50 characters".

@@ -17,6 +17,7 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/notify/notification_rules.hpp"
 #include "actors/party/party_rules.hpp"
 #include "actors/user/calendar_rules.hpp"
 #include "actors/user/user_rules.hpp"
@@ -24,6 +25,7 @@
 #include "messages/gateway_protocol.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
 #include "runtime/bin/node_connection.hpp"
+#include "runtime/bin/notify_json.hpp"
 #include "runtime/bin/recommend_json.hpp"
 #include "runtime/system_config.hpp"
 
@@ -666,6 +668,149 @@ void setup_calendar(CLI::App& app, command& run) {
   }
 }
 
+// -- notification commands ----------------------------------------------------
+
+const auto positive_id = CLI::Validator(
+  [](std::string& s) {
+    int64_t x = 0;
+    return CLI::detail::lexical_cast(s, x) && x > 0 ? std::string{}
+                                                    : "must be a positive id";
+  },
+  "ID > 0");
+
+// Prints a document whose fields keep the old app's order.
+int print_ordered(session& s, const nlohmann::ordered_json& doc,
+                  const std::function<void()>& human) {
+  if (s.json_output())
+    std::cout << doc.dump() << '\n';
+  else
+    human();
+  return exit_ok;
+}
+
+// Nicknames of the users the notifications point at; one not found (or
+// not reachable) gets sender_info null.
+ctl::sender_names senders_of(session& s, const std::vector<notification>& xs) {
+  ctl::sender_names names;
+  for (const auto& id : ctl::sender_ids(xs))
+    if (auto v = s.ask<user_view>(usr_get_atom::value, id))
+      names[id] = v->profile.nickname;
+  return names;
+}
+
+/// read-all and clear-read: a user in, a count and its sentence out.
+template <class Atom>
+void user_count_command(CLI::App* notify, command& run, const char* name,
+                        const char* what, std::string (*sentence)(int64_t)) {
+  auto cmd = notify->add_subcommand(name, what);
+  auto user = std::make_shared<std::string>();
+  cmd->add_option("USER", *user, "employee id")->required();
+  cmd->callback([&run, user, sentence] {
+    run = [user, sentence](session& s) {
+      auto n = s.ask<int64_t>(Atom::value, *user, s.request_id());
+      if (!n)
+        return s.fail();
+      auto text = sentence(*n);
+      return print_ordered(s, {{"message", text}, {"count", *n}},
+                           [&] { std::cout << text << '\n'; });
+    };
+  });
+}
+
+void setup_notify(CLI::App& app, command& run) {
+  auto notify = app.add_subcommand("notify", "the notification inbox");
+  notify->require_subcommand(1);
+  {
+    auto cmd = notify->add_subcommand("list", "newest 50, the unread count");
+    auto user = std::make_shared<std::string>();
+    cmd->add_option("USER", *user, "employee id")->required();
+    auto unread = std::make_shared<bool>(false);
+    cmd->add_flag("--unread", *unread, "only the unread ones");
+    cmd->callback([&run, user, unread] {
+      run = [user, unread](session& s) {
+        auto v = s.ask<notification_inbox>(ntf_list_atom::value, *user,
+                                           *unread);
+        if (!v)
+          return s.fail();
+        auto senders = s.json_output() ? senders_of(s, v->notifications)
+                                       : ctl::sender_names{};
+        return print_ordered(s, ctl::to_json(*v, senders),
+                             [&] { ctl::print_inbox(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = notify->add_subcommand("read", "mark a notification read");
+    auto id = std::make_shared<int64_t>();
+    cmd->add_option("ID", *id, "notification id")
+      ->required()
+      ->check(positive_id);
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        auto v = s.ask<notification>(ntf_read_atom::value, *id, s.request_id());
+        if (!v)
+          return s.fail();
+        auto item = ctl::to_json(*v, senders_of(s, {*v}));
+        return print_ordered(s,
+                             {{"message", "알림을 읽음으로 처리했습니다."},
+                              {"notification", item}},
+                             [&] { ctl::print_notification(*v); });
+      };
+    });
+  }
+  user_count_command<ntf_readall_atom>(
+    notify, run, "read-all", "mark all of a user's read", read_all_message);
+  {
+    auto cmd = notify->add_subcommand("delete", "delete a notification");
+    auto id = std::make_shared<int64_t>();
+    cmd->add_option("ID", *id, "notification id")
+      ->required()
+      ->check(positive_id);
+    cmd->callback([&run, id] {
+      run = [id](session& s) {
+        if (!s.ask<bool>(ntf_delete_atom::value, *id, s.request_id()))
+          return s.fail();
+        return print_ordered(
+          s, {{"message", "알림이 삭제되었습니다."}, {"notification_id", *id}},
+          [&] { std::cout << "deleted notification " << *id << '\n'; });
+      };
+    });
+  }
+  user_count_command<ntf_clear_atom>(notify, run, "clear-read",
+                                     "delete a user's read notifications",
+                                     clear_read_message);
+  {
+    // POST /notifications of the old app.
+    auto cmd = notify->add_subcommand("add", "send a user a notification");
+    auto n = std::make_shared<notification>();
+    cmd->add_option("USER", n->employee_id, "the recipient")->required();
+    cmd->add_option("--type", n->type, "party_invite, system, general, ...")
+      ->required();
+    cmd->add_option("--title", n->title, "default 알림");
+    cmd->add_option("--message", n->message, "default 새로운 알림이 있습니다.");
+    cmd->add_option("--related-id", n->related_id, "0 = none")
+      ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--related-type", n->related_type,
+                    "party, user (related-id is then the sender), ...");
+    cmd->callback([&run, n] {
+      apply_notification_defaults(*n);
+      if (auto v = validate_notification(*n); !v.ok())
+        throw CLI::ValidationError(v.message);
+      run = [n](session& s) {
+        auto v = s.ask<bool>(ntf_add_atom::value, *n, std::string{},
+                             s.request_id());
+        if (!v)
+          return s.fail();
+        return print_ordered(
+          s, {{"message", "알림이 생성되었습니다."}, {"created", *v}}, [&] {
+            std::cout << "sent a " << n->type << " notification to "
+                      << n->employee_id << '\n';
+          });
+      };
+    });
+  }
+}
+
 // -- recommendations ----------------------------------------------------------
 
 const auto seed_option_help
@@ -1098,6 +1243,7 @@ int main(int argc, char** argv) {
   setup_user(app, run);
   setup_party(app, run);
   setup_calendar(app, run);
+  setup_notify(app, run);
   setup_recommend(app, run);
   setup_shard_and_node(app, run);
   setup_cluster(app, run);

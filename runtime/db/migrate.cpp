@@ -219,6 +219,50 @@ std::vector<step> shard_steps(int32_t index) {
       tx.exec("CREATE INDEX calendar_entries_user"
               " ON calendar_entries (employee_id)");
     },
+    // 4: the notification inbox (spec §10.1) and the event outbox. Like
+    // party ids, notification ids are seq * 16384 + the recipient's slot,
+    // with seq from this shard's residue class mod 64: an id routes to its
+    // shard. A delivery from an event or a job carries a dedupe key, so a
+    // repeated delivery inserts nothing.
+    [index](pqxx::work& tx) {
+      tx.exec("CREATE SEQUENCE notification_seq START WITH "
+              + std::to_string(index + 1) + " INCREMENT BY "
+              + std::to_string(max_shards));
+      tx.exec(R"(CREATE TABLE notifications (
+        id bigint PRIMARY KEY,
+        employee_id text NOT NULL
+          REFERENCES users (employee_id) ON DELETE CASCADE,
+        type text NOT NULL CHECK (type <> ''),
+        title text NOT NULL,
+        message text NOT NULL,
+        related_id bigint,
+        related_type text NOT NULL DEFAULT '',
+        is_read boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz,
+        dedupe_key text UNIQUE,
+        epoch bigint NOT NULL DEFAULT coalesce(nullif(
+          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+      tx.exec("CREATE INDEX notifications_user"
+              " ON notifications (employee_id, id)");
+      tx.exec(
+        "CREATE INDEX notifications_created ON notifications (created_at)");
+      // Domain events, written in the transaction of the change they
+      // describe; ids are this shard's commit order. Every subscriber has
+      // a cursor: the events up to it were delivered to it.
+      tx.exec(R"(CREATE TABLE outbox (
+        id bigserial PRIMARY KEY,
+        entity text NOT NULL,
+        kind text NOT NULL,
+        payload jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        epoch bigint NOT NULL DEFAULT coalesce(nullif(
+          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+      tx.exec(R"(CREATE TABLE outbox_cursors (
+        subscriber text PRIMARY KEY,
+        delivered_upto bigint NOT NULL DEFAULT 0,
+        updated_at timestamptz NOT NULL DEFAULT now()))");
+    },
   };
 }
 

@@ -57,17 +57,6 @@ trap cluster_cleanup EXIT
 
 # -- nodes ---------------------------------------------------------------------
 
-addr() {
-  echo "127.0.0.1:$((LUNCH_BASE_PORT + $1))"
-}
-
-# ctl_at N ARGS...: lunchctl against node N.
-ctl_at() {
-  local n=$1
-  shift
-  "$BIN/lunchctl" --node "$(addr "$n")" "$@"
-}
-
 node_pid() {
   cat "$LUNCH_CLUSTER_DIR/node$1.pid"
 }

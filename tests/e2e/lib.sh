@@ -311,3 +311,17 @@ exec(sys.argv[2])
 json.dump(c, open(sys.argv[3], "w"), ensure_ascii=False, indent=1)
 PY
 }
+
+# -- several nodes (scripts/cluster.sh) ------------------------------------------
+# Node N listens on LUNCH_BASE_PORT + N.
+
+addr() {
+  echo "127.0.0.1:$((LUNCH_BASE_PORT + $1))"
+}
+
+# ctl_at N ARGS...: lunchctl against node N.
+ctl_at() {
+  local n=$1
+  shift
+  "$BIN/lunchctl" --node "$(addr "$n")" "$@"
+}
