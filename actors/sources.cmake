@@ -4,6 +4,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_notifications.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_snapshot.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_events.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_owner_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/user/user_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/party/party_entity_actor.cpp
@@ -18,6 +19,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_debug.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_calendar.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_notify.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_recommend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/builder_actor.cpp
@@ -25,4 +27,9 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_build.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events/event_relay.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jobs/job_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jobs/job_db_actor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jobs/job_runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jobs/job_kinds.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_jobs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/node_root.cpp)

@@ -1,5 +1,6 @@
 #include "config/node_config.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -194,6 +195,58 @@ void parse_recommend(const json& doc, recommend_config& cfg,
                                       86400000, origin);
 }
 
+// "jobs": {"workers", "poll_ms", "lease_ms",
+//          "kinds": {KIND: {"soft_limit_ms", "hard_limit_ms",
+//                           "max_attempts", "retry_backoff_ms"}}}
+void parse_jobs(const json& doc, jobs_config& cfg, const std::string& origin) {
+  if (!doc.is_object())
+    reject(origin, "jobs", "must be an object");
+  reject_unknown_keys(doc, {"workers", "poll_ms", "lease_ms", "kinds"}, origin,
+                      "jobs.");
+  if (auto it = doc.find("workers"); it != doc.end())
+    cfg.workers
+      = static_cast<int32_t>(integer_in(*it, "jobs.workers", 1, 4096, origin));
+  if (auto it = doc.find("poll_ms"); it != doc.end())
+    cfg.poll_ms = integer_in(*it, "jobs.poll_ms", 10, 60000, origin);
+  if (auto it = doc.find("lease_ms"); it != doc.end())
+    cfg.lease_ms = integer_in(*it, "jobs.lease_ms", 1000, 3600000, origin);
+  auto kinds = doc.find("kinds");
+  if (kinds == doc.end())
+    return;
+  if (!kinds->is_object())
+    reject(origin, "jobs.kinds", "must be an object");
+  for (auto& [kind, k] : kinds->items()) {
+    auto field = "jobs.kinds." + kind;
+    auto& known = jobs::kinds();
+    if (std::find(known.begin(), known.end(), kind) == known.end())
+      reject(origin, field,
+             "unknown kind (recommendations, user-analytics, cleanup, "
+             "notify, noop)");
+    if (!k.is_object())
+      reject(origin, field, "must be an object");
+    reject_unknown_keys(
+      k, {"soft_limit_ms", "hard_limit_ms", "max_attempts", "retry_backoff_ms"},
+      origin, field + ".");
+    jobs::kind_policy p;
+    if (auto it = k.find("soft_limit_ms"); it != k.end())
+      p.soft_limit_ms = integer_in(*it, field + ".soft_limit_ms", 10, 86400000,
+                                   origin);
+    if (auto it = k.find("hard_limit_ms"); it != k.end())
+      p.hard_limit_ms = integer_in(*it, field + ".hard_limit_ms", 10, 86400000,
+                                   origin);
+    if (p.hard_limit_ms < p.soft_limit_ms)
+      reject(origin, field + ".hard_limit_ms",
+             "must be at least the soft limit");
+    if (auto it = k.find("max_attempts"); it != k.end())
+      p.max_attempts = static_cast<int32_t>(
+        integer_in(*it, field + ".max_attempts", 1, 100, origin));
+    if (auto it = k.find("retry_backoff_ms"); it != k.end())
+      p.retry_backoff_ms = integer_in(*it, field + ".retry_backoff_ms", 0,
+                                      3600000, origin);
+    cfg.kinds[kind] = p;
+  }
+}
+
 } // namespace
 
 node_config parse_node_config(const std::string& text,
@@ -214,7 +267,7 @@ node_config parse_node_config(const std::string& text,
   reject_unknown_keys(doc,
                       {"node", "listen", "catalog", "shards", "log_level",
                        "request_timeout_ms", "passivate_after_ms", "threads",
-                       "debug", "supervision", "cluster", "recommend"},
+                       "debug", "supervision", "cluster", "recommend", "jobs"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -283,6 +336,8 @@ node_config parse_node_config(const std::string& text,
     parse_cluster(*it, cfg.cluster, cfg.shards.size(), origin);
   if (auto it = doc.find("recommend"); it != doc.end())
     parse_recommend(*it, cfg.recommend, origin);
+  if (auto it = doc.find("jobs"); it != doc.end())
+    parse_jobs(*it, cfg.jobs, origin);
   return cfg;
 }
 

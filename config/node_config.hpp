@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/jobs/job_rules.hpp"
 #include "runtime/supervision_policy.hpp"
 
 namespace lunch::config {
@@ -57,6 +58,16 @@ struct recommend_config {
   int64_t build_timeout_ms = 600000; // a build that takes longer fails
 };
 
+/// Background jobs (actors/jobs/job_runner.hpp): how many run at once on
+/// this node, how often it looks for pending ones, after how long a silent
+/// runner loses its jobs, and each kind's limits and retries.
+struct jobs_config {
+  int32_t workers = 32;
+  int64_t poll_ms = 100;
+  int64_t lease_ms = 5000;
+  jobs::policies kinds; // only the configured ones; defaults for the rest
+};
+
 struct listen_address {
   std::string host = "127.0.0.1";
   uint16_t port = 4710;
@@ -75,6 +86,7 @@ struct node_config {
   supervision_config supervision;
   cluster_config cluster;
   recommend_config recommend;
+  jobs_config jobs;
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

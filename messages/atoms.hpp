@@ -43,10 +43,24 @@ using ntf_readall_atom = caf::atom_constant<caf::atom("ntf_rdall")>;
 using ntf_delete_atom = caf::atom_constant<caf::atom("ntf_delete")>;
 using ntf_clear_atom = caf::atom_constant<caf::atom("ntf_clear")>;
 
+// data jobs: cleanup and user analytics (spec §5)
+using mnt_clean_atom = caf::atom_constant<caf::atom("mnt_clean")>;
+using mnt_scan_atom = caf::atom_constant<caf::atom("mnt_scan")>;
+using mnt_store_atom = caf::atom_constant<caf::atom("mnt_store")>;
+using mnt_analytics_atom = caf::atom_constant<caf::atom("mnt_analyt")>;
+using mnt_get_atom = caf::atom_constant<caf::atom("mnt_get")>;
+
 // domain events (the outbox)
 using evt_pending_atom = caf::atom_constant<caf::atom("evt_pend")>;
 using evt_cursor_atom = caf::atom_constant<caf::atom("evt_cursor")>;
 using evt_new_atom = caf::atom_constant<caf::atom("evt_new")>;
+
+// background jobs (spec §5)
+using job_submit_atom = caf::atom_constant<caf::atom("job_submit")>;
+using job_status_atom = caf::atom_constant<caf::atom("job_status")>;
+using job_cancel_atom = caf::atom_constant<caf::atom("job_cancel")>;
+using job_list_atom = caf::atom_constant<caf::atom("job_list")>;
+using job_workers_atom = caf::atom_constant<caf::atom("job_wrkrs")>;
 
 // recommendation inputs: a snapshot of every shard, and committed changes
 using rec_snapshot_atom = caf::atom_constant<caf::atom("rec_snap")>;

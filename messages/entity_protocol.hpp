@@ -49,6 +49,9 @@
 //       foreign key is the "does the user exist" check)
 //   (ntf_*_atom, ...)                 the notification inbox, also straight
 //       to the owner (messages/notification_protocol.hpp)
+//   (mnt_*_atom, ...)                 the cleanup and user analytics, to the
+//       owner; a cleanup stops the cached entities of the parties it
+//       deleted (messages/maintenance_protocol.hpp)
 //   (rec_snapshot_atom, today)        -> rec_shard_snapshot (this shard)
 //   (rec_change_atom, rec_change)     -> ()  a change committed on a peer
 //       node, sent by that node's gateway: passed to this node's
@@ -144,7 +147,9 @@ using region_actor = caf::typed_actor<
   caf::reacts_to<dbg_crash_atom>, caf::reacts_to<dbg_crash_atom, std::string>,
   caf::reacts_to<dbg_crash_atom, int64_t>>::
   // Recommendations of this shard's users: to this node's recommender.
-  // Notifications (messages/notification_protocol.hpp): to the owner.
-  extend_with<recommend_user_interface, notification_shard_interface>;
+  // Notifications (messages/notification_protocol.hpp) and the data jobs
+  // (messages/maintenance_protocol.hpp): to the owner.
+  extend_with<recommend_user_interface, notification_shard_interface,
+              maintenance_shard_interface>;
 
 } // namespace lunch

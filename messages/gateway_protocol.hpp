@@ -35,6 +35,9 @@
 //   (ntf_add_atom | ntf_list_atom | ntf_read_atom | ntf_readall_atom |
 //    ntf_delete_atom | ntf_clear_atom, ...)  the notification inbox:
 //                                          messages/notification_protocol.hpp
+//   (mnt_clean_atom | mnt_analytics_atom | mnt_get_atom, ...)  the cleanup
+//                                          and user analytics (spec §5):
+//                                          messages/maintenance_protocol.hpp
 //   (rec_snapshot_atom, today)          -> [rec_shard_snapshot]  every
 //                                          shard, in shard order; fails
 //                                          (unavailable) if one cannot answer
@@ -76,6 +79,8 @@
 #include "messages/atoms.hpp"
 #include "messages/cluster_protocol.hpp"
 #include "messages/inspect.hpp"
+#include "messages/job_protocol.hpp"
+#include "messages/maintenance_protocol.hpp"
 #include "messages/model.hpp"
 #include "messages/notification_protocol.hpp"
 #include "messages/recommend_inspect.hpp"
@@ -144,8 +149,11 @@ using gateway_actor = caf::typed_actor<
                   std::string>::with<calendar_entry>>::
   // Recommendations (messages/recommend_protocol.hpp): by user key or shard
   // to the owner node, or to this node's recommender. The notification
-  // inbox (messages/notification_protocol.hpp): by user key or id.
+  // inbox (messages/notification_protocol.hpp): by user key or id. Jobs
+  // (messages/job_protocol.hpp): to this node's job runner. Cleanup and
+  // analytics (messages/maintenance_protocol.hpp): every shard.
   extend_with<recommend_user_interface, recommend_node_interface,
-              notification_gateway_interface>;
+              notification_gateway_interface, job_interface,
+              maintenance_gateway_interface>;
 
 } // namespace lunch

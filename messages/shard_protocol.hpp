@@ -31,6 +31,8 @@
 //                                           one) | not_found
 //   (ntf_*_atom, ...)                    the notification inbox
 //                                           (messages/notification_protocol.hpp)
+//   (mnt_*_atom, ...)                    the cleanup and user analytics
+//                                           (messages/maintenance_protocol.hpp)
 //   (rec_snapshot_atom, today)           -> rec_shard_snapshot, read in a
 //       transaction of its own (repeatable read, read-only) after the open
 //       batch has committed
@@ -65,6 +67,7 @@
 #include "messages/atoms.hpp"
 #include "messages/event_inspect.hpp"
 #include "messages/inspect.hpp"
+#include "messages/maintenance_protocol.hpp"
 #include "messages/model.hpp"
 #include "messages/notification_protocol.hpp"
 #include "messages/recommend_inspect.hpp"
@@ -135,7 +138,8 @@ using shard_owner_actor = caf::typed_actor<
   caf::replies_to<evt_cursor_atom>::with<std::vector<event_cursor>>,
   caf::replies_to<evt_cursor_atom, std::vector<event_cursor>>::with<bool>,
   caf::reacts_to<dbg_crash_atom>>::
-  // The notification inbox (messages/notification_protocol.hpp).
-  extend_with<notification_shard_interface>;
+  // The notification inbox (messages/notification_protocol.hpp); the
+  // cleanup and user analytics (messages/maintenance_protocol.hpp).
+  extend_with<notification_shard_interface, maintenance_shard_interface>;
 
 } // namespace lunch

@@ -13,6 +13,8 @@
 #include "messages/errors.hpp"
 #include "messages/event_inspect.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "messages/job_inspect.hpp"
+#include "messages/maintenance_inspect.hpp"
 #include "messages/notification_inspect.hpp"
 #include "messages/recommend_inspect.hpp"
 #include "messages/recommend_protocol.hpp"
@@ -55,6 +57,10 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<calendar_entry>("lunch::calendar_entry");
   cfg.add_message_type<notification>("lunch::notification");
   cfg.add_message_type<notification_inbox>("lunch::notification_inbox");
+  cfg.add_message_type<cleanup_counts>("lunch::cleanup_counts");
+  cfg.add_message_type<analytics_counts>("lunch::analytics_counts");
+  cfg.add_message_type<analytics_summary>("lunch::analytics_summary");
+  cfg.add_message_type<user_analytics>("lunch::user_analytics");
   cfg.add_message_type<rec_user>("lunch::rec_user");
   cfg.add_message_type<rec_count>("lunch::rec_count");
   cfg.add_message_type<rec_busy>("lunch::rec_busy");
@@ -73,6 +79,8 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<rec_part_spec>("lunch::rec_part_spec");
   cfg.add_message_type<rec_part_done>("lunch::rec_part_done");
   cfg.add_message_type<domain_event>("lunch::domain_event");
+  cfg.add_message_type<job_record>("lunch::job_record");
+  cfg.add_message_type<job_worker_stats>("lunch::job_worker_stats");
   cfg.add_message_type<event_cursor>("lunch::event_cursor");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");

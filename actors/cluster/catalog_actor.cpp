@@ -9,8 +9,7 @@
 
 #include "actors/cluster/catalog_store.hpp"
 #include "messages/errors.hpp"
-#include "runtime/db/connection.hpp"
-#include "runtime/db/map_error.hpp"
+#include "runtime/db/reconnecting.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -25,31 +24,12 @@ struct catalog_state {
 
 using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
 
-// Runs `fn` in one transaction on a (re)opened connection; a failure is
-// an error reply, and a broken connection is reopened next time.
+// Membership must never hang on a stuck catalog: 2 s per statement.
 template <class T, class F>
 caf::result<T> run(self_ptr self, F fn) {
   auto& st = self->state;
-  try {
-    if (!st.conn || !st.conn->is_open()) {
-      st.conn = db::open_connection(st.dsn);
-      // Membership must never hang on a stuck catalog.
-      pqxx::nontransaction setup{*st.conn};
-      setup.exec("SET statement_timeout = 2000");
-    }
-    pqxx::work tx{*st.conn};
-    T result = fn(tx);
-    tx.commit();
-    return result;
-  } catch (const std::exception& e) {
-    auto failure = db::map_error(e);
-    if (failure.code == errc::unavailable || !st.conn || !st.conn->is_open())
-      st.conn.reset();
-    if (failure.code == errc::internal)
-      failure.code = errc::unavailable;
-    log::warn("catalog.error", {{"error", failure.message}});
-    return make_error(failure.code, "catalog: " + failure.message);
-  }
+  return db::run_reconnecting<T>(st.conn, st.dsn, 2000, "catalog",
+                                 "catalog: ", fn);
 }
 
 catalog_actor::behavior_type catalog_behavior(self_ptr self, std::string dsn) {

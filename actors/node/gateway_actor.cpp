@@ -7,6 +7,8 @@
 
 #include "actors/node/gateway_calendar.hpp"
 #include "actors/node/gateway_debug.hpp"
+#include "actors/node/gateway_jobs.hpp"
+#include "actors/node/gateway_maintenance.hpp"
 #include "actors/node/gateway_notify.hpp"
 #include "actors/node/gateway_recommend.hpp"
 #include "actors/node/routing.hpp"
@@ -573,6 +575,17 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](ntf_clear_atom, const std::string& user, const std::string& rid) {
       return clear_read_notifications(self, user, rid);
     },
+    // -- data jobs: cleanup and user analytics (spec §5) -----------------
+    [=](mnt_clean_atom, const std::string& today, const std::string& rid) {
+      return cleanup_expired_data(self, today, rid);
+    },
+    [=](mnt_analytics_atom, const std::string& day, const std::string& user,
+        const std::string& rid) {
+      return process_user_analytics(self, day, user, rid);
+    },
+    [=](mnt_get_atom, const std::string& user, const std::string& day) {
+      return read_user_analytics(self, user, day);
+    },
     // -- recommendations -----------------------------------------------
     [=](rec_snapshot_atom, const std::string& today) {
       return recommend_snapshot(self, today);
@@ -652,6 +665,40 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](clu_lost_atom, const std::string& node) { on_node_lost(self, node); },
     [=](park_expired_atom, uint64_t id) { on_park_expired(self, id); },
     // -- debug ---------------------------------------------------------
+    // -- jobs: this node's runner answers from the catalog ---------------
+    [=](job_submit_atom a, const std::string& kind,
+        const std::string& args) -> caf::result<job_record> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a, kind, args);
+      return job_runner_restarting();
+    },
+    [=](job_submit_atom a, const std::string& kind, const std::string& args,
+        int32_t count) -> caf::result<std::vector<int64_t>> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a, kind, args, count);
+      return job_runner_restarting();
+    },
+    [=](job_status_atom a, int64_t id) -> caf::result<job_record> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a, id);
+      return job_runner_restarting();
+    },
+    [=](job_cancel_atom a, int64_t id) -> caf::result<job_record> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a, id);
+      return job_runner_restarting();
+    },
+    [=](job_list_atom a, bool active,
+        int32_t limit) -> caf::result<std::vector<job_record>> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a, active, limit);
+      return job_runner_restarting();
+    },
+    [=](job_workers_atom a) -> caf::result<std::vector<job_worker_stats>> {
+      if (auto runner = job_runner_of(self))
+        return self->delegate(runner, a);
+      return job_runner_restarting();
+    },
     [=](dbg_crash_atom, const std::string& path, bool every_message) {
       return debug_crash(self, path, every_message);
     },

@@ -13,6 +13,7 @@
 #include "actors/cluster/cluster_actor.hpp"
 #include "actors/cluster/lease_table.hpp"
 #include "actors/events/event_relay.hpp"
+#include "actors/jobs/job_runner.hpp"
 #include "actors/node/gateway_actor.hpp"
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
@@ -243,6 +244,26 @@ child_spec recommender_child(const config::node_config& cfg,
   return c;
 }
 
+child_spec jobs_child(const config::node_config& cfg,
+                      const running_node& node) {
+  job_runner_settings js;
+  js.node = cfg.node;
+  js.catalog = cfg.catalog;
+  js.workers = cfg.jobs.workers;
+  js.poll = milliseconds(cfg.jobs.poll_ms);
+  js.lease = milliseconds(cfg.jobs.lease_ms);
+  js.timeout = milliseconds(cfg.request_timeout_ms);
+  js.policies = jobs::policies_with(cfg.jobs.kinds);
+  js.directory = node.directory;
+  child_spec c;
+  c.name = job_runner_name;
+  c.shutdown = milliseconds(5000);
+  c.start = [js](caf::local_actor* parent) {
+    return spawn_job_runner(parent, js);
+  };
+  return c;
+}
+
 } // namespace
 
 gateway_actor running_node::gateway() const {
@@ -272,9 +293,12 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
   root.directory = node.directory;
   // Order: the catalog and the shards before the gateway that routes to
   // them; the cluster actor last, once the gateway's port is known.
-  root.children = {catalog_child(cfg), supervisor_child(shards_spec(cfg, node)),
+  root.children = {catalog_child(cfg),
+                   supervisor_child(shards_spec(cfg, node)),
                    gateway_child(cfg, std::move(slot_table), node),
-                   recommender_child(cfg, node), cluster_child(cfg, node)};
+                   recommender_child(cfg, node),
+                   jobs_child(cfg, node),
+                   cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);
   node.directory->put("node", caf::actor_cast<caf::actor>(node.root));

@@ -129,6 +129,20 @@ void settle(self_ptr self) {
     self->quit(*st.stop_reason);
 }
 
+// Cached copies of parties changed or deleted behind their entities' backs
+// (a user purge, the cleanup) are stale: stop them, so the next request
+// reloads from the database.
+void stop_parties(self_ptr self, const std::vector<int64_t>& ids) {
+  auto& parties = self->state.parties;
+  for (auto id : ids) {
+    auto i = parties.find(id);
+    if (i != parties.end()) {
+      self->send_exit(i->second.handle, caf::exit_reason::user_shutdown);
+      parties.erase(i);
+    }
+  }
+}
+
 // A crashed entity is gone; the next message for its key activates a fresh
 // one that reloads from the database. Past the intensity limit the region
 // gives up, which its shard supervisor sees as a failure.
@@ -277,17 +291,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       self->request(self->state.owner, self->state.settings.timeout, a, user)
         .then(
           [=](std::vector<int64_t>& touched) mutable {
-            // Cached copies of the touched parties are stale: stop them
-            // so the next request reloads from the database.
-            auto& parties = self->state.parties;
-            for (auto id : touched) {
-              auto i = parties.find(id);
-              if (i != parties.end()) {
-                self->send_exit(i->second.handle,
-                                caf::exit_reason::user_shutdown);
-                parties.erase(i);
-              }
-            }
+            stop_parties(self, touched);
             rp.deliver(std::move(touched));
             settle(self);
           },
@@ -332,6 +336,38 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](ntf_clear_atom a, const std::string& user, const std::string& rid) {
       return self->delegate(self->state.owner, a, user, rid);
+    },
+    // -- the data jobs (spec §5): to the owner ---------------------------
+    [=](mnt_clean_atom a, const std::string& party_cutoff, int32_t days,
+        const std::string& rid) {
+      auto rp = self->make_response_promise<cleanup_counts>();
+      ++self->state.inflight;
+      self
+        ->request(self->state.owner, self->state.settings.timeout, a,
+                  party_cutoff, days, rid)
+        .then(
+          [=](cleanup_counts& counts) mutable {
+            stop_parties(self, counts.party_ids);
+            counts.party_ids.clear(); // the ids stay on this node
+            rp.deliver(std::move(counts));
+            settle(self);
+          },
+          [=](caf::error& e) mutable {
+            rp.deliver(e);
+            settle(self);
+          });
+      return rp;
+    },
+    [=](mnt_scan_atom a, const std::string& day, const std::string& user) {
+      return self->delegate(self->state.owner, a, day, user);
+    },
+    [=](mnt_store_atom a, const std::string& day,
+        const std::vector<analytics_counts>& counts, const std::string& user,
+        const std::string& rid) {
+      return self->delegate(self->state.owner, a, day, counts, user, rid);
+    },
+    [=](mnt_get_atom a, const std::string& user, const std::string& day) {
+      return self->delegate(self->state.owner, a, user, day);
     },
     [=](rec_snapshot_atom a, const std::string& today) {
       return self->delegate(self->state.owner, a, today);

@@ -611,6 +611,34 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
         });
       });
     },
+    // -- the data jobs: cleanup and user analytics (spec §5) ---------------
+    [=](mnt_clean_atom, const std::string& party_cutoff, int32_t days,
+        const std::string& rid) {
+      return run<cleanup_counts>(self, [&](auto& tx) {
+        return once<cleanup_counts>(self, tx, rid, [&] {
+          return store().expire(tx, party_cutoff, days);
+        });
+      });
+    },
+    [=](mnt_scan_atom, const std::string& day, const std::string& user) {
+      return run<std::vector<analytics_counts>>(self, [&](auto& tx) {
+        return store().analytics_counts_of(tx, day, user);
+      });
+    },
+    [=](mnt_store_atom, const std::string& day,
+        const std::vector<analytics_counts>& counts, const std::string& user,
+        const std::string& rid) {
+      return run<int64_t>(self, [&](auto& tx) {
+        return once<int64_t>(self, tx, rid, [&] {
+          return store().store_analytics(tx, day, counts, user);
+        });
+      });
+    },
+    [=](mnt_get_atom, const std::string& user, const std::string& day) {
+      return run<user_analytics>(self, [&](auto& tx) {
+        return store().analytics_of(tx, user, day);
+      });
+    },
     [=](rec_snapshot_atom, const std::string& today) {
       return read_alone<rec_shard_snapshot>(self, [&](auto& tx) {
         return store().rec_snapshot(tx, today);

@@ -245,6 +245,7 @@ void shard_store::prepare(pqxx::connection_base& conn) {
   prepare_notifications(conn);
   prepare_snapshot(conn);
   prepare_events(conn);
+  prepare_maintenance(conn);
 }
 
 std::optional<std::string>

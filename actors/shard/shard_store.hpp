@@ -8,7 +8,8 @@
 // the outbox, in the same transaction; the owner tells the shard's event
 // relay once the batch has committed. The calendar statements live in
 // shard_store_calendar.cpp, the recommendation snapshot in
-// shard_store_snapshot.cpp, the outbox in shard_store_events.cpp.
+// shard_store_snapshot.cpp, the outbox in shard_store_events.cpp, the
+// cleanup and user analytics in shard_store_maintenance.cpp.
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "actors/events/events.hpp"
 #include "messages/entity_protocol.hpp"
 #include "messages/event_model.hpp"
+#include "messages/maintenance_model.hpp"
 #include "messages/model.hpp"
 #include "messages/notification_model.hpp"
 #include "messages/recommend_model.hpp"
@@ -119,6 +121,30 @@ public:
   int64_t delete_notifications_older_than(pqxx::transaction_base& tx,
                                           int32_t days);
 
+  // The data jobs of spec §5 (shard_store_maintenance.cpp).
+
+  /// Deletes the parties dated before `party_cutoff` (YYYY-MM-DD; their
+  /// members cascade, and each writes its party.deleted event) and the
+  /// notifications older than `notification_days` days.
+  cleanup_counts expire(pqxx::transaction_base& tx,
+                        const std::string& party_cutoff,
+                        int32_t notification_days);
+  /// This shard's membership and ledger counts per employee id (only ids
+  /// with rows here; `only_user` "" = all), ordered by id; points_today
+  /// sums the ledger rows created on `day` in Asia/Seoul.
+  std::vector<analytics_counts>
+  analytics_counts_of(pqxx::transaction_base& tx, const std::string& day,
+                      const std::string& only_user);
+  /// Upserts the `day` row of every user of this shard (or only
+  /// `only_user`) with its counts from `counts` (zeros if not listed) and
+  /// the preferences of its users row; how many rows.
+  int64_t store_analytics(pqxx::transaction_base& tx, const std::string& day,
+                          const std::vector<analytics_counts>& counts,
+                          const std::string& only_user);
+  /// A user's row of `day` ("" = the latest) | not_found.
+  user_analytics analytics_of(pqxx::transaction_base& tx,
+                              const std::string& user, const std::string& day);
+
   /// This shard's recommendation inputs; `today` (YYYY-MM-DD) splits busy
   /// days (from today on) from past dinners. Run it in one repeatable-read
   /// transaction, so the parts agree with each other.
@@ -147,6 +173,7 @@ private:
   static void prepare_notifications(pqxx::connection_base& conn);
   static void prepare_snapshot(pqxx::connection_base& conn);
   static void prepare_events(pqxx::connection_base& conn);
+  static void prepare_maintenance(pqxx::connection_base& conn);
   void emit(pqxx::transaction_base& tx, const events::draft& event);
 
   int32_t shard_;

@@ -19,11 +19,14 @@
 
 #include "actors/notify/notification_rules.hpp"
 #include "actors/party/party_rules.hpp"
+#include "actors/recommend/calendar_days.hpp"
 #include "actors/user/calendar_rules.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "runtime/bin/job_json.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/bin/maintenance_json.hpp"
 #include "runtime/bin/node_connection.hpp"
 #include "runtime/bin/notify_json.hpp"
 #include "runtime/bin/recommend_json.hpp"
@@ -811,6 +814,82 @@ void setup_notify(CLI::App& app, command& run) {
   }
 }
 
+// -- data jobs: user analytics and cleanup (spec §5) -------------------------
+
+// Today in Asia/Seoul, the old app's day (and its Celery timezone).
+std::string seoul_today() {
+  return rec::format_day(rec::today_in_seoul());
+}
+
+void setup_maintenance(CLI::App& app, command& run) {
+  auto analytics = app.add_subcommand("analytics", "per-user daily analytics");
+  analytics->require_subcommand(1);
+  {
+    auto cmd = analytics->add_subcommand(
+      "run", "store every user's (or one user's) analytics of a day");
+    auto user = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    cmd->add_option("--user", *user, "only this employee id")
+      ->check([](const std::string& x) {
+        return x.empty() ? "must not be empty" : std::string{};
+      });
+    cmd->add_option("--date", *date, "the day (default: today in Asia/Seoul)")
+      ->check(iso_date);
+    cmd->callback([&run, user, date] {
+      run = [user, date](session& s) {
+        auto day = date->empty() ? seoul_today() : *date;
+        auto v = s.ask<analytics_summary>(mnt_analytics_atom::value, day, *user,
+                                          s.request_id());
+        if (!v)
+          return s.fail();
+        return print_ordered(
+          s, {{"date", day}, {"users", v->users}, {"shards", v->shards}}, [&] {
+            std::cout << "stored the analytics of " << v->users
+                      << " user(s) for " << day << " on " << v->shards
+                      << " shard(s)\n";
+          });
+      };
+    });
+  }
+  {
+    auto cmd = analytics->add_subcommand("get", "a user's stored analytics");
+    auto user = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    cmd->add_option("USER", *user, "employee id")->required();
+    cmd->add_option("--date", *date, "the day (default: the latest stored)")
+      ->check(iso_date);
+    cmd->callback([&run, user, date] {
+      run = [user, date](session& s) {
+        auto v = s.ask<user_analytics>(mnt_get_atom::value, *user, *date);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v),
+                             [&] { ctl::print_analytics(*v); });
+      };
+    });
+  }
+  auto maintenance = app.add_subcommand("maintenance", "data cleanup");
+  maintenance->require_subcommand(1);
+  {
+    auto cmd = maintenance->add_subcommand(
+      "cleanup", "delete parties dated over 7 days ago, notifications over 30");
+    auto today = std::make_shared<std::string>();
+    cmd->add_option("--today", *today, "the day (default: today in Asia/Seoul)")
+      ->check(iso_date);
+    cmd->callback([&run, today] {
+      run = [today](session& s) {
+        auto day = today->empty() ? seoul_today() : *today;
+        auto v = s.ask<std::vector<cleanup_counts>>(mnt_clean_atom::value, day,
+                                                    s.request_id());
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::cleanup_json(*v),
+                             [&] { ctl::print_cleanup(*v); });
+      };
+    });
+  }
+}
+
 // -- recommendations ----------------------------------------------------------
 
 const auto seed_option_help
@@ -829,6 +908,137 @@ int print_recommend_progress(session& s, const rec_progress& p) {
     std::cout << std::endl;
   }
   return p.state == "failed" ? exit_domain : exit_ok;
+}
+
+// -- job commands
+// ---------------------------------------------------------------
+
+/// job status / cancel: an id in, the job out.
+template <class Atom>
+void job_id_command(CLI::App* job, command& run, const char* name,
+                    const char* what) {
+  auto cmd = job->add_subcommand(name, what);
+  auto id = std::make_shared<int64_t>();
+  cmd->add_option("ID", *id, "job id")->required()->check(positive_id);
+  cmd->callback([&run, id] {
+    run = [id](session& s) {
+      auto v = s.ask<job_record>(Atom::value, *id);
+      if (!v)
+        return s.fail();
+      return print_ordered(s, ctl::to_json(*v), [&] { ctl::print_job(*v); });
+    };
+  });
+}
+
+void setup_job(CLI::App& app, command& run) {
+  auto job = app.add_subcommand("job",
+                                "background jobs (the old Celery tasks)");
+  job->require_subcommand(1);
+  {
+    auto cmd = job->add_subcommand(
+      "submit", "queue a job; prints its id at once (KIND: recommendations, "
+                "user-analytics, cleanup, notify, noop)");
+    auto kind = std::make_shared<std::string>();
+    auto args = std::make_shared<std::string>();
+    auto users = std::make_shared<std::vector<std::string>>();
+    auto title = std::make_shared<std::string>();
+    auto message = std::make_shared<std::string>();
+    auto user = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    auto count = std::make_shared<int32_t>(1);
+    cmd->add_option("KIND", *kind, "the job kind")->required();
+    cmd->add_option("--args", *args,
+                    "the arguments as a JSON object (docs/lunchctl.md)");
+    cmd->add_option("--users", *users, "notify: these users (default all)")
+      ->delimiter(',');
+    cmd->add_option("--title", *title, "notify: the title");
+    cmd->add_option("--message", *message, "notify: the message");
+    cmd->add_option("--user", *user, "user-analytics: only this user");
+    cmd
+      ->add_option("--date", *date,
+                   "user-analytics: the day; cleanup: today; "
+                   "recommendations: the first day")
+      ->check(iso_date);
+    cmd
+      ->add_option("--count", *count,
+                   "queue COUNT identical jobs at once; prints the id range")
+      ->check(CLI::Range(1, 1000000));
+    cmd->callback([&run, kind, args, users, title, message, user, date, count] {
+      // The flags are a shorthand for the common arguments.
+      auto doc = args->empty() ? nlohmann::json::object()
+                               : nlohmann::json::parse(*args, nullptr, false);
+      if (!doc.is_object())
+        throw CLI::ValidationError("--args", "must be a JSON object");
+      if (!users->empty())
+        doc["users"] = *users;
+      if (!title->empty())
+        doc["title"] = *title;
+      if (!message->empty())
+        doc["message"] = *message;
+      if (!user->empty())
+        doc["user"] = *user;
+      if (!date->empty())
+        doc[*kind == "cleanup"           ? "today"
+            : *kind == "recommendations" ? "from"
+                                         : "date"]
+          = *date;
+      auto text = doc.dump();
+      run = [kind, text, count](session& s) {
+        if (*count > 1) {
+          auto ids = s.ask<std::vector<int64_t>>(job_submit_atom::value, *kind,
+                                                 text, *count);
+          if (!ids)
+            return s.fail();
+          return print_ordered(
+            s, {{"first_job_id", ids->at(0)}, {"last_job_id", ids->at(1)}},
+            [&] {
+              std::cout << "jobs " << ids->at(0) << ".." << ids->at(1)
+                        << " queued\n";
+            });
+        }
+        auto v = s.ask<job_record>(job_submit_atom::value, *kind, text);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v), [&] {
+          std::cout << "job " << v->id << " (" << v->kind << ") queued\n";
+        });
+      };
+    });
+  }
+  job_id_command<job_status_atom>(job, run, "status",
+                                  "a job's state, progress and result");
+  job_id_command<job_cancel_atom>(job, run, "cancel",
+                                  "cancel a pending job, stop a running one");
+  {
+    auto cmd = job->add_subcommand("list", "jobs, newest first");
+    auto active = std::make_shared<bool>(false);
+    auto limit = std::make_shared<int32_t>(50);
+    cmd->add_flag("--active", *active, "only pending and running ones");
+    cmd->add_option("--limit", *limit, "at most N")
+      ->check(CLI::Range(1, 10000));
+    cmd->callback([&run, active, limit] {
+      run = [active, limit](session& s) {
+        auto v = s.ask<std::vector<job_record>>(job_list_atom::value, *active,
+                                                *limit);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v), [&] { ctl::print_jobs(*v); });
+      };
+    });
+  }
+  {
+    auto cmd = job->add_subcommand("workers", "jobs per node: running, done, "
+                                              "failed");
+    cmd->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<std::vector<job_worker_stats>>(job_workers_atom::value);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v),
+                             [&] { ctl::print_workers(*v); });
+      };
+    });
+  }
 }
 
 void setup_recommend(CLI::App& app, command& run) {
@@ -1244,6 +1454,8 @@ int main(int argc, char** argv) {
   setup_party(app, run);
   setup_calendar(app, run);
   setup_notify(app, run);
+  setup_maintenance(app, run);
+  setup_job(app, run);
   setup_recommend(app, run);
   setup_shard_and_node(app, run);
   setup_cluster(app, run);

@@ -85,6 +85,37 @@ const std::vector<step> catalog_steps = {
       epoch bigint,
       detail text NOT NULL DEFAULT ''))");
   },
+  // 3: background jobs (spec §5). A node claims pending jobs with SKIP
+  // LOCKED; `runner` is the claiming process (node name + a random token
+  // per start), so a restarted node never mistakes its predecessor's jobs
+  // for its own. A running job whose runner stopped beating, or whose node
+  // the cluster marked down, goes back to pending.
+  [](pqxx::work& tx) {
+    tx.exec(R"(CREATE TABLE jobs (
+      id bigserial PRIMARY KEY,
+      kind text NOT NULL,
+      args json NOT NULL DEFAULT '{}',
+      state text NOT NULL DEFAULT 'pending' CHECK (state IN
+        ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
+      progress_current bigint NOT NULL DEFAULT 0,
+      progress_total bigint NOT NULL DEFAULT 0,
+      status text NOT NULL DEFAULT '',
+      result json,
+      error text NOT NULL DEFAULT '',
+      attempts integer NOT NULL DEFAULT 0,
+      max_attempts integer NOT NULL DEFAULT 1,
+      owner text NOT NULL DEFAULT '',
+      runner text NOT NULL DEFAULT '',
+      cancel_requested boolean NOT NULL DEFAULT false,
+      not_before timestamptz NOT NULL DEFAULT now(),
+      submitted_at timestamptz NOT NULL DEFAULT now(),
+      started_at timestamptz,
+      heartbeat_at timestamptz,
+      finished_at timestamptz))");
+    tx.exec("CREATE INDEX jobs_pending ON jobs (id) WHERE state = 'pending'");
+    tx.exec(
+      "CREATE INDEX jobs_running ON jobs (runner) WHERE state = 'running'");
+  },
 };
 
 // Shard schema. A user's rows and the parties they host live on the
@@ -262,6 +293,25 @@ std::vector<step> shard_steps(int32_t index) {
         subscriber text PRIMARY KEY,
         delivered_upto bigint NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now()))");
+    },
+    // 5: user analytics (spec §5 process_user_analytics_async), one row per
+    // user and day on the user's shard; a rerun overwrites it. The counts
+    // are sums over every shard (memberships and ledger rows live where the
+    // action happened).
+    [](pqxx::work& tx) {
+      tx.exec(R"(CREATE TABLE user_analytics (
+        employee_id text NOT NULL
+          REFERENCES users (employee_id) ON DELETE CASCADE,
+        day date NOT NULL,
+        parties_joined bigint NOT NULL DEFAULT 0,
+        parties_hosted bigint NOT NULL DEFAULT 0,
+        points_earned bigint NOT NULL DEFAULT 0,
+        points_today bigint NOT NULL DEFAULT 0,
+        preferences jsonb NOT NULL DEFAULT '{}',
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        epoch bigint NOT NULL DEFAULT coalesce(nullif(
+          current_setting('lunch.epoch', true), '')::bigint, 0),
+        PRIMARY KEY (employee_id, day)))");
     },
   };
 }

@@ -37,22 +37,8 @@ if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
 fi
 export LUNCH_BASE_PORT
 
-# shellcheck disable=SC2317,SC2034 # the EXIT trap; LOG is e2e_cleanup's
-events_cleanup() {
-  local rc=$? n
-  set +e
-  for n in 0 1; do
-    if ((rc != 0)) && [[ -s $LUNCH_CLUSTER_DIR/node$n.log ]]; then
-      echo "--- last lines of node$n.log" >&2
-      tail -n 15 "$LUNCH_CLUSTER_DIR/node$n.log" >&2
-    fi
-  done
-  LOG=/dev/null # read by e2e_cleanup
-  "$CLUSTER" down >/dev/null 2>&1
-  (exit "$rc")
-  e2e_cleanup
-}
-trap events_cleanup EXIT
+E2E_NODES=2
+trap e2e_cluster_cleanup EXIT
 
 # The node (0 or 1) holding the lease of shard $1, asked of node $2.
 owner_of_shard() {

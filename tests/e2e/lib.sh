@@ -325,3 +325,22 @@ ctl_at() {
   shift
   "$BIN/lunchctl" --node "$(addr "$n")" "$@"
 }
+
+# The EXIT trap of a test running E2E_NODES nodes with scripts/cluster.sh
+# (LUNCH_CLUSTER_DIR): on failure the end of each node's log, then the
+# nodes stopped, then e2e_cleanup.
+# shellcheck disable=SC2317,SC2034 # the EXIT trap; LOG is e2e_cleanup's
+e2e_cluster_cleanup() {
+  local rc=$? n
+  set +e
+  for ((n = 0; n < ${E2E_NODES:-1}; n++)); do
+    if ((rc != 0)) && [[ -s $LUNCH_CLUSTER_DIR/node$n.log ]]; then
+      echo "--- last lines of node$n.log" >&2
+      tail -n 15 "$LUNCH_CLUSTER_DIR/node$n.log" >&2
+    fi
+  done
+  LOG=/dev/null
+  "$ROOT/scripts/cluster.sh" down >/dev/null 2>&1
+  (exit "$rc")
+  e2e_cleanup
+}

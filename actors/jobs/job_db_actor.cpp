@@ -1,0 +1,112 @@
+#include "actors/jobs/job_db_actor.hpp"
+
+#include <memory>
+
+#include <caf/all.hpp>
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+#include <pqxx/transaction>
+
+#include "actors/jobs/job_rules.hpp"
+#include "actors/jobs/job_store.hpp"
+#include "messages/errors.hpp"
+#include "runtime/db/reconnecting.hpp"
+
+namespace lunch {
+
+namespace {
+
+struct job_db_state {
+  std::string dsn;
+  std::unique_ptr<pqxx::connection> conn;
+  static inline const char* name = "lunch.job_db";
+};
+
+using self_ptr = job_db_actor::stateful_pointer<job_db_state>;
+
+template <class T, class F>
+caf::result<T> run(self_ptr self, F fn) {
+  auto& st = self->state;
+  return db::run_reconnecting<T>(st.conn, st.dsn, 5000, "jobs.db", "", fn);
+}
+
+job_db_actor::behavior_type job_db(self_ptr self, std::string dsn) {
+  self->state.dsn = std::move(dsn);
+  return {
+    [=](job_submit_atom, const std::string& kind, const std::string& args,
+        int32_t max_attempts) {
+      return run<job_record>(self, [&](auto& tx) {
+        auto ids = jobs::submit(tx, kind, args, max_attempts, 1);
+        return jobs::get(tx, ids.first);
+      });
+    },
+    [=](job_submit_atom, const std::string& kind, const std::string& args,
+        int32_t max_attempts, int32_t count) {
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        auto ids = jobs::submit(tx, kind, args, max_attempts, count);
+        return std::vector<int64_t>{ids.first, ids.second};
+      });
+    },
+    [=](job_status_atom, int64_t id) {
+      return run<job_record>(self, [&](auto& tx) { return jobs::get(tx, id); });
+    },
+    [=](job_cancel_atom, int64_t id) {
+      return run<job_record>(self,
+                             [&](auto& tx) { return jobs::cancel(tx, id); });
+    },
+    [=](job_list_atom, bool active, int32_t limit) {
+      return run<std::vector<job_record>>(self, [&](auto& tx) {
+        return jobs::list(tx, active, limit);
+      });
+    },
+    [=](job_workers_atom) {
+      return run<std::vector<job_worker_stats>>(self, [&](auto& tx) {
+        return jobs::workers(tx);
+      });
+    },
+    [=](jdb_claim_atom, const std::string& node, const std::string& runner,
+        int32_t limit) {
+      return run<std::vector<job_record>>(self, [&](auto& tx) {
+        return jobs::claim(tx, node, runner, limit);
+      });
+    },
+    [=](jdb_prog_atom, const std::string& runner, int64_t id, int64_t current,
+        int64_t total, const std::string& status, const std::string& partial) {
+      return run<int32_t>(self, [&](auto& tx) {
+        bool held = false;
+        bool cancel = jobs::progress(tx, runner, id, current, total, status,
+                                     partial, held);
+        return held ? (cancel ? 1 : 0) : 2;
+      });
+    },
+    [=](jdb_finish_atom, const std::string& runner,
+        const std::vector<job_outcome>& outcomes) {
+      return run<bool>(self, [&](auto& tx) {
+        for (auto& o : outcomes)
+          if (o.retry_delay_ms >= 0)
+            jobs::retry(tx, runner, o.id, o.error, o.retry_delay_ms);
+          else
+            jobs::finish(tx, runner, o.id, o.state, o.result, o.error);
+        return true;
+      });
+    },
+    [=](jdb_beat_atom, const std::string& runner) {
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        return jobs::heartbeat(tx, runner);
+      });
+    },
+    [=](jdb_recov_atom, int64_t lease_ms) {
+      return run<std::vector<int64_t>>(self, [&](auto& tx) {
+        return jobs::recover(tx, lease_ms);
+      });
+    },
+  };
+}
+
+} // namespace
+
+job_db_actor spawn_job_db(caf::local_actor* parent, std::string dsn) {
+  return parent->spawn<caf::detached + caf::linked>(job_db, std::move(dsn));
+}
+
+} // namespace lunch
