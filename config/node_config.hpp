@@ -62,7 +62,7 @@ struct recommend_config {
 /// this node, how often it looks for pending ones, after how long a silent
 /// runner loses its jobs, and each kind's limits and retries.
 struct jobs_config {
-  int32_t workers = 32;
+  int32_t workers = 256; // message-driven runs, not threads
   int64_t poll_ms = 100;
   int64_t lease_ms = 5000;
   jobs::policies kinds; // only the configured ones; defaults for the rest

@@ -82,11 +82,14 @@ job_db_actor::behavior_type job_db(self_ptr self, std::string dsn) {
     [=](jdb_finish_atom, const std::string& runner,
         const std::vector<job_outcome>& outcomes) {
       return run<bool>(self, [&](auto& tx) {
+        std::vector<jobs::ended_run> ended;
         for (auto& o : outcomes)
           if (o.retry_delay_ms >= 0)
             jobs::retry(tx, runner, o.id, o.error, o.retry_delay_ms);
           else
-            jobs::finish(tx, runner, o.id, o.state, o.result, o.error);
+            ended.push_back({o.id, o.state, o.result, o.error});
+        if (!ended.empty())
+          jobs::finish(tx, runner, ended);
         return true;
       });
     },

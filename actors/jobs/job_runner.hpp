@@ -30,7 +30,7 @@ class actor_directory;
 struct job_runner_settings {
   std::string node;
   std::string catalog;     // DSN: the runner opens its own connection
-  int32_t workers = 32;    // jobs run at once on this node
+  int32_t workers = 256;   // jobs run at once on this node
   caf::timespan poll;      // looks for pending jobs this often
   caf::timespan lease;     // a runner silent this long lost its jobs
   caf::timespan timeout;   // of every request a step makes

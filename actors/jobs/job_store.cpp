@@ -1,5 +1,6 @@
 #include "actors/jobs/job_store.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/result>
 #include <pqxx/row>
 
@@ -124,14 +125,22 @@ bool progress(pqxx::transaction_base& tx, const std::string& runner, int64_t id,
   return held && rows[0][0].as<bool>();
 }
 
-void finish(pqxx::transaction_base& tx, const std::string& runner, int64_t id,
-            const std::string& state, const std::string& result,
-            const std::string& error) {
-  tx.exec_params("UPDATE jobs SET state = $3,"
-                 " result = coalesce(nullif($4, '')::json, result),"
-                 " error = $5, finished_at = now()"
-                 " WHERE id = $2 AND runner = $1 AND state = 'running'",
-                 runner, id, state, result, error);
+void finish(pqxx::transaction_base& tx, const std::string& runner,
+            const std::vector<ended_run>& runs) {
+  // One round trip for the whole batch: the runs travel as a JSON array.
+  auto doc = nlohmann::json::array();
+  for (auto& r : runs)
+    doc.push_back({{"id", r.id},
+                   {"state", r.state},
+                   {"result", r.result},
+                   {"error", r.error}});
+  tx.exec_params("UPDATE jobs j SET state = x.state,"
+                 " result = coalesce(nullif(x.result, '')::json, j.result),"
+                 " error = x.error, finished_at = now()"
+                 " FROM json_to_recordset($2::json)"
+                 "   AS x(id bigint, state text, result text, error text)"
+                 " WHERE j.id = x.id AND j.runner = $1 AND j.state = 'running'",
+                 runner, doc.dump());
 }
 
 void retry(pqxx::transaction_base& tx, const std::string& runner, int64_t id,

@@ -40,11 +40,19 @@ bool progress(pqxx::transaction_base& tx, const std::string& runner, int64_t id,
               int64_t current, int64_t total, const std::string& status,
               const std::string& partial, bool& held);
 
-/// A run ended: `state` is succeeded, failed or cancelled (`result` JSON
-/// or "", `error` or ""). Ignored when the runner no longer holds it.
-void finish(pqxx::transaction_base& tx, const std::string& runner, int64_t id,
-            const std::string& state, const std::string& result,
-            const std::string& error);
+/// A run that ended: `state` is succeeded, failed or cancelled (`result`
+/// JSON or "", `error` or "").
+struct ended_run {
+  int64_t id;
+  std::string state;
+  std::string result;
+  std::string error;
+};
+
+/// Records ended runs, in one statement; runs the runner no longer holds
+/// are left alone.
+void finish(pqxx::transaction_base& tx, const std::string& runner,
+            const std::vector<ended_run>& runs);
 
 /// A run failed and will be tried again after `delay_ms`.
 void retry(pqxx::transaction_base& tx, const std::string& runner, int64_t id,

@@ -242,3 +242,41 @@ TEST_CASE("cluster keys", "[node_config]") {
         == "node.json: cluster.gossip: unknown key");
   CHECK(error_of(with("[]")) == "node.json: cluster: must be an object");
 }
+
+TEST_CASE("jobs keys", "[node_config]") {
+  auto defaults = parse_node_config(minimal, "node.json").jobs;
+  CHECK(defaults.workers == 256);
+  CHECK(defaults.poll_ms == 100);
+  CHECK(defaults.lease_ms == 5000);
+  CHECK(defaults.kinds.empty());
+  auto with = [](const std::string& jobs) {
+    return R"({"node": "n", "catalog": "c", "shards": ["a"], "jobs": )" + jobs
+           + "}";
+  };
+  auto cfg
+    = parse_node_config(with(R"({"workers": 4, "poll_ms": 50, "lease_ms": 2000,
+             "kinds": {"notify": {"soft_limit_ms": 100, "hard_limit_ms": 200,
+                                  "max_attempts": 5, "retry_backoff_ms": 10}}})"),
+                        "node.json");
+  CHECK(cfg.jobs.workers == 4);
+  CHECK(cfg.jobs.poll_ms == 50);
+  CHECK(cfg.jobs.lease_ms == 2000);
+  REQUIRE(cfg.jobs.kinds.count("notify") == 1);
+  CHECK(cfg.jobs.kinds.at("notify").soft_limit_ms == 100);
+  CHECK(cfg.jobs.kinds.at("notify").hard_limit_ms == 200);
+  CHECK(cfg.jobs.kinds.at("notify").max_attempts == 5);
+  CHECK(cfg.jobs.kinds.at("notify").retry_backoff_ms == 10);
+  CHECK(error_of(with(R"({"workers": 0})"))
+        == "node.json: jobs.workers: must be between 1 and 4096");
+  CHECK(error_of(with(R"({"kinds": {"celery": {}}})"))
+        == "node.json: jobs.kinds.celery: unknown kind (recommendations, "
+           "user-analytics, cleanup, notify, noop)");
+  CHECK(error_of(with(R"({"kinds": {"noop": {"soft_limit_ms": 500,
+                                             "hard_limit_ms": 100}}})"))
+        == "node.json: jobs.kinds.noop.hard_limit_ms: must be at least the "
+           "soft limit");
+  CHECK(error_of(with(R"({"kinds": {"noop": {"retries": 1}}})"))
+        == "node.json: jobs.kinds.noop.retries: unknown key");
+  CHECK(error_of(with(R"({"queue": 1})"))
+        == "node.json: jobs.queue: unknown key");
+}
