@@ -71,12 +71,9 @@ void start_run(runner_ptr self, job_record job) {
   auto& st = self->state;
   auto id = job.id;
   auto gen = st.next_generation++;
-  auto& policy = policy_of(self, job.kind);
-  st.runs[id] = job_run{std::move(job), gen, "", false, {}, 0, 0, nullptr};
-  self->delayed_send(self, std::chrono::milliseconds(policy.soft_limit_ms),
-                     job_limit_atom::value, id, gen, false);
-  self->delayed_send(self, std::chrono::milliseconds(policy.hard_limit_ms),
-                     job_limit_atom::value, id, gen, true);
+  st.runs[id] = job_run{
+    std::move(job), gen, std::chrono::steady_clock::now(), "", false, {}, 0, 0,
+    nullptr};
   try {
     start_kind(self, id, gen);
   } catch (const std::exception& e) {
@@ -183,6 +180,35 @@ void report(runner_ptr self, int64_t id, int64_t gen, int64_t current,
       [=](caf::error& err) { fail(self, id, gen, message_of(err)); });
 }
 
+namespace {
+
+// The time limits, checked with every beat (so to within a second): past
+// the soft limit a run is told to stop at its next step; past the hard
+// limit it is abandoned. No timer per job: most jobs end long before.
+void check_limits(runner_ptr self) {
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<int64_t, int64_t>> abandoned;
+  for (auto& [id, run] : self->state.runs) {
+    auto& policy = policy_of(self, run.job.kind);
+    auto ran
+      = std::chrono::duration_cast<std::chrono::milliseconds>(now - run.started)
+          .count();
+    if (ran >= policy.hard_limit_ms)
+      abandoned.emplace_back(id, run.generation);
+    else if (ran >= policy.soft_limit_ms && run.stop.empty())
+      run.stop = "soft time limit (" + std::to_string(policy.soft_limit_ms)
+                 + " ms) exceeded";
+  }
+  for (auto [id, gen] : abandoned) {
+    auto& policy = policy_of(self, self->state.runs.at(id).job.kind);
+    fail(self, id, gen,
+         "hard time limit (" + std::to_string(policy.hard_limit_ms)
+           + " ms) exceeded");
+  }
+}
+
+} // namespace
+
 void after(runner_ptr self, int64_t id, int64_t gen, caf::timespan delay,
            std::function<void()> step) {
   auto run = run_of(self, id, gen);
@@ -264,6 +290,7 @@ job_runner_actor::behavior_type runner(runner_ptr self,
       self->delayed_send(self, self->state.cfg.poll, job_tick_atom::value);
     },
     [=](job_beat_atom) {
+      check_limits(self);
       auto& st = self->state;
       // The beat also brings the cancels asked since: a run waiting
       // between steps ends at once.
@@ -300,20 +327,7 @@ job_runner_actor::behavior_type runner(runner_ptr self,
         step();
       }
     },
-    [=](job_limit_atom, int64_t id, int64_t gen, bool hard) {
-      auto run = run_of(self, id, gen);
-      if (!run)
-        return;
-      auto& policy = policy_of(self, run->job.kind);
-      if (hard) {
-        fail(self, id, gen,
-             "hard time limit (" + std::to_string(policy.hard_limit_ms)
-               + " ms) exceeded");
-      } else if (run->stop.empty()) {
-        run->stop = "soft time limit (" + std::to_string(policy.soft_limit_ms)
-                    + " ms) exceeded";
-      }
-    },
+
   };
 }
 

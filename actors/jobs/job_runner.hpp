@@ -8,8 +8,9 @@
 // runner stops beating for `lease_ms`, or whose node the cluster marks
 // down, goes back to pending and is resumed by whichever node claims it
 // next (each kind's steps are idempotent: notify deduplicates per job and
-// user). Soft time limit: the run is asked to stop at its next step and
-// fails; hard limit: it is abandoned and fails.
+// user). Time limits are checked with each beat (to within a second):
+// past the soft limit the run stops at its next step and fails; past the
+// hard limit it is abandoned and fails.
 //
 // Answers job_interface (messages/job_protocol.hpp) for the gateway.
 

@@ -3,6 +3,7 @@
 // The job runner's state, shared by its behaviour (job_runner.cpp) and the
 // kinds' steps (job_kinds.cpp).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -20,20 +21,20 @@ namespace lunch {
 using job_tick_atom = caf::atom_constant<caf::atom("job_tick")>;
 using job_beat_atom = caf::atom_constant<caf::atom("job_beat")>;
 using job_flush_atom = caf::atom_constant<caf::atom("job_flush")>;
-using job_limit_atom = caf::atom_constant<caf::atom("job_limit")>;
 using job_step_atom = caf::atom_constant<caf::atom("job_step")>;
 
-using job_runner_actor = job_interface::extend<
-  caf::reacts_to<job_tick_atom>, caf::reacts_to<job_beat_atom>,
-  caf::reacts_to<job_flush_atom>,
-  caf::reacts_to<job_limit_atom, int64_t, int64_t, bool>,
-  caf::reacts_to<job_step_atom, int64_t, int64_t>>;
+using job_runner_actor
+  = job_interface::extend<caf::reacts_to<job_tick_atom>,
+                          caf::reacts_to<job_beat_atom>,
+                          caf::reacts_to<job_flush_atom>,
+                          caf::reacts_to<job_step_atom, int64_t, int64_t>>;
 
 /// One job running here. `generation` tells this run from a later one of
 /// the same job (after a hard limit), whose callbacks must not mix.
 struct job_run {
   job_record job;
   int64_t generation = 0;
+  std::chrono::steady_clock::time_point started;
   std::string stop; // why the run must stop at its next step, or ""
   bool stop_cancels = false;
   // notify: the recipients in a stable order, and the counts so far
