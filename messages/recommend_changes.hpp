@@ -1,8 +1,8 @@
 #pragma once
 
 // Building the change notices of messages/recommend_model.hpp (`rec_change`)
-// from the records a shard writes. CAF-free, so the receiver can use the
-// same kind names.
+// from the domain events (actors/events/events.cpp). CAF-free, so the
+// receiver can use the same kind names.
 
 #include <string>
 
@@ -21,20 +21,6 @@ inline constexpr const char* calendar_delete = "calendar_delete";
 } // namespace lunch::rec_kind
 
 namespace lunch {
-
-/// What recommendations need of a profile.
-inline rec_user to_rec_user(const user_profile& p) {
-  return {p.employee_id,     p.nickname,      p.gender,           p.age_group,
-          p.main_dish_genre, p.lunch_styles,  p.food_preferences, p.allergies,
-          p.preferred_time,  p.frequent_areas};
-}
-
-inline rec_change user_upserted(const user_profile& p) {
-  rec_change c;
-  c.kind = rec_kind::user_upsert;
-  c.user = to_rec_user(p);
-  return c;
-}
 
 inline rec_change user_deleted(const std::string& employee_id) {
   rec_change c;

@@ -11,7 +11,6 @@
 
 #include "actors/cluster/lease_table.hpp"
 #include "actors/events/event_relay.hpp"
-#include "actors/node/gateway_actor.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/cluster_protocol.hpp"
