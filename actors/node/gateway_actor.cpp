@@ -666,38 +666,24 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](park_expired_atom, uint64_t id) { on_park_expired(self, id); },
     // -- debug ---------------------------------------------------------
     // -- jobs: this node's runner answers from the catalog ---------------
-    [=](job_submit_atom a, const std::string& kind,
-        const std::string& args) -> caf::result<job_record> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a, kind, args);
-      return job_runner_restarting();
+    [=](job_submit_atom a, const std::string& kind, const std::string& args) {
+      return to_job_runner<job_record>(self, a, kind, args);
     },
     [=](job_submit_atom a, const std::string& kind, const std::string& args,
-        int32_t count) -> caf::result<std::vector<int64_t>> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a, kind, args, count);
-      return job_runner_restarting();
+        int32_t count) {
+      return to_job_runner<std::vector<int64_t>>(self, a, kind, args, count);
     },
-    [=](job_status_atom a, int64_t id) -> caf::result<job_record> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a, id);
-      return job_runner_restarting();
+    [=](job_status_atom a, int64_t id) {
+      return to_job_runner<job_record>(self, a, id);
     },
-    [=](job_cancel_atom a, int64_t id) -> caf::result<job_record> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a, id);
-      return job_runner_restarting();
+    [=](job_cancel_atom a, int64_t id) {
+      return to_job_runner<job_record>(self, a, id);
     },
-    [=](job_list_atom a, bool active,
-        int32_t limit) -> caf::result<std::vector<job_record>> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a, active, limit);
-      return job_runner_restarting();
+    [=](job_list_atom a, bool active, int32_t limit) {
+      return to_job_runner<std::vector<job_record>>(self, a, active, limit);
     },
-    [=](job_workers_atom a) -> caf::result<std::vector<job_worker_stats>> {
-      if (auto runner = job_runner_of(self))
-        return self->delegate(runner, a);
-      return job_runner_restarting();
+    [=](job_workers_atom a) {
+      return to_job_runner<std::vector<job_worker_stats>>(self, a);
     },
     [=](dbg_crash_atom, const std::string& path, bool every_message) {
       return debug_crash(self, path, every_message);

@@ -1041,6 +1041,17 @@ void setup_job(CLI::App& app, command& run) {
   }
 }
 
+/// Asks the node for groups and prints them in the old app's JSON shape
+/// (indented without --json: there is no table form).
+template <class T, class... Ts>
+int print_groups(session& s, const Ts&... xs) {
+  auto v = s.ask<T>(xs...);
+  if (!v)
+    return s.fail();
+  std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
+  return exit_ok;
+}
+
 void setup_recommend(CLI::App& app, command& run) {
   auto rec = app.add_subcommand("recommend", "lunch-group recommendations");
   rec->require_subcommand(1);
@@ -1065,20 +1076,11 @@ void setup_recommend(CLI::App& app, command& run) {
       if (*days > 0 && date->empty())
         throw CLI::ValidationError("--days needs --date");
       run = [user, date, days, seed](session& s) {
-        if (*days > 0) {
-          auto v = s.ask<std::vector<rec_day>>(rec_days_atom::value, *user,
-                                               *date, *days, *seed);
-          if (!v)
-            return s.fail();
-          std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
-          return exit_ok;
-        }
-        auto v = s.ask<std::vector<rec_item>>(rec_get_atom::value, *user, *date,
-                                              *seed);
-        if (!v)
-          return s.fail();
-        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
-        return exit_ok;
+        if (*days > 0)
+          return print_groups<std::vector<rec_day>>(s, rec_days_atom::value,
+                                                    *user, *date, *days, *seed);
+        return print_groups<std::vector<rec_item>>(s, rec_get_atom::value,
+                                                   *user, *date, *seed);
       };
     });
   }
@@ -1090,12 +1092,8 @@ void setup_recommend(CLI::App& app, command& run) {
     cmd->add_option("--date", *date, "the day")->required()->check(iso_date);
     cmd->callback([&run, user, date] {
       run = [user, date](session& s) {
-        auto v = s.ask<std::vector<suggest_group>>(rec_suggst_atom::value,
-                                                   *user, *date);
-        if (!v)
-          return s.fail();
-        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
-        return exit_ok;
+        return print_groups<std::vector<suggest_group>>(
+          s, rec_suggst_atom::value, *user, *date);
       };
     });
   }
@@ -1109,12 +1107,8 @@ void setup_recommend(CLI::App& app, command& run) {
       ->check(CLI::NonNegativeNumber);
     cmd->callback([&run, date, seed] {
       run = [date, seed](session& s) {
-        auto v = s.ask<std::vector<daily_group>>(rec_daily_atom::value, *date,
-                                                 *seed);
-        if (!v)
-          return s.fail();
-        std::cout << ctl::to_json(*v).dump(s.json_output() ? -1 : 2) << '\n';
-        return exit_ok;
+        return print_groups<std::vector<daily_group>>(s, rec_daily_atom::value,
+                                                      *date, *seed);
       };
     });
   }

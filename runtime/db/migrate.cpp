@@ -20,6 +20,19 @@ using step = std::function<void(pqxx::work&)>;
 constexpr int64_t catalog_lock = 0x6c756e6368'01;
 constexpr int64_t shard_lock = 0x6c756e6368'02;
 
+// The lease epoch of the owner that wrote a row (set on its session).
+const std::string epoch_column
+  = "epoch bigint NOT NULL DEFAULT coalesce(nullif("
+    "current_setting('lunch.epoch', true), '')::bigint, 0)";
+
+// An id sequence in shard `index`'s residue class mod max_shards, so ids
+// stay unique across shards (and if rows ever move).
+void create_shard_sequence(pqxx::work& tx, const std::string& name,
+                           int32_t index) {
+  tx.exec("CREATE SEQUENCE " + name + " START WITH " + std::to_string(index + 1)
+          + " INCREMENT BY " + std::to_string(max_shards));
+}
+
 void run_migrations(pqxx::connection& conn, int64_t lock,
                     const std::vector<step>& steps) {
   {
@@ -146,9 +159,7 @@ std::vector<step> shard_steps(int32_t index) {
       // Party ids are seq * 16384 + host slot. Each shard draws from its
       // own residue class mod 64, so ids stay unique even after slots
       // move between shards.
-      tx.exec("CREATE SEQUENCE party_seq START WITH "
-              + std::to_string(index + 1) + " INCREMENT BY "
-              + std::to_string(max_shards));
+      create_shard_sequence(tx, "party_seq", index);
       tx.exec(R"(CREATE TABLE parties (
         id bigint PRIMARY KEY,
         host_employee_id text NOT NULL
@@ -208,30 +219,22 @@ std::vector<step> shard_steps(int32_t index) {
               current, expected USING ERRCODE = 'LF001';
           END IF;
         END $$)");
-      const char* epoch_default
-        = " bigint NOT NULL DEFAULT coalesce(nullif("
-          "current_setting('lunch.epoch', true), '')::bigint, 0)";
-      tx.exec(std::string{"ALTER TABLE user_activity ADD COLUMN epoch"}
-              + epoch_default);
-      tx.exec(std::string{"ALTER TABLE party_members ADD COLUMN epoch"}
-              + epoch_default);
-      tx.exec(std::string{"ALTER TABLE parties ADD COLUMN epoch"}
-              + epoch_default);
+      for (const char* table : {"user_activity", "party_members", "parties"})
+        tx.exec(std::string{"ALTER TABLE "} + table + " ADD COLUMN "
+                + epoch_column);
       // Request ids of applied writes with their original replies.
       tx.exec(R"(CREATE TABLE request_log (
         request_id text PRIMARY KEY,
         reply text NOT NULL, -- the original reply, CAF binary as hex
-        epoch bigint NOT NULL DEFAULT coalesce(nullif(
-          current_setting('lunch.epoch', true), '')::bigint, 0),
+        )" + epoch_column
+              + R"(,
         created_at timestamptz NOT NULL DEFAULT now()))");
     },
     // 3: personal calendar entries (spec §2.4, §10.4). Like party ids,
     // entry ids come from this shard's residue class mod 64, so they are
     // unique across shards (and stay so if rows ever move).
     [index](pqxx::work& tx) {
-      tx.exec("CREATE SEQUENCE calendar_seq START WITH "
-              + std::to_string(index + 1) + " INCREMENT BY "
-              + std::to_string(max_shards));
+      create_shard_sequence(tx, "calendar_seq", index);
       tx.exec(R"(CREATE TABLE calendar_entries (
         id bigint PRIMARY KEY,
         employee_id text NOT NULL
@@ -245,8 +248,8 @@ std::vector<step> shard_steps(int32_t index) {
         until date CHECK (until IS NULL
                           OR (recurrence <> '' AND until >= entry_date)),
         created_at timestamptz NOT NULL DEFAULT now(),
-        epoch bigint NOT NULL DEFAULT coalesce(nullif(
-          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+        )" + epoch_column
+              + ")");
       tx.exec("CREATE INDEX calendar_entries_user"
               " ON calendar_entries (employee_id)");
     },
@@ -256,9 +259,7 @@ std::vector<step> shard_steps(int32_t index) {
     // shard. A delivery from an event or a job carries a dedupe key, so a
     // repeated delivery inserts nothing.
     [index](pqxx::work& tx) {
-      tx.exec("CREATE SEQUENCE notification_seq START WITH "
-              + std::to_string(index + 1) + " INCREMENT BY "
-              + std::to_string(max_shards));
+      create_shard_sequence(tx, "notification_seq", index);
       tx.exec(R"(CREATE TABLE notifications (
         id bigint PRIMARY KEY,
         employee_id text NOT NULL
@@ -272,8 +273,8 @@ std::vector<step> shard_steps(int32_t index) {
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz,
         dedupe_key text UNIQUE,
-        epoch bigint NOT NULL DEFAULT coalesce(nullif(
-          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+        )" + epoch_column
+              + ")");
       tx.exec("CREATE INDEX notifications_user"
               " ON notifications (employee_id, id)");
       tx.exec(
@@ -287,8 +288,8 @@ std::vector<step> shard_steps(int32_t index) {
         kind text NOT NULL,
         payload jsonb NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
-        epoch bigint NOT NULL DEFAULT coalesce(nullif(
-          current_setting('lunch.epoch', true), '')::bigint, 0)))");
+        )" + epoch_column
+              + ")");
       tx.exec(R"(CREATE TABLE outbox_cursors (
         subscriber text PRIMARY KEY,
         delivered_upto bigint NOT NULL DEFAULT 0,
@@ -309,8 +310,8 @@ std::vector<step> shard_steps(int32_t index) {
         points_today bigint NOT NULL DEFAULT 0,
         preferences jsonb NOT NULL DEFAULT '{}',
         updated_at timestamptz NOT NULL DEFAULT now(),
-        epoch bigint NOT NULL DEFAULT coalesce(nullif(
-          current_setting('lunch.epoch', true), '')::bigint, 0),
+        )" + epoch_column
+              + R"(,
         PRIMARY KEY (employee_id, day)))");
     },
   };

@@ -18,17 +18,10 @@
 using namespace lunch;
 using namespace std::chrono_literals;
 using test::ask;
+using test::entry;
 using test::person;
 
 namespace {
-
-calendar_entry entry(std::string user, std::string date, std::string title) {
-  calendar_entry e;
-  e.employee_id = std::move(user);
-  e.date = std::move(date);
-  e.title = std::move(title);
-  return e;
-}
 
 std::vector<int64_t> ids(const std::vector<calendar_entry>& xs) {
   std::vector<int64_t> result;

@@ -14,6 +14,7 @@
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
 #include "messages/model.hpp"
+#include "messages/recommend_model.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 namespace lunch::test {
@@ -60,6 +61,15 @@ inline party_record lunch_party(std::string host, int32_t max_members,
   p.max_members = max_members;
   p.member_ids = std::move(members);
   return p;
+}
+
+inline calendar_entry entry(std::string user, std::string date,
+                            std::string title) {
+  calendar_entry e;
+  e.employee_id = std::move(user);
+  e.date = std::move(date);
+  e.title = std::move(title);
+  return e;
 }
 
 /// Polls `probe` until it returns true; false after `limit`.

@@ -17,6 +17,7 @@
 
 using namespace lunch;
 using test::ask;
+using test::entry;
 using test::person;
 
 namespace {
@@ -26,14 +27,6 @@ party_record party_on(std::string host, std::string date,
   auto p = test::lunch_party(std::move(host), 4, std::move(members));
   p.party_date = std::move(date);
   return p;
-}
-
-calendar_entry entry(std::string user, std::string date, std::string title) {
-  calendar_entry e;
-  e.employee_id = std::move(user);
-  e.date = std::move(date);
-  e.title = std::move(title);
-  return e;
 }
 
 } // namespace
