@@ -21,15 +21,19 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_notify.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_recommend.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/builder_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_world.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_build.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_refresh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events/event_relay.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_db_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scheduler/schedule_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scheduler/scheduler_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_kinds.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_jobs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/node_root.cpp)

@@ -247,6 +247,115 @@ void parse_jobs(const json& doc, jobs_config& cfg, const std::string& origin) {
   }
 }
 
+// One schedule: {"kind", "at": "HH:MM[:SS]", "days": "daily" | [names],
+// "args": {...}} or {"kind", "every_s": N, "args": {...}}.
+sched::schedule_spec parse_schedule(const std::string& name, const json& doc,
+                                    const std::string& origin) {
+  auto field = "scheduler.schedules." + name;
+  if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+        return isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      }))
+    reject(origin, field, "a name may contain only letters, digits, - and _");
+  if (!doc.is_object())
+    reject(origin, field, "must be an object {\"kind\", \"at\", ...}");
+  reject_unknown_keys(doc, {"kind", "at", "days", "every_s", "args"}, origin,
+                      field + ".");
+  sched::schedule_spec spec;
+  spec.name = name;
+  auto kind = doc.find("kind");
+  if (kind == doc.end() || !kind->is_string())
+    reject(origin, field + ".kind", "must be a job kind");
+  spec.kind = kind->get<std::string>();
+  auto& known = jobs::kinds();
+  if (std::find(known.begin(), known.end(), spec.kind) == known.end())
+    reject(origin, field + ".kind",
+           "unknown kind (recommendations, user-analytics, cleanup, notify, "
+           "noop)");
+  auto at = doc.find("at");
+  if (auto every = doc.find("every_s"); every != doc.end()) {
+    if (at != doc.end() || doc.contains("days"))
+      reject(origin, field + ".every_s",
+             "an interval schedule has no \"at\" or \"days\"");
+    spec.every_s = integer_in(*every, field + ".every_s", 1, 604800, origin);
+  } else if (at == doc.end() || !at->is_string()) {
+    reject(origin, field + ".at", "must be HH:MM or HH:MM:SS");
+  }
+  if (spec.every_s == 0
+      && !sched::parse_time_of_day(at->get<std::string>(), spec).ok())
+    reject(origin, field + ".at",
+           "must be HH:MM or HH:MM:SS (00:00 to 23:59:59)");
+  if (auto days = doc.find("days"); days != doc.end()) {
+    if (days->is_string() && days->get<std::string>() == "daily") {
+      // every day: no weekday list
+    } else if (days->is_array() && !days->empty()) {
+      for (auto& d : *days) {
+        auto wd = d.is_string() ? sched::parse_weekday(d.get<std::string>())
+                                : std::nullopt;
+        if (!wd)
+          reject(origin, field + ".days",
+                 "must be \"daily\" or a list of weekdays (sun … sat)");
+        spec.weekdays.push_back(*wd);
+      }
+    } else {
+      reject(origin, field + ".days",
+             "must be \"daily\" or a list of weekdays (sun … sat)");
+    }
+  }
+  if (auto args = doc.find("args"); args != doc.end()) {
+    if (!args->is_object())
+      reject(origin, field + ".args", "must be an object");
+    spec.args = args->dump();
+  }
+  std::string normalized;
+  if (auto r = jobs::normalize_args(spec.kind, spec.args, normalized); !r.ok())
+    reject(origin, field + ".args", r.message);
+  return spec;
+}
+
+// "scheduler": {"timezone", "tick_ms", "lease_ms", "schedules": {NAME:
+//               {...}}, "cache_refresh": {"interval_ms", "batch"}}
+void parse_scheduler(const json& doc, scheduler_config& cfg,
+                     const std::string& origin) {
+  if (!doc.is_object())
+    reject(origin, "scheduler", "must be an object");
+  reject_unknown_keys(
+    doc, {"timezone", "tick_ms", "lease_ms", "schedules", "cache_refresh"},
+    origin, "scheduler.");
+  if (auto it = doc.find("timezone"); it != doc.end()) {
+    if (!it->is_string() || !sched::find_zone(it->get<std::string>()))
+      reject(origin, "scheduler.timezone",
+             "must be a time zone name of the tz database, e.g. Asia/Seoul");
+    cfg.timezone = it->get<std::string>();
+  }
+  if (auto it = doc.find("tick_ms"); it != doc.end())
+    cfg.tick_ms = integer_in(*it, "scheduler.tick_ms", 50, 60000, origin);
+  if (auto it = doc.find("lease_ms"); it != doc.end())
+    cfg.lease_ms = integer_in(*it, "scheduler.lease_ms", 500, 3600000, origin);
+  if (cfg.lease_ms < 2 * cfg.tick_ms)
+    reject(origin, "scheduler.lease_ms", "must be at least twice tick_ms");
+  if (auto it = doc.find("schedules"); it != doc.end()) {
+    if (!it->is_object())
+      reject(origin, "scheduler.schedules",
+             "must be an object {NAME: {\"kind\", \"at\", ...}}");
+    cfg.schedules.clear();
+    for (auto& [name, s] : it->items())
+      cfg.schedules.push_back(parse_schedule(name, s, origin));
+  }
+  if (auto it = doc.find("cache_refresh"); it != doc.end()) {
+    if (!it->is_object())
+      reject(origin, "scheduler.cache_refresh",
+             "must be an object {\"interval_ms\", \"batch\"}");
+    reject_unknown_keys(*it, {"interval_ms", "batch"}, origin,
+                        "scheduler.cache_refresh.");
+    if (auto i = it->find("interval_ms"); i != it->end())
+      cfg.cache_refresh_ms = integer_in(
+        *i, "scheduler.cache_refresh.interval_ms", 0, 3600000, origin);
+    if (auto b = it->find("batch"); b != it->end())
+      cfg.cache_refresh_batch = static_cast<int32_t>(
+        integer_in(*b, "scheduler.cache_refresh.batch", 1, 100000, origin));
+  }
+}
+
 } // namespace
 
 node_config parse_node_config(const std::string& text,
@@ -267,7 +376,8 @@ node_config parse_node_config(const std::string& text,
   reject_unknown_keys(doc,
                       {"node", "listen", "catalog", "shards", "log_level",
                        "request_timeout_ms", "passivate_after_ms", "threads",
-                       "debug", "supervision", "cluster", "recommend", "jobs"},
+                       "debug", "supervision", "cluster", "recommend", "jobs",
+                       "scheduler"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -338,6 +448,8 @@ node_config parse_node_config(const std::string& text,
     parse_recommend(*it, cfg.recommend, origin);
   if (auto it = doc.find("jobs"); it != doc.end())
     parse_jobs(*it, cfg.jobs, origin);
+  if (auto it = doc.find("scheduler"); it != doc.end())
+    parse_scheduler(*it, cfg.scheduler, origin);
   return cfg;
 }
 

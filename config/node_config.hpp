@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/jobs/job_rules.hpp"
+#include "actors/scheduler/schedule_rules.hpp"
 #include "runtime/supervision_policy.hpp"
 
 namespace lunch::config {
@@ -68,6 +69,20 @@ struct jobs_config {
   jobs::policies kinds; // only the configured ones; defaults for the rest
 };
 
+/// The cluster's scheduler (actors/scheduler/scheduler_actor.hpp): its
+/// time zone, how often it looks at the clock and renews its lease, after
+/// how long a silent one loses the lease, its schedules (replacing the
+/// defaults when given) and the cache refresh it drives. Every node should
+/// list the same schedules: the active scheduler fires its own.
+struct scheduler_config {
+  std::string timezone = sched::default_time_zone;
+  int64_t tick_ms = 500;
+  int64_t lease_ms = 3000;
+  std::vector<sched::schedule_spec> schedules = sched::default_schedules();
+  int64_t cache_refresh_ms = 1000; // 0: no continuous cache refresh
+  int32_t cache_refresh_batch = 256;
+};
+
 struct listen_address {
   std::string host = "127.0.0.1";
   uint16_t port = 4710;
@@ -87,6 +102,7 @@ struct node_config {
   cluster_config cluster;
   recommend_config recommend;
   jobs_config jobs;
+  scheduler_config scheduler;
 };
 
 /// Reads and validates a config file. Throws `config_error` whose message is

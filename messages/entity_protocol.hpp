@@ -58,6 +58,9 @@
 //       "recommend" actor only (never on to other nodes)
 //   (rec_get_atom | rec_days_atom | rec_suggst_atom | rec_part_atom, ...)
 //       recommendations of this shard's users: this node's recommender
+//   (rec_refresh_atom, batch) | (rec_cache_atom)
+//       this node's recommendation cache (a peer's gateway asks one region
+//       per node): this node's recommender
 //   (sup_tree_atom)                   -> [tree_line]  itself, as a supervisor
 //   (dbg_crash_atom[, key])           -> ()  throw, or make that entity throw
 //   (passivate_atom, key, handled)    -> bool  an idle entity asks to stop;
@@ -149,7 +152,7 @@ using region_actor = caf::typed_actor<
   // Recommendations of this shard's users: to this node's recommender.
   // Notifications (messages/notification_protocol.hpp) and the data jobs
   // (messages/maintenance_protocol.hpp): to the owner.
-  extend_with<recommend_user_interface, notification_shard_interface,
-              maintenance_shard_interface>;
+  extend_with<recommend_user_interface, recommend_cache_interface,
+              notification_shard_interface, maintenance_shard_interface>;
 
 } // namespace lunch

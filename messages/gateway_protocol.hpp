@@ -47,6 +47,16 @@
 //                                          to one region on every other node
 //                                          serving shards (which passes it
 //                                          to that node's "recommend" actor)
+//   (cache_refresh_atom, batch)         -> [rec_refresh_report]  one
+//                                          refresh batch (1..100000 keys)
+//                                          on every node's recommendation
+//                                          cache
+//   (cache_stats_atom)                  -> [rec_cache_stats]  every node's
+//                                          cache figures; both by node name,
+//                                          this node and every node serving
+//                                          shards (one that does not answer
+//                                          within the request timeout is
+//                                          listed with `error` set)
 //   (dbg_crash_atom, path, every_message) -> text   fault injection: make
 //                                          the actor named `path` throw
 //   (dbg_heal_atom, path)               -> bool  stop an every-message fault
@@ -85,6 +95,7 @@
 #include "messages/notification_protocol.hpp"
 #include "messages/recommend_inspect.hpp"
 #include "messages/recommend_protocol.hpp"
+#include "messages/schedule_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
 namespace lunch {
@@ -151,9 +162,13 @@ using gateway_actor = caf::typed_actor<
   // to the owner node, or to this node's recommender. The notification
   // inbox (messages/notification_protocol.hpp): by user key or id. Jobs
   // (messages/job_protocol.hpp): to this node's job runner. Cleanup and
-  // analytics (messages/maintenance_protocol.hpp): every shard.
+  // analytics (messages/maintenance_protocol.hpp): every shard. The
+  // recommendation caches of every node (actors/node/gateway_cache.hpp).
+  // The schedules (messages/schedule_protocol.hpp): to this node's
+  // scheduler.
   extend_with<recommend_user_interface, recommend_node_interface,
               notification_gateway_interface, job_interface,
-              maintenance_gateway_interface>;
+              maintenance_gateway_interface, cache_gateway_interface,
+              schedule_interface>;
 
 } // namespace lunch

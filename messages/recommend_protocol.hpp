@@ -21,6 +21,17 @@
 //   (rec_tick_atom, build_id, shard, users_done, entries, users_total) -> ()
 // From the gateway (local changes and peers' changes):
 //   (rec_change_atom, rec_change)           -> ()
+// The cache's continuous refresh (from this node's gateway, or a peer's via
+// a region of this node):
+//   (rec_refresh_atom, batch)               -> rec_refresh_report  one
+//       batch: up to `batch` queued (day, user) keys computed again; an
+//       empty queue first begins a new cycle over every cached entry
+//   (rec_cache_atom)                        -> rec_cache_stats
+// The gateway's fan-out of those over every node (lunchctl cache ...):
+//   (cache_refresh_atom, batch)             -> [rec_refresh_report]
+//   (cache_stats_atom)                      -> [rec_cache_stats]
+//       this node and every node serving shards, by node name; a node that
+//       does not answer within the request timeout is listed with `error`
 // A seed of −1 means the node's configured seed; any other seed is
 // computed on demand and not cached.
 
@@ -52,6 +63,10 @@ using rec_build_atom = caf::atom_constant<caf::atom("rec_build")>;
 using rec_prog_atom = caf::atom_constant<caf::atom("rec_prog")>;
 using rec_part_atom = caf::atom_constant<caf::atom("rec_part")>;
 using rec_tick_atom = caf::atom_constant<caf::atom("rec_tick")>;
+using rec_refresh_atom = caf::atom_constant<caf::atom("rec_refsh")>;
+using rec_cache_atom = caf::atom_constant<caf::atom("rec_cache")>;
+using cache_refresh_atom = caf::atom_constant<caf::atom("cache_rfsh")>;
+using cache_stats_atom = caf::atom_constant<caf::atom("cache_stat")>;
 
 /// One shard's share of a build, sent to the node that owns the shard.
 struct rec_part_spec {
@@ -83,6 +98,46 @@ typename Inspector::result_type inspect(Inspector& f, rec_part_done& x) {
            x.entries, x.elapsed_ms);
 }
 
+/// One refresh batch on one node.
+struct rec_refresh_report {
+  std::string node;
+  int64_t refreshed = 0; // entries computed again in this batch
+  int64_t queued = 0;    // keys still waiting after it
+  std::string error;     // the node did not answer (gateway fan-out only)
+};
+
+/// A node's recommendation cache. `memory_bytes` is an estimate: entries ×
+/// (key + entry + hash-node overhead) plus the refresh queue's nodes.
+struct rec_cache_stats {
+  std::string node;
+  int64_t entries = 0; // cached (day, user) heads
+  int64_t days = 0;    // distinct days among them
+  int64_t hits = 0;    // cached reads answered from the cache
+  int64_t misses = 0;  // cached reads computed on demand
+  int64_t memory_bytes = 0;
+  int64_t cycle = 0;              // refresh cycles begun
+  int64_t cycle_refreshed = 0;    // refreshed in the current cycle
+  int64_t cycle_total = 0;        // queued at its start + invalidated since
+  int64_t queued = 0;             // keys waiting for a refresh
+  int64_t refreshed_total = 0;    // since the recommender started
+  int64_t last_batch_ms_ago = -1; // −1: no batch yet
+  std::string error; // the node did not answer (gateway fan-out only)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rec_refresh_report& x) {
+  return f(caf::meta::type_name("lunch::rec_refresh_report"), x.node,
+           x.refreshed, x.queued, x.error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rec_cache_stats& x) {
+  return f(caf::meta::type_name("lunch::rec_cache_stats"), x.node, x.entries,
+           x.days, x.hits, x.misses, x.memory_bytes, x.cycle, x.cycle_refreshed,
+           x.cycle_total, x.queued, x.refreshed_total, x.last_batch_ms_ago,
+           x.error);
+}
+
 /// Requests for one user's (or one shard's) recommendations: routed to the
 /// node that owns the shard, whose region hands them to its recommender.
 using recommend_user_interface = caf::typed_actor<
@@ -103,10 +158,24 @@ using recommend_node_interface = caf::typed_actor<
   caf::replies_to<rec_build_atom, rec_build_spec>::with<rec_progress>,
   caf::replies_to<rec_prog_atom, std::string>::with<rec_progress>>;
 
+/// A node's recommendation cache: one refresh batch, and its figures.
+/// Regions pass them to their node's recommender (a peer's gateway reaches
+/// a node through one of its regions).
+using recommend_cache_interface = caf::typed_actor<
+  caf::replies_to<rec_refresh_atom, int32_t>::with<rec_refresh_report>,
+  caf::replies_to<rec_cache_atom>::with<rec_cache_stats>>;
+
+/// The gateway's side: every node's cache (lunchctl cache refresh|stats).
+using cache_gateway_interface = caf::typed_actor<
+  caf::replies_to<cache_refresh_atom,
+                  int32_t>::with<std::vector<rec_refresh_report>>,
+  caf::replies_to<cache_stats_atom>::with<std::vector<rec_cache_stats>>>;
+
 using recommender_actor
-  = recommend_user_interface::extend_with<recommend_node_interface>::extend<
-    caf::reacts_to<rec_tick_atom, std::string, int32_t, int64_t, int64_t,
-                   int64_t>,
-    caf::reacts_to<rec_change_atom, rec_change>>;
+  = recommend_user_interface::extend_with<recommend_node_interface,
+                                          recommend_cache_interface>::
+    extend<caf::reacts_to<rec_tick_atom, std::string, int32_t, int64_t, int64_t,
+                          int64_t>,
+           caf::reacts_to<rec_change_atom, rec_change>>;
 
 } // namespace lunch

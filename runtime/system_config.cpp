@@ -78,9 +78,13 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<rec_progress>("lunch::rec_progress");
   cfg.add_message_type<rec_part_spec>("lunch::rec_part_spec");
   cfg.add_message_type<rec_part_done>("lunch::rec_part_done");
+  cfg.add_message_type<rec_refresh_report>("lunch::rec_refresh_report");
+  cfg.add_message_type<rec_cache_stats>("lunch::rec_cache_stats");
   cfg.add_message_type<domain_event>("lunch::domain_event");
   cfg.add_message_type<job_record>("lunch::job_record");
   cfg.add_message_type<job_worker_stats>("lunch::job_worker_stats");
+  cfg.add_message_type<schedule_view>("lunch::schedule_view");
+  cfg.add_message_type<schedule_table>("lunch::schedule_table");
   cfg.add_message_type<event_cursor>("lunch::event_cursor");
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");

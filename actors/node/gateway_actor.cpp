@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/node/gateway_cache.hpp"
 #include "actors/node/gateway_calendar.hpp"
 #include "actors/node/gateway_debug.hpp"
 #include "actors/node/gateway_jobs.hpp"
@@ -636,6 +637,10 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
         return self->delegate(rec, a, id);
       return recommender_restarting();
     },
+    [=](cache_refresh_atom, int32_t batch) {
+      return refresh_every_cache(self, batch);
+    },
+    [=](cache_stats_atom) { return every_cache_stats(self); },
     // -- cluster -------------------------------------------------------
     [=](clu_status_atom a) -> caf::result<cluster_status> {
       if (auto cluster = cluster_of(self))
@@ -684,6 +689,10 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     [=](job_workers_atom a) {
       return to_job_runner<std::vector<job_worker_stats>>(self, a);
+    },
+    [=](sch_list_atom a) { return to_scheduler<schedule_table>(self, a); },
+    [=](sch_trig_atom a, const std::string& name) {
+      return to_scheduler<job_record>(self, a, name);
     },
     [=](dbg_crash_atom, const std::string& path, bool every_message) {
       return debug_crash(self, path, every_message);

@@ -10,6 +10,11 @@ job_interface job_runner_of(gateway_self self) {
     self->state.settings.directory->get(job_runner_name));
 }
 
+schedule_interface scheduler_of(gateway_self self) {
+  return caf::actor_cast<schedule_interface>(
+    self->state.settings.directory->get(scheduler_name));
+}
+
 caf::error job_runner_restarting() {
   return make_error(errc::unavailable, "the job runner is restarting");
 }

@@ -17,6 +17,7 @@
 #include "actors/node/gateway_actor.hpp"
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
+#include "actors/scheduler/scheduler_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/fault_injector.hpp"
@@ -264,6 +265,29 @@ child_spec jobs_child(const config::node_config& cfg,
   return c;
 }
 
+child_spec scheduler_child(const config::node_config& cfg,
+                           const running_node& node) {
+  scheduler_settings ss;
+  ss.node = cfg.node;
+  ss.catalog = cfg.catalog;
+  ss.timezone = cfg.scheduler.timezone;
+  ss.schedules = cfg.scheduler.schedules;
+  ss.tick = milliseconds(cfg.scheduler.tick_ms);
+  ss.lease_ms = cfg.scheduler.lease_ms;
+  ss.timeout = milliseconds(cfg.request_timeout_ms);
+  ss.cache_refresh = milliseconds(cfg.scheduler.cache_refresh_ms);
+  ss.cache_refresh_batch = cfg.scheduler.cache_refresh_batch;
+  ss.policies = jobs::policies_with(cfg.jobs.kinds);
+  ss.directory = node.directory;
+  child_spec c;
+  c.name = scheduler_name;
+  c.shutdown = milliseconds(5000);
+  c.start = [ss](caf::local_actor* parent) {
+    return spawn_scheduler(parent, ss);
+  };
+  return c;
+}
+
 } // namespace
 
 gateway_actor running_node::gateway() const {
@@ -298,6 +322,7 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                    gateway_child(cfg, std::move(slot_table), node),
                    recommender_child(cfg, node),
                    jobs_child(cfg, node),
+                   scheduler_child(cfg, node),
                    cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);

@@ -175,6 +175,8 @@ recommender_actor::behavior_type recommender(self_ptr self,
     [=](rec_change_atom, const rec_change& change) {
       apply_change(self, change);
     },
+    [=](rec_refresh_atom, int32_t batch) { return refresh_batch(self, batch); },
+    [=](rec_cache_atom) { return cache_stats(self); },
   };
 }
 

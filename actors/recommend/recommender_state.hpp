@@ -2,12 +2,14 @@
 
 // The recommender's state and the functions its handlers share
 // (recommender_world.cpp: the world replica and the cache;
-// recommender_build.cpp: builds).
+// recommender_build.cpp: builds; recommender_refresh.cpp: the cache's
+// continuous refresh and its figures).
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +19,7 @@
 #include "actors/recommend/builder_actor.hpp"
 #include "actors/recommend/rec_world.hpp"
 #include "actors/recommend/recommender_actor.hpp"
+#include "actors/recommend/refresh_queue.hpp"
 #include "actors/recommend/smart.hpp"
 
 namespace lunch::recommend_detail {
@@ -43,6 +46,31 @@ struct part_run {
   bool failed = false;
 };
 
+/// A cached (day, user) result and when it was computed (an order, not a
+/// time: a new cycle queues the oldest computed first).
+struct cache_entry {
+  rec::ranked_head head;
+  int64_t computed = 0;
+};
+
+/// The cache's refresh and its counters (lunchctl cache stats). A change
+/// drops the entries it invalidates and queues their keys; a refresh batch
+/// computes queued keys again; a batch that finds the queue empty begins a
+/// cycle: every entry of today or later is queued (which picks up drift:
+/// pattern scores follow membership counts, which any day's change moves),
+/// past days' entries are dropped.
+struct cache_refresh_state {
+  rec::refresh_queue queue;
+  int64_t next_computed = 0;
+  int64_t hits = 0;   // cached reads answered from the cache
+  int64_t misses = 0; // cached reads computed on demand
+  int64_t cycle = 0;
+  int64_t cycle_refreshed = 0;
+  int64_t cycle_total = 0; // queued at the cycle's start + invalidated since
+  int64_t refreshed_total = 0;
+  std::optional<steady::time_point> last_batch;
+};
+
 struct recommender_state {
   recommender_settings cfg;
   // The world replica. Builders hold it while they run, so a change makes
@@ -60,8 +88,9 @@ struct recommender_state {
   int64_t version = 0;
   int64_t all_days_version = 0;
   std::unordered_map<rec::day_t, int64_t> day_version;
-  std::unordered_map<rec::day_t, std::unordered_map<int32_t, rec::ranked_head>>
+  std::unordered_map<rec::day_t, std::unordered_map<int32_t, cache_entry>>
     cache;
+  cache_refresh_state refresh;
   std::vector<builder_actor> builders;
   size_t next_builder = 0;
   std::map<std::string, build_record> builds;
@@ -79,7 +108,8 @@ using self_ptr = recommender_actor::stateful_pointer<recommender_state>;
 void with_world(self_ptr self, const std::string& build_id,
                 std::function<void(const caf::error&)> then);
 
-/// Applies a committed change and drops the cache entries it can alter.
+/// Applies a committed change and drops the cache entries it can alter
+/// (their keys wait in the refresh queue).
 void apply_change(self_ptr self, const rec_change& change);
 
 /// The ranked head of (user, day) with the configured seed (n = 0: no
@@ -99,5 +129,25 @@ caf::typed_response_promise<rec_part_done> run_part(self_ptr self,
                                                     const rec_part_spec& spec);
 void on_tick(self_ptr self, const std::string& build_id, int32_t shard,
              int64_t users_done, int64_t entries, int64_t users_total);
+
+// -- recommender_refresh.cpp --------------------------------------------------
+
+/// Stores a computed head (a read, a build, a refresh); its key leaves the
+/// refresh queue.
+void put_entry(recommender_state& st, rec::day_t day, int32_t user,
+               const rec::ranked_head& head);
+
+/// Drops the entries of `day` (every day if `day` is empty) and queues the
+/// keys of those of today or later for a refresh.
+void invalidate(recommender_state& st, std::optional<rec::day_t> day);
+
+/// Forgets every entry and queued key (a load renumbers the users).
+void forget_cache(recommender_state& st);
+
+/// One refresh batch: up to `batch` queued keys computed again with the
+/// world as it is now; an empty queue first begins a new cycle.
+caf::result<rec_refresh_report> refresh_batch(self_ptr self, int32_t batch);
+
+rec_cache_stats cache_stats(self_ptr self);
 
 } // namespace lunch::recommend_detail

@@ -26,7 +26,7 @@ void install(self_ptr self, std::vector<rec_shard_snapshot>& shards) {
     st.shard_users[shard_of[w->at(i).profile.employee_id]].push_back(i);
   st.world = std::move(w);
   ++st.generation;
-  st.cache.clear();
+  forget_cache(st);
   st.day_version.clear();
   st.all_days_version = st.version;
   log::info("recommend.loaded",
@@ -99,25 +99,28 @@ void apply_change(self_ptr self, const rec_change& change) {
   auto scope = st.world->apply(change);
   ++st.version;
   if (scope.all_days) {
-    st.cache.clear();
+    invalidate(st, std::nullopt);
     st.all_days_version = st.version;
     return;
   }
   for (auto day : scope.days) {
-    st.cache.erase(day);
+    invalidate(st, day);
     st.day_version[day] = st.version;
   }
 }
 
 rec::ranked_head cached_rank(self_ptr self, int32_t user, rec::day_t day) {
   auto& st = self->state;
-  auto& per_day = st.cache[day];
-  if (auto i = per_day.find(user); i != per_day.end())
-    return i->second;
+  if (auto d = st.cache.find(day); d != st.cache.end())
+    if (auto i = d->second.find(user); i != d->second.end()) {
+      ++st.refresh.hits;
+      return i->second.head;
+    }
+  ++st.refresh.misses;
   auto head = rec::rank(*st.world, user, rec::candidates_on(*st.world, day),
                         st.cfg.seed)
                 .value_or(rec::ranked_head{}); // n = 0: no groups that day
-  per_day.emplace(user, head);
+  put_entry(st, day, user, head);
   return head;
 }
 
@@ -129,7 +132,7 @@ void store(self_ptr self, const rec_chunk_entry& entry, int64_t generation,
   if (auto i = st.day_version.find(entry.day);
       i != st.day_version.end() && i->second > version)
     return;
-  st.cache[entry.day][entry.user] = entry.head;
+  put_entry(st, entry.day, entry.user, entry.head);
 }
 
 } // namespace lunch::recommend_detail

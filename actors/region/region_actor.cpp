@@ -401,6 +401,17 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       if (auto rec = recommender_of(self))
         caf::anon_send(rec, a, change);
     },
+    [=](rec_refresh_atom a, int32_t batch) -> caf::result<rec_refresh_report> {
+      // From a peer's gateway: this node's cache only.
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a, batch);
+      return recommender_restarting();
+    },
+    [=](rec_cache_atom a) -> caf::result<rec_cache_stats> {
+      if (auto rec = recommender_of(self))
+        return self->delegate(rec, a);
+      return recommender_restarting();
+    },
     [=](nod_status_atom) {
       auto& st = self->state;
       return region_status{st.settings.shard,

@@ -24,7 +24,9 @@
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "runtime/bin/cache_json.hpp"
 #include "runtime/bin/job_json.hpp"
+#include "runtime/bin/schedule_json.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
 #include "runtime/bin/maintenance_json.hpp"
 #include "runtime/bin/node_connection.hpp"
@@ -1041,6 +1043,41 @@ void setup_job(CLI::App& app, command& run) {
   }
 }
 
+// -- schedules -----------------------------------------------------------------
+
+void setup_schedule(CLI::App& app, command& run) {
+  auto sched = app.add_subcommand(
+    "schedule", "the cluster's scheduler (the old Celery beat)");
+  sched->require_subcommand(1);
+  sched
+    ->add_subcommand("list", "every schedule: when, next and last run (in "
+                             "the scheduler's time zone), the active node")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<schedule_table>(sch_list_atom::value);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v),
+                             [&] { ctl::print_schedules(*v); });
+      };
+    });
+  auto trigger = sched->add_subcommand(
+    "trigger", "submit a schedule's job now (its slots are untouched)");
+  auto name = std::make_shared<std::string>();
+  trigger->add_option("NAME", *name, "the schedule")->required();
+  trigger->callback([&run, name] {
+    run = [name](session& s) {
+      auto v = s.ask<job_record>(sch_trig_atom::value, *name);
+      if (!v)
+        return s.fail();
+      return print_ordered(s, ctl::to_json(*v), [&] {
+        std::cout << "job " << v->id << " (" << v->kind << ") queued for "
+                  << *name << "\n";
+      });
+    };
+  });
+}
+
 /// Asks the node for groups and prints them in the old app's JSON shape
 /// (indented without --json: there is no table form).
 template <class T, class... Ts>
@@ -1161,6 +1198,43 @@ void setup_recommend(CLI::App& app, command& run) {
       };
     });
   }
+}
+
+// -- recommendation caches ----------------------------------------------------
+
+void setup_cache(CLI::App& app, command& run) {
+  auto cache = app.add_subcommand(
+    "cache", "every node's recommendation cache and its refresh cycle");
+  cache->require_subcommand(1);
+  cache
+    ->add_subcommand("stats", "per node: entries, days, hit rate, memory, "
+                              "refresh cycle and queue")
+    ->callback([&run] {
+      run = [](session& s) {
+        auto v = s.ask<std::vector<rec_cache_stats>>(cache_stats_atom::value);
+        if (!v)
+          return s.fail();
+        return print_ordered(s, ctl::to_json(*v),
+                             [&] { ctl::print_cache_stats(*v); });
+      };
+    });
+  auto refresh = cache->add_subcommand(
+    "refresh", "run one refresh batch on every node now");
+  auto batch = std::make_shared<int32_t>(256);
+  refresh
+    ->add_option("--batch", *batch,
+                 "keys to compute again per node, 1-100000 (default 256)")
+    ->check(CLI::Range(1, 100000));
+  refresh->callback([&run, batch] {
+    run = [batch](session& s) {
+      auto v = s.ask<std::vector<rec_refresh_report>>(cache_refresh_atom::value,
+                                                      *batch);
+      if (!v)
+        return s.fail();
+      return print_ordered(s, ctl::to_json(*v),
+                           [&] { ctl::print_refresh_reports(*v); });
+    };
+  });
 }
 
 // -- shard and node commands --------------------------------------------------
@@ -1450,7 +1524,9 @@ int main(int argc, char** argv) {
   setup_notify(app, run);
   setup_maintenance(app, run);
   setup_job(app, run);
+  setup_schedule(app, run);
   setup_recommend(app, run);
+  setup_cache(app, run);
   setup_shard_and_node(app, run);
   setup_cluster(app, run);
   setup_debug(app, run);

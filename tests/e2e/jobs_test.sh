@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of background jobs (the old Celery tasks) on a 2-node
 # cluster (scripts/cluster.sh, 4 shards):
+#   0. the beat schedule has exactly the three default entries (S25);
 #   1. S25 notify: two users, exact result and one `general` row each;
 #   2. cancel: a running job stops within its next beat;
 #   3. retries and the soft limit (noop policy from the node config);
@@ -73,6 +74,18 @@ python3 -c 'import json, sys
 json.dump([{"employee_id": "J%03d" % i, "nickname": "잡%d" % i} for i in range(280)],
           open(sys.argv[1], "w"), ensure_ascii=False)' "$WORK/more.json"
 expect_rc 0 -- ctl_at 1 user import "$WORK/more.json"
+
+# -----------------------------------------------------------------------------
+section "0. the beat schedule: exactly the three defaults, next runs in KST"
+expect_rc 0 -- ctl_at 1 --json schedule list
+expect_json 'd["timezone"]' '"Asia/Seoul"'
+expect_json '[(s["name"], s["kind"], s["when"]) for s in d["schedules"]]' \
+  '[["daily-recommendation-cache", "recommendations", "every day 00:00"],
+    ["weekly-data-cleanup", "cleanup", "sun 02:00"],
+    ["daily-user-analytics", "user-analytics", "every day 18:00"]]'
+expect_json '[s["next_run"][-12:] for s in d["schedules"]]' \
+  '["00:00:00 KST", "02:00:00 KST", "18:00:00 KST"]'
+expect_json 'd["owner"] in ("node0", "node1")' 'true'
 
 # -----------------------------------------------------------------------------
 section "1. S25: notify two users"

@@ -143,21 +143,21 @@ stop_lunchd_with TERM
 section "2. the supervision tree of a node with fault injection (4 shards)"
 start_lunchd "$WORK/faults.json"
 expect_rc 0 -- ctl --json debug tree
-expect_json 'len(d)' '23'
+expect_json 'len(d)' '24'
 expect_json '[l["name"] for l in d]' '["node", "catalog", "shards", "shards/0",
   "shard/0", "entities/0", "events/0", "shards/1", "shard/1", "entities/1",
   "events/1", "shards/2", "shard/2", "entities/2", "events/2", "shards/3",
   "shard/3", "entities/3", "events/3", "gateway", "recommend", "jobs",
-  "cluster"]'
-expect_json '[l["depth"] for l in d]' '[0, 1, 1, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 1, 1, 1, 1]'
+  "scheduler", "cluster"]'
+expect_json '[l["depth"] for l in d]' '[0, 1, 1, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 1, 1, 1, 1, 1]'
 expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
-expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
+expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
 expect_json 'sorted(set((l["name"].split("/")[0], l["kind"], l["strategy"]) for l in d))' \
   '[["catalog", "worker", ""], ["cluster", "worker", ""],
     ["entities", "entities", "on_demand"], ["events", "worker", ""],
     ["gateway", "worker", ""], ["jobs", "worker", ""],
     ["node", "supervisor", "one_for_one"], ["recommend", "worker", ""],
-    ["shard", "worker", ""],
+    ["scheduler", "worker", ""], ["shard", "worker", ""],
     ["shards", "supervisor", "one_for_one"], ["shards", "supervisor", "rest_for_one"]]'
 expect_json '[l["strategy"] for l in d if l["name"].startswith("shards")]' \
   '["one_for_one", "rest_for_one", "rest_for_one", "rest_for_one", "rest_for_one"]'
@@ -172,11 +172,11 @@ expect_json 'sorted(set(l["detail"] for l in d if l["name"].startswith("entities
 expect_rc 0 -- ctl debug tree
 expect_eq "header of debug tree" "ACTOR KIND STRATEGY STATE RESTARTS DETAIL" \
   "$(head -n 1 <<<"$OUT" | tr -s ' ' | sed 's/ $//')"
-expect_eq "lines of debug tree" 24 "$(wc -l <<<"$OUT")"
+expect_eq "lines of debug tree" 25 "$(wc -l <<<"$OUT")"
 # shellcheck disable=SC2016 # backquotes drawn by the tree, not expansions
 expect_eq "ACTOR column of debug tree" \
-  'node|- catalog|- shards|  |- shards/0|  |  |- shard/0|  |  |- entities/0|  |  `- events/0|  `- shards/3|     |- shard/3|     |- entities/3|     `- events/3|- gateway|- recommend|- jobs`- cluster' \
-  "$(sed -n '2,8p;17,24p' <<<"$OUT" | cut -c1-19 | sed 's/ *$//' | tr -d '\n')"
+  'node|- catalog|- shards|  |- shards/0|  |  |- shard/0|  |  |- entities/0|  |  `- events/0|  `- shards/3|     |- shard/3|     |- entities/3|     `- events/3|- gateway|- recommend|- jobs|- scheduler`- cluster' \
+  "$(sed -n '2,8p;17,25p' <<<"$OUT" | cut -c1-19 | sed 's/ *$//' | tr -d '\n')"
 expect_contains "gateway           worker                    running  0" "$OUT"
 
 # -----------------------------------------------------------------------------
@@ -350,7 +350,7 @@ expect_eq "party get $P after its entity crashed" "$P_DOC" "$OUT"
 expect_rc 0 -- ctl --json debug tree
 expect_json "$(crash_counts_expr 1)" '["1", "1"]'
 # An entity crash stays inside the region: no restart anywhere.
-expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
+expect_json '[l["restarts"] for l in d]' '[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
 expect_json 'sorted(set(l["state"] for l in d))' '["running"]'
 # An entity that throws on every message answers unavailable until healed.
 expect_rc 0 -- ctl debug crash "user/$M2" --every-message

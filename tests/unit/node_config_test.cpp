@@ -280,3 +280,69 @@ TEST_CASE("jobs keys", "[node_config]") {
   CHECK(error_of(with(R"({"queue": 1})"))
         == "node.json: jobs.queue: unknown key");
 }
+
+TEST_CASE("scheduler keys", "[node_config]") {
+  auto defaults = parse_node_config(minimal, "node.json").scheduler;
+  CHECK(defaults.timezone == "Asia/Seoul");
+  CHECK(defaults.tick_ms == 500);
+  CHECK(defaults.lease_ms == 3000);
+  REQUIRE(defaults.schedules.size() == 3);
+  CHECK(defaults.schedules[0].name == "daily-recommendation-cache");
+  CHECK(defaults.cache_refresh_ms == 1000);
+  CHECK(defaults.cache_refresh_batch == 256);
+  auto with = [](const std::string& s) {
+    return R"({"node": "n", "catalog": "c", "shards": ["a"], "scheduler": )" + s
+           + "}";
+  };
+  auto cfg = parse_node_config(
+    with(R"({"timezone": "Europe/Berlin", "tick_ms": 100, "lease_ms": 1000,
+             "schedules": {"weekly": {"kind": "cleanup", "at": "03:15:30",
+                                      "days": ["sat", "Sunday"]},
+                           "tick": {"kind": "noop", "every_s": 10,
+                                    "args": {"sleep_ms": 5}}},
+             "cache_refresh": {"interval_ms": 0, "batch": 8}})"),
+    "node.json");
+  auto& s = cfg.scheduler;
+  CHECK(s.timezone == "Europe/Berlin");
+  CHECK(s.tick_ms == 100);
+  CHECK(s.lease_ms == 1000);
+  REQUIRE(s.schedules.size() == 2); // the defaults replaced
+  CHECK(s.schedules[0].name == "tick");
+  CHECK(s.schedules[0].every_s == 10);
+  CHECK(s.schedules[0].args == R"({"sleep_ms":5})");
+  CHECK(s.schedules[1].name == "weekly");
+  CHECK(s.schedules[1].hour == 3);
+  CHECK(s.schedules[1].minute == 15);
+  CHECK(s.schedules[1].second == 30);
+  CHECK(s.schedules[1].weekdays == std::vector<int32_t>{6, 0});
+  CHECK(s.cache_refresh_ms == 0);
+  CHECK(s.cache_refresh_batch == 8);
+  CHECK(error_of(with(R"({"timezone": "Mars/Olympus"})"))
+        == "node.json: scheduler.timezone: must be a time zone name of the "
+           "tz database, e.g. Asia/Seoul");
+  CHECK(
+    error_of(with(R"({"schedules": {"x": {"kind": "celery", "at": "00:00"}}})"))
+    == "node.json: scheduler.schedules.x.kind: unknown kind "
+       "(recommendations, user-analytics, cleanup, notify, noop)");
+  CHECK(
+    error_of(with(R"({"schedules": {"x": {"kind": "noop", "at": "25:00"}}})"))
+    == "node.json: scheduler.schedules.x.at: must be HH:MM or HH:MM:SS "
+       "(00:00 to 23:59:59)");
+  CHECK(error_of(with(R"({"schedules": {"x": {"kind": "noop", "at": "01:00",
+                                              "days": ["someday"]}}})"))
+        == "node.json: scheduler.schedules.x.days: must be \"daily\" or a "
+           "list of weekdays (sun … sat)");
+  CHECK(error_of(with(R"({"schedules": {"x": {"kind": "noop", "every_s": 5,
+                                              "at": "01:00"}}})"))
+        == "node.json: scheduler.schedules.x.every_s: an interval schedule "
+           "has no \"at\" or \"days\"");
+  CHECK(
+    error_of(with(R"({"schedules": {"x y": {"kind": "noop", "at": "01:00"}}})"))
+    == "node.json: scheduler.schedules.x y: a name may contain only "
+       "letters, digits, - and _");
+  CHECK(error_of(with(R"({"tick_ms": 1000, "lease_ms": 1500})"))
+        == "node.json: scheduler.lease_ms: must be at least twice tick_ms");
+  CHECK(starts_with(error_of(with(R"({"schedules": {"x": {"kind": "noop",
+                    "every_s": 5, "args": {"sleep_ms": -1}}}})")),
+                    "node.json: scheduler.schedules.x.args: sleep_ms: "));
+}

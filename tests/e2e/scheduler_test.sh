@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# End-to-end test of the cluster's scheduler (the old Celery beat) on a
+# 2-node cluster (scripts/cluster.sh, 4 shards), with a schedule every 5 s
+# and one at 03:00 KST:
+#   1. `schedule list`: both schedules, next runs in KST, one active node;
+#   2. `schedule trigger`: a manual run, the slots untouched; bad names;
+#   3. the active scheduler's node is killed (-9) 1.5 s before a slot: the
+#      survivor takes the lease and fires that slot exactly once, and no
+#      slot before or after is missed or doubled;
+#   4. every node stopped over two slots: on restart the missed slots fire
+#      once, as the latest of them.
+#
+# It starts its OWN PostgreSQL in a temporary directory and its nodes on
+# LUNCH_BASE_PORT..+1 (default: free ports).
+# Environment: LUNCH_BIN_DIR (default $ROOT/build/bin), LUNCH_BASE_PORT;
+# LUNCH_E2E_KEEP=1 keeps the temporary directory (logs) for inspection.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=scripts/lib/common.sh disable=SC1091
+source "$HERE/../../scripts/lib/common.sh"
+# shellcheck source=tests/e2e/lib.sh disable=SC1091
+source "$HERE/lib.sh"
+
+e2e_begin scheduler
+CLUSTER=$ROOT/scripts/cluster.sh
+export LUNCH_CLUSTER_DIR=$WORK/cluster
+export LUNCH_BIN_DIR=$BIN
+unset LUNCH_FAULT_INJECTION
+EVERY=5
+export LUNCH_NODE_CONFIG='{"scheduler": {"tick_ms": 200, "lease_ms": 2000,
+  "schedules": {"every-5s": {"kind": "noop", "every_s": 5},
+                "nightly": {"kind": "noop", "at": "03:00"}}}}'
+# shellcheck disable=SC2034 # LOG and E2E_NODES are read by the traps
+LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
+
+if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+  LUNCH_BASE_PORT=$(free_port 4) || fatal "no free ports for the nodes"
+fi
+export LUNCH_BASE_PORT
+
+# shellcheck disable=SC2034
+E2E_NODES=2
+trap e2e_cluster_cleanup EXIT
+
+sql() {
+  "$PG" psql -X -A -t -q -v ON_ERROR_STOP=1 -d lunch_catalog -c "$1"
+}
+
+# "YYYY-MM-DD HH:MM:SS KST" of epoch seconds $1.
+kst() {
+  TZ=Asia/Seoul date -d "@$1" '+%F %T KST'
+}
+
+now_s() {
+  date +%s
+}
+
+# The node whose scheduler holds the lease, asked of node $1.
+owner_of() {
+  run ctl_at "$1" --json --timeout 3 schedule list
+  [[ $RC == 0 ]] && json_value 'd["owner"]'
+}
+
+# Every slot of every-5s fired once: as many runs as distinct slots.
+expect_each_slot_once() {
+  local runs distinct
+  runs=$(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND NOT manual")
+  distinct=$(sql "SELECT count(DISTINCT slot) FROM schedule_runs WHERE schedule = 'every-5s' AND NOT manual")
+  expect_eq "runs of every-5s vs distinct slots" "$distinct" "$runs"
+}
+
+# -----------------------------------------------------------------------------
+section "setup: PostgreSQL, 2 nodes, a schedule every 5 s and one at 03:00"
+"$CLUSTER" up 2 >"$WORK/up.log" 2>&1 || fatal "cluster.sh up 2 failed: $(tail -5 "$WORK/up.log")"
+
+# -----------------------------------------------------------------------------
+section "1. schedule list"
+NIGHTLY_NEXT=$(python3 -c '
+import datetime as dt
+kst = dt.timezone(dt.timedelta(hours=9))
+now = dt.datetime.now(kst)
+t = now.replace(hour=3, minute=0, second=0, microsecond=0)
+if t <= now:
+    t += dt.timedelta(days=1)
+print(t.strftime("%Y-%m-%d %H:%M:%S KST"))')
+wait_until 10 owner_of 1 || fatal "no active scheduler within 10 s: $OUT"
+expect_rc 0 -- ctl_at 1 --json schedule list
+expect_json 'd["timezone"]' '"Asia/Seoul"'
+expect_json '[s["name"] for s in d["schedules"]]' '["every-5s", "nightly"]'
+expect_json 'd["owner"] in ("node0", "node1")' 'true'
+expect_json 'd["schedules"][0]["when"]' '"every 5 s"'
+expect_json 'd["schedules"][1]["when"]' '"every day 03:00"'
+expect_json 'd["schedules"][1]["next_run"]' "\"$NIGHTLY_NEXT\""
+expect_json 'd["schedules"][1]["fired"]' '0'
+expect_rc 0 -- ctl_at 0 schedule list
+expect_contains "nightly" "$OUT"
+expect_contains "$NIGHTLY_NEXT" "$OUT"
+
+# -----------------------------------------------------------------------------
+section "2. schedule trigger"
+expect_rc 0 -- ctl_at 0 --json schedule trigger nightly
+TJOB=$(json_value 'd["job_id"]') || fatal "trigger printed no job_id: $OUT"
+job_succeeded() {
+  run ctl_at 1 --json --timeout 3 job status "$1"
+  [[ $RC == 0 ]] && [[ $(json_value 'd["state"]') == succeeded ]]
+}
+if wait_until 10 job_succeeded "$TJOB"; then check_pass; else check_fail "triggered job $TJOB did not succeed" "$OUT"; fi
+expect_rc 0 -- ctl_at 1 --json schedule list
+expect_json 'd["schedules"][1]["manual_runs"]' '1'
+expect_json 'd["schedules"][1]["fired"]' '0'
+expect_json 'd["schedules"][1]["last_slot"]' '""'
+expect_json "d[\"schedules\"][1][\"last_run_job\"] == $TJOB" 'true'
+expect_rc 1 -- ctl_at 0 --json schedule trigger weekly
+expect_err_code not_found
+expect_contains "schedule weekly not found" "$OUT"
+expect_rc 2 -- ctl_at 0 schedule trigger
+expect_rc 2 -- ctl_at 0 schedule launch
+
+# -----------------------------------------------------------------------------
+section "3. kill the active scheduler's node 1.5 s before a slot"
+OWNER=$(owner_of 0) || fatal "no owner: $OUT"
+SURVIVOR=$([[ $OWNER == node0 ]] && echo 1 || echo 0)
+echo "active scheduler: $OWNER; survivor node$SURVIVOR"
+# A slot at least 3 s ahead (it was not fired yet), then 1.5 s before it.
+SLOT=$((($(now_s) / EVERY + 1) * EVERY))
+if ((SLOT - $(now_s) < 3)); then
+  SLOT=$((SLOT + EVERY))
+fi
+python3 -c 'import sys, time; time.sleep(max(0, int(sys.argv[1]) - 1.5 - time.time()))' "$SLOT"
+BEFORE=$(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot >= to_timestamp($SLOT)")
+expect_eq "runs of the slot before it came" 0 "$BEFORE"
+T_KILL=$(now_us)
+"$CLUSTER" kill "$OWNER" >/dev/null
+took_over() {
+  [[ $(owner_of "$SURVIVOR") == "node$SURVIVOR" ]]
+}
+if wait_until 10 took_over; then
+  check_pass
+  echo "lease taken over $((($(now_us) - T_KILL) / 1000)) ms after kill -9"
+else
+  check_fail "node$SURVIVOR did not take the scheduler lease within 10 s" "$OUT"
+fi
+slot_fired() {
+  [[ $(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)") -ge 1 ]]
+}
+wait_until 10 slot_fired || check_fail "slot $(kst "$SLOT") never fired"
+# Let two more slots pass on the survivor.
+sleep $((2 * EVERY))
+expect_eq "runs of the slot $(kst "$SLOT")" 1 \
+  "$(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)")"
+expect_eq "fired by" "node$SURVIVOR" \
+  "$(sql "SELECT fired_by FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)")"
+echo "slot fired $(sql "SELECT round(extract(epoch FROM fired_at - slot) * 1000) FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)") ms after it came"
+expect_each_slot_once
+# No gap: consecutive slots from the first fired to the last.
+expect_eq "slots without a gap" t \
+  "$(sql "SELECT (extract(epoch FROM max(slot) - min(slot)) / $EVERY + 1) = count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND NOT manual")"
+SJOB=$(sql "SELECT job_id FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)")
+if wait_until 10 job_succeeded "$SJOB"; then check_pass; else check_fail "job $SJOB of the slot did not succeed" "$OUT"; fi
+expect_rc 0 -- ctl_at "$SURVIVOR" --json schedule list
+expect_json "d[\"schedules\"][0][\"fired\"] == $(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND NOT manual")" 'true'
+
+# -----------------------------------------------------------------------------
+section "4. every node down over two slots: one firing on recovery"
+"$CLUSTER" down >/dev/null
+LAST=$(sql "SELECT extract(epoch FROM max(slot))::bigint FROM schedule_runs WHERE schedule = 'every-5s'")
+# Two slots pass with no scheduler running.
+python3 -c 'import sys, time; time.sleep(max(0, int(sys.argv[1]) + 2 * int(sys.argv[2]) + 0.5 - time.time()))' "$LAST" "$EVERY"
+T_UP=$(now_s)
+"$CLUSTER" up 2 >"$WORK/up2.log" 2>&1 || fatal "cluster.sh up 2 (again) failed: $(tail -5 "$WORK/up2.log")"
+recovered() {
+  [[ $(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot > to_timestamp($LAST)") -ge 1 ]]
+}
+wait_until 10 recovered || fatal "no slot fired after the restart"
+FIRST=$(sql "SELECT extract(epoch FROM slot)::bigint FROM schedule_runs WHERE schedule = 'every-5s' AND slot > to_timestamp($LAST) ORDER BY slot LIMIT 1")
+echo "last slot before the stop $(kst "$LAST"), first after the restart $(kst "$FIRST") (nodes started at $(kst "$T_UP"))"
+if ((FIRST - LAST >= 2 * EVERY)); then
+  check_pass
+else
+  check_fail "the first slot after the restart is not the latest of two missed ones" "last $LAST, first $FIRST"
+fi
+# Fired for the latest slot due: less than one interval after it.
+expect_eq "the recovered slot was the latest due" t \
+  "$(sql "SELECT fired_at - slot < interval '$EVERY seconds' FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($FIRST)")"
+expect_each_slot_once
+
+summary
