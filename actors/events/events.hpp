@@ -59,6 +59,10 @@ inline constexpr const char* points_subscriber = "points";
 inline constexpr const char* recommend_subscriber = "recommend";
 const std::vector<std::string>& subscribers();
 
+/// Events every subscriber has had stay in the outbox this long (for
+/// inspection and audits), then the relay's cursor saves delete them.
+inline constexpr int64_t outbox_retention_s = 3600;
+
 /// A notification to insert, with the key that makes a repeated delivery
 /// insert nothing.
 struct notice {

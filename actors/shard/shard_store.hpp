@@ -156,9 +156,12 @@ public:
                                          int64_t after, int32_t limit);
   /// Every subscriber's cursor on this shard (none yet: not listed).
   std::vector<event_cursor> event_cursors(pqxx::transaction_base& tx);
-  /// Moves cursors forward (never back).
+  /// Moves cursors forward (never back), then prunes.
   void save_event_cursors(pqxx::transaction_base& tx,
                           const std::vector<event_cursor>& cursors);
+  /// Deletes up to 10 000 events that every subscriber has had and that are
+  /// older than the retention; returns how many.
+  int64_t prune_events(pqxx::transaction_base& tx);
 
   /// Whether an event was written since the last call (the relay is
   /// told after the commit).

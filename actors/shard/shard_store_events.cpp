@@ -1,6 +1,10 @@
 // The outbox of a shard database: domain events written in the
 // transaction of their change, read back in id order by the shard's event
-// relay, and the subscribers' cursors.
+// relay, and the subscribers' cursors. Events every subscriber has had are
+// deleted once they are older than events::outbox_retention_s.
+
+#include <algorithm>
+#include <map>
 
 #include <pqxx/result>
 #include <pqxx/row>
@@ -25,6 +29,12 @@ void shard_store::prepare_events(pqxx::connection_base& conn) {
                " SET delivered_upto = greatest(outbox_cursors.delivered_upto,"
                "                               excluded.delivered_upto),"
                "     updated_at = now()");
+  // At most 10 000 rows per call: a long backlog goes in steps, one per
+  // cursor save, and no save holds the table long.
+  conn.prepare("prune_events",
+               "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+               " WHERE id <= $1 AND created_at < now() - $2 * interval '1 s'"
+               " ORDER BY id LIMIT 10000)");
 }
 
 void shard_store::emit(pqxx::transaction_base& tx, const events::draft& event) {
@@ -55,6 +65,23 @@ void shard_store::save_event_cursors(pqxx::transaction_base& tx,
                                      const std::vector<event_cursor>& cursors) {
   for (auto& c : cursors)
     tx.exec_prepared("save_event_cursor", c.subscriber, c.upto);
+  prune_events(tx);
+}
+
+int64_t shard_store::prune_events(pqxx::transaction_base& tx) {
+  // Every subscriber is past `low` (one without a cursor yet is at 0).
+  std::map<std::string, int64_t> at;
+  for (auto& c : event_cursors(tx))
+    at[c.subscriber] = c.upto;
+  int64_t low = -1;
+  for (auto& name : events::subscribers()) {
+    auto upto = at.count(name) > 0 ? at[name] : 0;
+    low = low < 0 ? upto : std::min(low, upto);
+  }
+  if (low <= 0)
+    return 0;
+  return tx.exec_prepared("prune_events", low, events::outbox_retention_s)
+    .affected_rows();
 }
 
 } // namespace lunch

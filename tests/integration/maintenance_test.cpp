@@ -407,3 +407,48 @@ TEST_CASE("an analytics rerun overwrites its rows, a request id applies once",
       .code
     == errc::not_found);
 }
+
+TEST_CASE("events every subscriber has had leave the outbox after an hour",
+          "[node][maintenance][events]") {
+  test::node_fixture node;
+  auto host = test::ids_on_shard(1, 1, "ob")[0];
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(host, "n" + host))
+            .value);
+  auto dsn = node.dbs.shard_dsn(1);
+  auto newest = [&] {
+    return test::query_int(dsn, "SELECT coalesce(max(id), 0) FROM outbox");
+  };
+  // Every subscriber's saved cursor is past `id`.
+  auto delivered = [&](int64_t id) {
+    return test::eventually([&] {
+      return test::query_int(dsn, "SELECT count(*) FROM outbox_cursors"
+                                  " WHERE delivered_upto >= "
+                                    + std::to_string(id))
+             == 3;
+    });
+  };
+  create_party(node, host, t_minus_6);
+  auto first = newest();
+  REQUIRE(first > 0);
+  REQUIRE(delivered(first));
+  // Delivered but recent: kept.
+  auto rows = test::query_int(dsn, "SELECT count(*) FROM outbox");
+  CHECK(rows >= 2); // user.created, party.created
+  // An hour and a second old: the next cursor save deletes them, and only
+  // them.
+  CHECK(test::query_int(dsn, "WITH u AS (UPDATE outbox SET created_at = now()"
+                             " - interval '3601 s' RETURNING 1)"
+                             " SELECT count(*) FROM u")
+        == rows);
+  create_party(node, host, t_minus_7);
+  auto second = newest();
+  REQUIRE(delivered(second));
+  CHECK(test::eventually([&] {
+    return test::query_int(dsn, "SELECT count(*) FROM outbox WHERE id <= "
+                                  + std::to_string(first))
+           == 0;
+  }));
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM outbox WHERE id = "
+                               + std::to_string(second))
+        == 1);
+}
