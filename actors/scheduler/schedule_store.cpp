@@ -65,7 +65,7 @@ lease_outcome hold_lease(pqxx::transaction_base& tx, const std::string& node,
   out.previous = owner;
   if (out.taken)
     tx.exec_params("INSERT INTO cluster_events (node, kind, detail)"
-                   " VALUES ($1, 'scheduler', $2)",
+                   " VALUES ($1, 'scheduler.acquired', $2)",
                    node,
                    owner.empty() ? std::string{"lease taken"}
                                  : "lease taken from " + owner);

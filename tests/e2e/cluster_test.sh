@@ -24,18 +24,8 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
-e2e_begin cl
-CLUSTER=$ROOT/scripts/cluster.sh
-export LUNCH_CLUSTER_DIR=$WORK/cluster
-export LUNCH_BIN_DIR=$BIN
-unset LUNCH_FAULT_INJECTION
-LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
-
-if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  # Ten consecutive free ports: three nodes and room for a restart.
-  LUNCH_BASE_PORT=$(free_port 10) || fatal "no free ports for the nodes"
-fi
-export LUNCH_BASE_PORT
+# Ten consecutive free ports: three nodes and room for a restart.
+e2e_cluster_begin cl 3 10
 
 # The background writers stop at this file; then the shared cleanup.
 # shellcheck disable=SC2317 # the EXIT trap
@@ -45,7 +35,6 @@ cluster_cleanup() {
   (exit "$rc")
   e2e_cluster_cleanup
 }
-E2E_NODES=3
 trap cluster_cleanup EXIT
 
 # -- nodes ---------------------------------------------------------------------
@@ -531,7 +520,7 @@ expect_events "$ev0" \
   '[[e["node"] in ("node'"$P"'", "node'"$M"'"), e["detail"] == "node'"$K"' is unreachable (declared down by %s)" % e["node"]] for e in new if e["kind"] == "node.down"]' '[[true, true]]' \
   'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$K_SHARDS" \
   'all(e["detail"].endswith(" from node'"$K"' (gone)") for e in new if e["kind"] == "shard.acquired")' 'true' \
-  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' '[]'
+  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down", "scheduler.acquired")]' '[]'
 
 # -----------------------------------------------------------------------------
 section "2b. SIGSTOP node$P under load (writes through node$M), then SIGCONT"
@@ -564,7 +553,7 @@ expect_events "$ev1" \
   '[[e["node"], e["detail"]] for e in new if e["kind"] == "node.down"]' \
   '[["node'"$M"'", "node'"$P"' is unreachable (declared down by node'"$M"')"]]' \
   'sorted(e["shard"] for e in new if e["kind"] == "shard.acquired")' "$P_SHARDS" \
-  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down")]' '[]'
+  '[e["kind"] for e in new if e["kind"] not in ("shard.acquired", "node.down", "scheduler.acquired")]' '[]'
 ev2=$(max_event_id)
 set_phase resume
 mark_logs
@@ -830,7 +819,7 @@ expect_events 0 \
   '[[e["kind"], e["node"]] for e in ev if e["kind"] in ("node.leaving", "node.left")]' \
   "[[\"node.leaving\", \"node$P\"], [\"node.left\", \"node$P\"]]" \
   'sorted(set(e["kind"] for e in ev))' \
-  '["node.down", "node.leaving", "node.left", "node.up", "shard.acquired", "shard.moved"]' \
+  '["node.down", "node.leaving", "node.left", "node.up", "scheduler.acquired", "shard.acquired", "shard.moved"]' \
   '[s for s in range(4) if [e["epoch"] for e in ev if e["shard"] == s] != list(range(1, 1 + len([e for e in ev if e["shard"] == s])))]' '[]' \
   '[e["id"] for e in ev if e["kind"].startswith("shard.") != (e["shard"] is not None and e["epoch"] is not None)]' '[]'
 run ctl_at "$K" --json cluster status

@@ -25,20 +25,8 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
-e2e_begin ev
-CLUSTER=$ROOT/scripts/cluster.sh
-export LUNCH_CLUSTER_DIR=$WORK/cluster
-export LUNCH_BIN_DIR=$BIN
+e2e_cluster_begin ev 2
 export LUNCH_FAULT_INJECTION=1
-LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
-
-if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  LUNCH_BASE_PORT=$(free_port 4) || fatal "no free ports for the nodes"
-fi
-export LUNCH_BASE_PORT
-
-E2E_NODES=2
-trap e2e_cluster_cleanup EXIT
 
 # The node (0 or 1) holding the lease of shard $1, asked of node $2.
 owner_of_shard() {

@@ -21,23 +21,10 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
-e2e_begin jobs
-CLUSTER=$ROOT/scripts/cluster.sh
-export LUNCH_CLUSTER_DIR=$WORK/cluster
-export LUNCH_BIN_DIR=$BIN
-unset LUNCH_FAULT_INJECTION
+e2e_cluster_begin jobs 2
 # noop: a 500 ms soft limit and 2 attempts 100 ms apart (section 3).
 export LUNCH_NODE_CONFIG='{"jobs": {"kinds": {"noop": {"soft_limit_ms": 500,
   "hard_limit_ms": 5000, "max_attempts": 2, "retry_backoff_ms": 100}}}}'
-LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
-
-if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  LUNCH_BASE_PORT=$(free_port 4) || fatal "no free ports for the nodes"
-fi
-export LUNCH_BASE_PORT
-
-E2E_NODES=2
-trap e2e_cluster_cleanup EXIT
 
 # The job's state (asked of node $2, default 0) is $3.
 job_state_is() { # ID NODE STATE

@@ -326,6 +326,27 @@ ctl_at() {
   "$BIN/lunchctl" --node "$(addr "$n")" "$@"
 }
 
+# e2e_cluster_begin NAME NODES [PORTS]: e2e_begin NAME for a test of NODES
+# nodes started with scripts/cluster.sh: sets CLUSTER, LUNCH_CLUSTER_DIR (in
+# WORK), LUNCH_BIN_DIR, LUNCH_BASE_PORT (PORTS free ports, default 4, unless
+# set), LOG (node0's, shown on failure) and E2E_NODES, turns fault
+# injection off and installs e2e_cluster_cleanup as the EXIT trap.
+# shellcheck disable=SC2034 # LOG and E2E_NODES are read by the traps
+e2e_cluster_begin() {
+  e2e_begin "$1"
+  CLUSTER=$ROOT/scripts/cluster.sh
+  export LUNCH_CLUSTER_DIR=$WORK/cluster
+  export LUNCH_BIN_DIR=$BIN
+  unset LUNCH_FAULT_INJECTION
+  LOG=$LUNCH_CLUSTER_DIR/node0.log
+  if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
+    LUNCH_BASE_PORT=$(free_port "${3:-4}") || fatal "no free ports for the nodes"
+  fi
+  export LUNCH_BASE_PORT
+  E2E_NODES=$2
+  trap e2e_cluster_cleanup EXIT
+}
+
 # The EXIT trap of a test running E2E_NODES nodes with scripts/cluster.sh
 # (LUNCH_CLUSTER_DIR): on failure the end of each node's log, then the
 # nodes stopped, then e2e_cleanup.

@@ -22,26 +22,11 @@ source "$HERE/../../scripts/lib/common.sh"
 # shellcheck source=tests/e2e/lib.sh disable=SC1091
 source "$HERE/lib.sh"
 
-e2e_begin scheduler
-CLUSTER=$ROOT/scripts/cluster.sh
-export LUNCH_CLUSTER_DIR=$WORK/cluster
-export LUNCH_BIN_DIR=$BIN
-unset LUNCH_FAULT_INJECTION
+e2e_cluster_begin scheduler 2
 EVERY=5
 export LUNCH_NODE_CONFIG='{"scheduler": {"tick_ms": 200, "lease_ms": 2000,
   "schedules": {"every-5s": {"kind": "noop", "every_s": 5},
                 "nightly": {"kind": "noop", "at": "03:00"}}}}'
-# shellcheck disable=SC2034 # LOG and E2E_NODES are read by the traps
-LOG=$LUNCH_CLUSTER_DIR/node0.log # shown by e2e_cleanup on failure
-
-if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
-  LUNCH_BASE_PORT=$(free_port 4) || fatal "no free ports for the nodes"
-fi
-export LUNCH_BASE_PORT
-
-# shellcheck disable=SC2034
-E2E_NODES=2
-trap e2e_cluster_cleanup EXIT
 
 sql() {
   "$PG" psql -X -A -t -q -v ON_ERROR_STOP=1 -d lunch_catalog -c "$1"
