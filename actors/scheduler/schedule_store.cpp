@@ -37,6 +37,10 @@ void record_run(pqxx::transaction_base& tx, const std::string& schedule,
 
 lease_outcome hold_lease(pqxx::transaction_base& tx, const std::string& node,
                          const std::string& token, int64_t lease_ms) {
+  // A holder paused in this transaction (SIGSTOP, a VM stall) would keep
+  // the row locked: the server ends its session after the lease's time.
+  tx.exec("SET LOCAL idle_in_transaction_session_timeout = "
+          + std::to_string(lease_ms));
   auto r = tx.exec1(
     "SELECT l.owner, l.token, l.expires_at > now(),"
     " coalesce((SELECT n.state IN ('down', 'left') FROM cluster_nodes n"

@@ -8,7 +8,9 @@
 #      survivor takes the lease and fires that slot exactly once, and no
 #      slot before or after is missed or doubled;
 #   4. every node stopped over two slots: on restart the missed slots fire
-#      once, as the latest of them.
+#      once, as the latest of them;
+#   5. the active scheduler's node paused (SIGSTOP): the other takes the
+#      lease when it expires; resumed, the paused one fires nothing twice.
 #
 # It starts its OWN PostgreSQL in a temporary directory and its nodes on
 # LUNCH_BASE_PORT..+1 (default: free ports).
@@ -117,10 +119,10 @@ BEFORE=$(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND
 expect_eq "runs of the slot before it came" 0 "$BEFORE"
 T_KILL=$(now_us)
 "$CLUSTER" kill "$OWNER" >/dev/null
-took_over() {
+survivor_took_over() {
   [[ $(owner_of "$SURVIVOR") == "node$SURVIVOR" ]]
 }
-if wait_until 10 took_over; then
+if wait_until 10 survivor_took_over; then
   check_pass
   echo "lease taken over $((($(now_us) - T_KILL) / 1000)) ms after kill -9"
 else
@@ -169,5 +171,30 @@ fi
 expect_eq "the recovered slot was the latest due" t \
   "$(sql "SELECT fired_at - slot < interval '$EVERY seconds' FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($FIRST)")"
 expect_each_slot_once
+
+# -----------------------------------------------------------------------------
+section "5. the active scheduler's node paused (SIGSTOP), then resumed"
+OWNER=$(owner_of 0) || fatal "no owner: $OUT"
+OTHER=$([[ $OWNER == node0 ]] && echo 1 || echo 0)
+T_PAUSE=$(now_us)
+"$CLUSTER" pause "$OWNER" >/dev/null
+other_took_over() {
+  [[ $(owner_of "$OTHER") == "node$OTHER" ]]
+}
+if wait_until 15 other_took_over; then
+  check_pass
+  echo "lease taken from the paused $OWNER $((($(now_us) - T_PAUSE) / 1000)) ms after SIGSTOP"
+else
+  check_fail "node$OTHER did not take the lease from the paused $OWNER" "$OUT"
+fi
+PAUSED_AT=$(now_s)
+sleep $((EVERY + 1))
+"$CLUSTER" resume "$OWNER" >/dev/null
+sleep $((2 * EVERY))
+expect_eq "slots fired by node$OTHER since the pause" true \
+  "$([[ $(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot > to_timestamp($PAUSED_AT) AND fired_by = 'node$OTHER'") -ge 2 ]] && echo true || echo false)"
+expect_each_slot_once
+expect_eq "slots without a gap since the restart" t \
+  "$(sql "SELECT (extract(epoch FROM max(slot) - min(slot)) / $EVERY + 1) = count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND NOT manual AND slot >= to_timestamp($FIRST)")"
 
 summary
