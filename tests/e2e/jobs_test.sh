@@ -73,6 +73,14 @@ expect_json '[(s["name"], s["kind"], s["when"]) for s in d["schedules"]]' \
 expect_json '[s["next_run"][-12:] for s in d["schedules"]]' \
   '["00:00:00 KST", "02:00:00 KST", "18:00:00 KST"]'
 expect_json 'd["owner"] in ("node0", "node1")' 'true'
+# Each default's job runs as a manual trigger would run it at its slot.
+for name in daily-recommendation-cache weekly-data-cleanup daily-user-analytics; do
+  expect_rc 0 -- ctl_at 0 --json schedule trigger "$name"
+  JT=$(json_value 'd["job_id"]') || fatal "schedule trigger printed no job_id: $OUT"
+  expect_job_state 60 "$JT" succeeded
+done
+expect_rc 0 -- ctl_at 1 --json job status "$JT"
+expect_json 'd["result"]["users"]' '300'
 
 # -----------------------------------------------------------------------------
 section "1. S25: notify two users"
