@@ -97,18 +97,19 @@ void tick(self_ptr self) {
   auto lease_ms = st.cfg.lease_ms;
   auto now = now_seconds();
   std::vector<sched::fired_slot> fired;
-  auto held = db::run_reconnecting<bool>(
-    st.conn, st.cfg.catalog, 5000, "scheduler.db", "", [&](auto& tx) {
-      auto lease = sched::hold_lease(tx, st.cfg.node, st.token, lease_ms);
-      if (lease.taken)
-        log::info("scheduler.active", {{"previous", lease.previous}});
-      if (lease.held)
-        fired = sched::fire_due(tx, st.cfg.schedules, st.zone, now, st.cfg.node,
-                                st.cfg.policies);
-      return lease.held;
-    });
+  auto held = run<bool>(self, [&](auto& tx) {
+    auto lease = sched::hold_lease(tx, st.cfg.node, st.token, lease_ms);
+    if (lease.taken)
+      log::info("scheduler.active", {{"previous", lease.previous}});
+    if (lease.held)
+      fired = sched::fire_due(tx, st.cfg.schedules, st.zone, now, st.cfg.node,
+                              st.cfg.policies);
+    return lease.held;
+  });
   // A failed transaction fired nothing; the next tick tries again.
   st.active = held.flag == caf::rt_value && held.value.get_as<bool>(0);
+  if (held.flag != caf::rt_value)
+    fired.clear(); // rolled back
   for (auto& f : fired)
     log::info("scheduler.fired",
               {{"schedule", f.schedule},
