@@ -99,6 +99,11 @@ std::vector<job_worker_stats> workers(pqxx::transaction_base& tx) {
 std::vector<job_record> claim(pqxx::transaction_base& tx,
                               const std::string& node,
                               const std::string& runner, int32_t limit) {
+  // Walk the pending index in id order and stop at `limit`. Left to its
+  // statistics, which lag behind a bulk submit (autoanalyze runs at most
+  // once a minute), the planner believes few rows are pending and fetches
+  // and sorts them all: 33 ms instead of 2 for 256 of 100 000.
+  tx.exec("SET LOCAL enable_sort = off");
   return read_jobs(tx.exec_params(
     std::string{"UPDATE jobs SET state = 'running', owner = $1, runner = $2,"
                 " attempts = attempts + 1,"
