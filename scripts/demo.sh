@@ -167,6 +167,22 @@ heading "Rejoin: $owner starts again and gets its share back, one shard at a tim
 "$CLUSTER" up 3
 ctl cluster events --limit 4
 
+heading "Events, jobs and the scheduler (the old RabbitMQ, Celery and beat)"
+# The party's events delivered the invitation to 2 and the join to the host.
+ctl notify list 2
+ctl notify list 1
+ctl schedule list
+job=$("$LUNCHCTL" --json schedule trigger daily-user-analytics |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["job_id"])')
+for _ in $(seq 50); do
+  "$LUNCHCTL" --json job status "$job" | grep -q '"succeeded"' && break
+  sleep 0.2
+done
+ctl job status "$job"
+ctl analytics get 1
+ctl recommend get --user 1
+ctl cache stats
+
 heading "Stopping"
 stop_cluster_and_pg
 if ((SURPRISES > 0)); then
