@@ -79,10 +79,17 @@ void print_inbox(const notification_inbox& x) {
   std::vector<std::vector<std::string>> rows;
   // The icon goes into the last column: terminals draw emoji two columns
   // wide, which the alignment does not know.
-  for (const auto& n : x.notifications)
-    rows.push_back(
-      {std::to_string(n.id), n.created_at, n.is_read ? "yes" : "no", n.type,
-       notification_icon(n.type) + " " + n.title + ": " + n.message});
+  // Titles written by the events already begin with their icon (spec
+  // §10.1, "🎉 파티 초대"): it is not drawn twice.
+  for (const auto& n : x.notifications) {
+    auto icon = notification_icon(n.type);
+    auto title = n.title.compare(0, icon.size(), icon) == 0
+                   ? n.title
+                   : icon + " " + n.title;
+    rows.push_back({std::to_string(n.id), n.created_at,
+                    n.is_read ? "yes" : "no", n.type,
+                    title + ": " + n.message});
+  }
   print_table({"ID", "CREATED", "READ", "TYPE", "NOTIFICATION"}, rows);
 }
 

@@ -79,6 +79,9 @@ expect_count 5 0 1 points_earned "1 1" "S5: user 1 told of 50 points"
 expect_rc 0 -- ctl_at 1 --json notify list 2
 expect_json '[(n["type"], n["icon"], n["title"], n["related_id"], n["related_type"]) for n in d["notifications"]]' \
   "[[\"party_invite\", \"🎉\", \"🎉 파티 초대\", $P, \"party\"]]"
+# The table draws the icon once (the title already begins with it).
+expect_rc 0 -- ctl_at 1 notify list 2
+expect_contains "party_invite  🎉 파티 초대: " "$OUT"
 expect_rc 0 -- ctl_at 1 --json party join "$P" 3
 expect_count 5 0 1 party_join "1 1" "S7: the host told of the join"
 # 30 points are below 50: no points_earned for user 3.
