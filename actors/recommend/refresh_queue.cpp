@@ -31,7 +31,15 @@ bool refresh_queue::contains(const refresh_key& key) const {
 
 std::vector<refresh_key> refresh_queue::take(size_t n) {
   std::vector<refresh_key> out;
-  auto newest = std::min((n + 1) / 2, by_seq_.size());
+  // An odd batch's extra key goes to the newest and the oldest end in
+  // turn, so even batches of one reach every key.
+  auto half = n / 2;
+  if (n % 2 == 1) {
+    if (!odd_to_oldest_)
+      ++half;
+    odd_to_oldest_ = !odd_to_oldest_;
+  }
+  auto newest = std::min(half, by_seq_.size());
   auto oldest = std::min(n - newest, by_seq_.size() - newest);
   out.reserve(newest + oldest);
   for (size_t k = 0; k < newest; ++k) {

@@ -48,9 +48,10 @@ public:
 
   bool contains(const refresh_key& key) const;
 
-  /// Removes and returns up to `n` keys: ceil(n/2) from the newest end
-  /// (newest first), then the rest from the oldest end (oldest first). When
-  /// fewer than `n` are queued, all of them, in that same order.
+  /// Removes and returns up to `n` keys: half from the newest end (newest
+  /// first), then the rest from the oldest end (oldest first); an odd
+  /// batch's extra key comes from the newest end and the oldest end in
+  /// turn. When fewer than `n` are queued, all of them, in that same order.
   std::vector<refresh_key> take(size_t n);
 
   /// Removes every key for which `drop(key)` is true.
@@ -87,6 +88,7 @@ private:
   uint64_t next_seq_ = 0;
   std::map<uint64_t, refresh_key> by_seq_; // oldest first
   std::unordered_map<refresh_key, uint64_t, refresh_key_hash> seq_of_;
+  bool odd_to_oldest_ = false; // where the next odd batch's extra key goes
 };
 
 } // namespace lunch::rec

@@ -46,16 +46,33 @@ TEST_CASE("take returns half the newest, newest first, then the oldest",
   CHECK(users_of(q.take(4)).empty());
 }
 
-TEST_CASE("an odd batch takes the larger half from the newest end",
+TEST_CASE("an odd batch's extra key comes from each end in turn",
           "[refresh_queue]") {
   refresh_queue q;
   push_users(q, 1, 10);
   CHECK(users_of(q.take(5)) == users{10, 9, 8, 1, 2});
-  CHECK(users_of(q.take(3)) == users{7, 6, 3});
-  CHECK(users_of(q.take(1)) == users{5});
+  CHECK(users_of(q.take(3)) == users{7, 3, 4});
+  CHECK(users_of(q.take(1)) == users{6});
   CHECK(q.size() == 1);
-  CHECK(users_of(q.take(1)) == users{4});
+  CHECK(users_of(q.take(1)) == users{5});
   CHECK(q.empty());
+}
+
+TEST_CASE("batches of one reach the oldest key while new keys keep arriving",
+          "[refresh_queue]") {
+  refresh_queue q;
+  push_users(q, 1, 5);
+  // One new key per batch of one: every other batch takes the oldest.
+  std::vector<users> taken;
+  for (int32_t i = 0; i < 10; ++i) {
+    q.push(key(100 + i));
+    taken.push_back(users_of(q.take(1)));
+  }
+  CHECK(taken[0] == users{100});
+  CHECK(taken[1] == users{1});
+  CHECK(taken[3] == users{2});
+  CHECK(taken[9] == users{5});
+  CHECK(q.size() == 5); // keys 101, 103, ... are taken newest-first later
 }
 
 TEST_CASE("a batch larger than the queue takes all of it", "[refresh_queue]") {
