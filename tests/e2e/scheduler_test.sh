@@ -49,6 +49,22 @@ owner_of() {
   [[ $RC == 0 ]] && json_value 'd["owner"]'
 }
 
+# Node $1 holds the scheduler lease (as node $1 sees it).
+holds_lease() {
+  [[ $(owner_of "$1") == "node$1" ]]
+}
+
+# Waits up to $2 s for node $1 to take the lease; prints how long after $3
+# (now_us) that was, $4 naming the cause.
+expect_lease_taken() { # NODE LIMIT SINCE WHAT
+  if wait_until "$2" holds_lease "$1"; then
+    check_pass
+    echo "lease taken by node$1 $((($(now_us) - $3) / 1000)) ms after $4"
+  else
+    check_fail "node$1 did not take the scheduler lease within $2 s ($4)" "$OUT"
+  fi
+}
+
 # Every slot of every-5s fired once: as many runs as distinct slots.
 expect_each_slot_once() {
   local runs distinct
@@ -119,15 +135,7 @@ BEFORE=$(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND
 expect_eq "runs of the slot before it came" 0 "$BEFORE"
 T_KILL=$(now_us)
 "$CLUSTER" kill "$OWNER" >/dev/null
-survivor_took_over() {
-  [[ $(owner_of "$SURVIVOR") == "node$SURVIVOR" ]]
-}
-if wait_until 10 survivor_took_over; then
-  check_pass
-  echo "lease taken over $((($(now_us) - T_KILL) / 1000)) ms after kill -9"
-else
-  check_fail "node$SURVIVOR did not take the scheduler lease within 10 s" "$OUT"
-fi
+expect_lease_taken "$SURVIVOR" 10 "$T_KILL" "kill -9 of $OWNER"
 slot_fired() {
   [[ $(sql "SELECT count(*) FROM schedule_runs WHERE schedule = 'every-5s' AND slot = to_timestamp($SLOT)") -ge 1 ]]
 }
@@ -178,15 +186,7 @@ OWNER=$(owner_of 0) || fatal "no owner: $OUT"
 OTHER=$([[ $OWNER == node0 ]] && echo 1 || echo 0)
 T_PAUSE=$(now_us)
 "$CLUSTER" pause "$OWNER" >/dev/null
-other_took_over() {
-  [[ $(owner_of "$OTHER") == "node$OTHER" ]]
-}
-if wait_until 15 other_took_over; then
-  check_pass
-  echo "lease taken from the paused $OWNER $((($(now_us) - T_PAUSE) / 1000)) ms after SIGSTOP"
-else
-  check_fail "node$OTHER did not take the lease from the paused $OWNER" "$OUT"
-fi
+expect_lease_taken "$OTHER" 15 "$T_PAUSE" "SIGSTOP of $OWNER"
 PAUSED_AT=$(now_s)
 sleep $((EVERY + 1))
 "$CLUSTER" resume "$OWNER" >/dev/null
