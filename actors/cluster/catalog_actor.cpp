@@ -1,11 +1,6 @@
 #include "actors/cluster/catalog_actor.hpp"
 
-#include <memory>
-
 #include <caf/all.hpp>
-#include <pqxx/connection>
-#include <pqxx/nontransaction>
-#include <pqxx/transaction>
 
 #include "actors/cluster/catalog_store.hpp"
 #include "messages/errors.hpp"
@@ -17,60 +12,52 @@ namespace lunch {
 namespace {
 
 struct catalog_state {
-  std::string dsn;
-  std::unique_ptr<pqxx::connection> conn;
+  db::reconnecting_connection db;
   static inline const char* name = "lunch.catalog";
 };
 
 using self_ptr = catalog_actor::stateful_pointer<catalog_state>;
 
-// Membership must never hang on a stuck catalog: 2 s per statement.
-template <class T, class F>
-caf::result<T> run(self_ptr self, F fn) {
-  auto& st = self->state;
-  return db::run_reconnecting<T>(st.conn, st.dsn, 2000, "catalog",
-                                 "catalog: ", fn);
-}
-
 catalog_actor::behavior_type catalog_behavior(self_ptr self, std::string dsn) {
-  self->state.dsn = std::move(dsn);
+  // Membership must never hang on a stuck catalog: 2 s per statement.
+  self->state.db = db::reconnecting_connection{std::move(dsn), 2000, "catalog",
+                                               "catalog: "};
   return {
     [=](cat_reg_atom, const node_info& me) {
-      return run<cluster_view>(self, [&](auto& tx) {
+      return self->state.db.run<cluster_view>([&](auto& tx) {
         catalog::register_node(tx, me);
         return catalog::read_view(tx);
       });
     },
     [=](cat_beat_atom, const node_info& me) {
-      return run<cluster_view>(self, [&](auto& tx) {
+      return self->state.db.run<cluster_view>([&](auto& tx) {
         catalog::heartbeat(tx, me);
         return catalog::read_view(tx);
       });
     },
     [=](cat_assign_atom, const std::vector<node_info>& live,
         const std::vector<node_info>& dead) {
-      return run<cluster_view>(self, [&](auto& tx) {
+      return self->state.db.run<cluster_view>([&](auto& tx) {
         catalog::assign_orphans(tx, live.front().name, live, dead);
         return catalog::read_view(tx);
       });
     },
     [=](cat_handoff_atom, int32_t shard, int64_t epoch, const node_info& from,
         const node_info& to) {
-      return run<cluster_view>(self, [&](auto& tx) {
+      return self->state.db.run<cluster_view>([&](auto& tx) {
         catalog::hand_off(tx, shard, epoch, from, to);
         return catalog::read_view(tx);
       });
     },
     [=](cat_state_atom, const node_info& me) {
-      return run<cluster_view>(self, [&](auto& tx) {
+      return self->state.db.run<cluster_view>([&](auto& tx) {
         catalog::set_state(tx, me);
         return catalog::read_view(tx);
       });
     },
     [=](cat_events_atom, int32_t limit) {
-      return run<std::vector<cluster_event>>(self, [&](auto& tx) {
-        return catalog::events(tx, limit);
-      });
+      return self->state.db.run<std::vector<cluster_event>>(
+        [&](auto& tx) { return catalog::events(tx, limit); });
     },
   };
 }

@@ -1,12 +1,11 @@
 #include "actors/jobs/job_runner.hpp"
 
-#include <random>
-
 #include <caf/all.hpp>
 
 #include "actors/jobs/job_runner_state.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"
+#include "runtime/instance_token.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -15,16 +14,6 @@ namespace {
 
 // Jobs finished are written together: at most this many per transaction.
 constexpr size_t max_flush = 512;
-
-std::string random_token() {
-  std::random_device rd;
-  std::mt19937_64 gen{(static_cast<uint64_t>(rd()) << 32) ^ rd()};
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (int i = 0; i < 12; ++i)
-    s += hex[gen() % 16];
-  return s;
-}
 
 const jobs::kind_policy& policy_of(runner_ptr self, const std::string& kind) {
   return self->state.cfg.policies.at(kind);
@@ -224,7 +213,7 @@ job_runner_actor::behavior_type runner(runner_ptr self,
                                        job_runner_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.runner = st.cfg.node + "-" + random_token();
+  st.runner = instance_token(st.cfg.node);
   st.db = spawn_job_db(self, st.cfg.catalog);
   answer_crashes(self, job_runner_name);
   self->send(self, job_tick_atom::value);

@@ -1,16 +1,15 @@
 #include "actors/scheduler/scheduler_actor.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include <caf/all.hpp>
-#include <pqxx/connection>
 
 #include "actors/node/gateway_actor.hpp"
 #include "actors/scheduler/schedule_store.hpp"
 #include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/db/reconnecting.hpp"
+#include "runtime/instance_token.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -28,8 +27,8 @@ using clock = std::chrono::system_clock;
 struct scheduler_state {
   scheduler_settings cfg;
   const date::time_zone* zone = nullptr;
-  std::string token; // this scheduler, for the lease
-  std::unique_ptr<pqxx::connection> conn;
+  std::string token;              // this scheduler, for the lease
+  db::reconnecting_connection db; // the catalog
   bool active = false;
   clock::time_point last_refresh;
   bool refreshing = false;
@@ -37,18 +36,6 @@ struct scheduler_state {
 };
 
 using self_ptr = scheduler_impl::stateful_pointer<scheduler_state>;
-
-std::string random_token() {
-  std::random_device rd;
-  return std::to_string((static_cast<uint64_t>(rd()) << 32) ^ rd());
-}
-
-template <class T, class F>
-caf::result<T> run(self_ptr self, F fn) {
-  auto& st = self->state;
-  return db::run_reconnecting<T>(st.conn, st.cfg.catalog, 5000, "scheduler.db",
-                                 "", fn);
-}
 
 sched::seconds_t now_seconds() {
   return std::chrono::time_point_cast<std::chrono::seconds>(clock::now());
@@ -97,7 +84,7 @@ void tick(self_ptr self) {
   auto lease_ms = st.cfg.lease_ms;
   auto now = now_seconds();
   std::vector<sched::fired_slot> fired;
-  auto held = run<bool>(self, [&](auto& tx) {
+  auto held = st.db.run<bool>([&](auto& tx) {
     auto lease = sched::hold_lease(tx, st.cfg.node, st.token, lease_ms);
     if (lease.taken)
       log::info("scheduler.active", {{"previous", lease.previous}});
@@ -122,13 +109,14 @@ void tick(self_ptr self) {
 scheduler_impl::behavior_type scheduler(self_ptr self, scheduler_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
+  st.db = db::reconnecting_connection{st.cfg.catalog, 5000, "scheduler.db"};
   st.zone = sched::find_zone(st.cfg.timezone); // checked with the config
-  st.token = st.cfg.node + "-" + random_token();
+  st.token = instance_token(st.cfg.node);
   // A clean stop gives the lease up, so another node goes on at once.
   self->set_exit_handler([=](caf::exit_msg& msg) {
     auto& st = self->state;
     if (st.active)
-      run<bool>(self, [&](auto& tx) {
+      st.db.run<bool>([&](auto& tx) {
         sched::release_lease(tx, st.token);
         return true;
       });
@@ -142,7 +130,7 @@ scheduler_impl::behavior_type scheduler(self_ptr self, scheduler_settings cfg) {
     },
     [=](sch_list_atom) {
       auto& st = self->state;
-      return run<schedule_table>(self, [&](auto& tx) {
+      return st.db.run<schedule_table>([&](auto& tx) {
         return sched::table(tx, st.cfg.schedules, st.cfg.timezone, st.zone,
                             now_seconds());
       });
@@ -155,7 +143,7 @@ scheduler_impl::behavior_type scheduler(self_ptr self, scheduler_settings cfg) {
         return make_error(errc::not_found,
                           "schedule " + name
                             + " not found (lunchctl schedule list shows them)");
-      return run<job_record>(self, [&](auto& tx) {
+      return st.db.run<job_record>([&](auto& tx) {
         return sched::trigger(tx, *it, st.cfg.node, st.cfg.policies);
       });
     },

@@ -1,12 +1,14 @@
 #pragma once
 
-// One transaction on a connection that is (re)opened on demand: for the
-// detached actors that own a connection of their own (the catalog actor,
-// the job database actor). A failure is an error reply; a broken
-// connection is dropped and opened again by the next request.
+// A connection of its own, (re)opened on demand, for the detached actors
+// that talk to a database by themselves (the catalog actor, the job
+// database actor, the scheduler). Each request is one transaction; a
+// failure is an error reply; a broken connection is dropped and opened
+// again by the next request.
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <caf/result.hpp>
 #include <pqxx/connection>
@@ -20,34 +22,53 @@
 
 namespace lunch::db {
 
-/// Runs `fn(tx)` in one transaction on `conn` (opened from `dsn` with
-/// `statement_timeout_ms` if needed). Errors are logged as
-/// `<label>.error`; `prefix` is put before their messages.
-template <class T, class F>
-caf::result<T> run_reconnecting(std::unique_ptr<pqxx::connection>& conn,
-                                const std::string& dsn,
-                                int statement_timeout_ms, const char* label,
-                                const std::string& prefix, F fn) {
-  try {
-    if (!conn || !conn->is_open()) {
-      conn = open_connection(dsn);
-      pqxx::nontransaction setup{*conn};
-      setup.exec("SET statement_timeout = "
-                 + std::to_string(statement_timeout_ms));
-    }
-    pqxx::work tx{*conn};
-    T result = fn(tx);
-    tx.commit();
-    return result;
-  } catch (const std::exception& e) {
-    auto failure = map_error(e);
-    if (failure.code == errc::unavailable || !conn || !conn->is_open())
-      conn.reset();
-    if (failure.code == errc::internal)
-      failure.code = errc::unavailable;
-    log::warn(std::string{label} + ".error", {{"error", failure.message}});
-    return make_error(failure.code, prefix + failure.message);
+class reconnecting_connection {
+public:
+  reconnecting_connection() = default;
+
+  /// Connects to `dsn` (when first needed) with `statement_timeout_ms`.
+  /// Errors are logged as `<label>.error`; `prefix` is put before their
+  /// messages.
+  reconnecting_connection(std::string dsn, int statement_timeout_ms,
+                          std::string label, std::string prefix = "")
+      : dsn_(std::move(dsn)),
+        statement_timeout_ms_(statement_timeout_ms),
+        label_(std::move(label)),
+        prefix_(std::move(prefix)) {
+    // nop
   }
-}
+
+  /// Runs `fn(tx)` in one transaction and answers its result or the error.
+  template <class T, class F>
+  caf::result<T> run(F fn) {
+    try {
+      if (!conn_ || !conn_->is_open()) {
+        conn_ = open_connection(dsn_);
+        pqxx::nontransaction setup{*conn_};
+        setup.exec("SET statement_timeout = "
+                   + std::to_string(statement_timeout_ms_));
+      }
+      pqxx::work tx{*conn_};
+      T result = fn(tx);
+      tx.commit();
+      return result;
+    } catch (const std::exception& e) {
+      auto failure = map_error(e);
+      if (failure.code == errc::unavailable || !conn_ || !conn_->is_open())
+        conn_.reset();
+      if (failure.code == errc::internal)
+        failure.code = errc::unavailable;
+      log::warn(label_ + ".error", {{"error", failure.message}});
+      return make_error(failure.code, prefix_ + failure.message);
+    }
+  }
+
+private:
+  std::string dsn_;
+  int statement_timeout_ms_ = 5000;
+  std::string label_;
+  std::string prefix_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
 
 } // namespace lunch::db
