@@ -21,9 +21,14 @@ namespace {
 
 using json = nlohmann::json;
 
-gateway_actor gateway_of(runner_ptr self) {
-  return caf::actor_cast<gateway_actor>(
+// This node's gateway, which every step goes through; while it restarts
+// there is none and the run fails (its kind's retries take it again).
+gateway_actor gateway_or_fail(runner_ptr self, int64_t id, int64_t gen) {
+  auto gateway = caf::actor_cast<gateway_actor>(
     self->state.cfg.directory->get(gateway_name));
+  if (!gateway)
+    fail(self, id, gen, "the gateway is restarting");
+  return gateway;
 }
 
 std::string today() {
@@ -86,11 +91,9 @@ void notify_batch(runner_ptr self, int64_t id, int64_t gen, json args) {
     // One row per job and user, however often this batch is sent.
     keys.push_back("job:" + std::to_string(id) + ":" + rows.back().employee_id);
   }
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   self
     ->request(gateway, self->state.cfg.timeout, ntf_add_atom::value, rows, keys)
     .then(
@@ -141,11 +144,9 @@ void run_notify(runner_ptr self, int64_t id, int64_t gen, json args) {
     return;
   }
   // "all": every user of every shard, from the recommendation snapshot.
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   self
     ->request(gateway, self->state.cfg.timeout, rec_snapshot_atom::value,
               today())
@@ -163,11 +164,9 @@ void run_notify(runner_ptr self, int64_t id, int64_t gen, json args) {
 // -- recommendations: a full build (generate_recommendation_cache_async) ----
 
 void poll_build(runner_ptr self, int64_t id, int64_t gen, std::string build) {
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   self->request(gateway, self->state.cfg.timeout, rec_prog_atom::value, build)
     .then(
       [=](rec_progress& p) {
@@ -198,11 +197,9 @@ void poll_build(runner_ptr self, int64_t id, int64_t gen, std::string build) {
 
 void run_recommendations(runner_ptr self, int64_t id, int64_t gen,
                          const json& args) {
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   rec_build_spec spec;
   spec.from = args.value("from", std::string{});
   spec.days = args.at("days").get<int32_t>();
@@ -214,11 +211,9 @@ void run_recommendations(runner_ptr self, int64_t id, int64_t gen,
 // -- cleanup and user analytics: one gateway request each -------------------
 
 void run_cleanup(runner_ptr self, int64_t id, int64_t gen, const json& args) {
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   // The request id makes a retried or resumed run apply once per shard.
   self
     ->request(gateway, self->state.cfg.timeout, mnt_clean_atom::value,
@@ -241,11 +236,9 @@ void run_cleanup(runner_ptr self, int64_t id, int64_t gen, const json& args) {
 }
 
 void run_analytics(runner_ptr self, int64_t id, int64_t gen, const json& args) {
-  auto gateway = gateway_of(self);
-  if (!gateway) {
-    fail(self, id, gen, "the gateway is restarting");
+  auto gateway = gateway_or_fail(self, id, gen);
+  if (!gateway)
     return;
-  }
   auto day = args.value("date", today());
   self
     ->request(gateway, self->state.cfg.timeout, mnt_analytics_atom::value, day,
