@@ -139,7 +139,6 @@ supervisor_spec shards_spec(const config::node_config& cfg,
 child_spec catalog_child(const config::node_config& cfg) {
   child_spec c;
   c.name = "catalog";
-  c.shutdown = milliseconds(5000);
   c.start = [dsn = cfg.catalog](caf::local_actor* parent) {
     return caf::actor_cast<caf::actor>(spawn_catalog_actor(parent, dsn));
   };
@@ -174,7 +173,6 @@ child_spec cluster_child(const config::node_config& cfg,
     };
   child_spec c;
   c.name = cluster_actor_name;
-  c.shutdown = milliseconds(5000);
   c.start = [cs](caf::local_actor* parent) {
     return spawn_cluster_actor(parent, cs);
   };
@@ -195,7 +193,6 @@ child_spec gateway_child(const config::node_config& cfg,
   gs.faults = node.faults;
   child_spec c;
   c.name = "gateway";
-  c.shutdown = milliseconds(5000);
   auto pub = node.published;
   // Runs on the root's own thread (detached): publishing blocks.
   c.start = [gs, pub,
@@ -238,7 +235,6 @@ child_spec recommender_child(const config::node_config& cfg,
   rs.directory = node.directory;
   child_spec c;
   c.name = recommend_name;
-  c.shutdown = milliseconds(5000);
   c.start = [rs](caf::local_actor* parent) {
     return spawn_recommender(parent, rs);
   };
@@ -258,7 +254,6 @@ child_spec jobs_child(const config::node_config& cfg,
   js.directory = node.directory;
   child_spec c;
   c.name = job_runner_name;
-  c.shutdown = milliseconds(5000);
   c.start = [js](caf::local_actor* parent) {
     return spawn_job_runner(parent, js);
   };
@@ -281,7 +276,6 @@ child_spec scheduler_child(const config::node_config& cfg,
   ss.directory = node.directory;
   child_spec c;
   c.name = scheduler_name;
-  c.shutdown = milliseconds(5000);
   c.start = [ss](caf::local_actor* parent) {
     return spawn_scheduler(parent, ss);
   };
