@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/recommend/refresh_queue.hpp"
 #include "runtime/address.hpp"
 
 namespace lunch::config {
@@ -351,8 +352,9 @@ void parse_scheduler(const json& doc, scheduler_config& cfg,
       cfg.cache_refresh_ms = integer_in(
         *i, "scheduler.cache_refresh.interval_ms", 0, 3600000, origin);
     if (auto b = it->find("batch"); b != it->end())
-      cfg.cache_refresh_batch = static_cast<int32_t>(
-        integer_in(*b, "scheduler.cache_refresh.batch", 1, 100000, origin));
+      cfg.cache_refresh_batch
+        = static_cast<int32_t>(integer_in(*b, "scheduler.cache_refresh.batch",
+                                          1, rec::max_refresh_batch, origin));
   }
 }
 

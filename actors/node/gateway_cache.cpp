@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "actors/recommend/recommender_actor.hpp"
+#include "actors/recommend/refresh_queue.hpp"
 #include "messages/errors.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/gather.hpp"
@@ -12,8 +13,6 @@
 namespace lunch {
 
 namespace {
-
-constexpr int32_t max_batch = 100'000;
 
 /// A node to ask: this node (no region: its recommender directly) or a
 /// peer through one of its regions.
@@ -80,9 +79,10 @@ ask_every_node(gateway_self self, Ts... xs) {
 
 caf::result<std::vector<rec_refresh_report>>
 refresh_every_cache(gateway_self self, int32_t batch) {
-  if (batch < 1 || batch > max_batch)
-    return make_error(errc::invalid_argument, "batch: must be between 1 and "
-                                                + std::to_string(max_batch));
+  if (batch < 1 || batch > rec::max_refresh_batch)
+    return make_error(errc::invalid_argument,
+                      "batch: must be between 1 and "
+                        + std::to_string(rec::max_refresh_batch));
   return ask_every_node<rec_refresh_report>(self, rec_refresh_atom::value,
                                             batch);
 }

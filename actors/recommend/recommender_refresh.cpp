@@ -13,8 +13,6 @@ namespace lunch::recommend_detail {
 
 namespace {
 
-constexpr int32_t max_batch = 100'000;
-
 /// Queues `key` for a refresh; a key not queued yet counts in the cycle.
 void enqueue(cache_refresh_state& r, const rec::refresh_key& key) {
   if (r.queue.push(key))
@@ -113,9 +111,10 @@ void forget_cache(recommender_state& st) {
 }
 
 caf::result<rec_refresh_report> refresh_batch(self_ptr self, int32_t batch) {
-  if (batch < 1 || batch > max_batch)
-    return make_error(errc::invalid_argument, "batch: must be between 1 and "
-                                                + std::to_string(max_batch));
+  if (batch < 1 || batch > rec::max_refresh_batch)
+    return make_error(errc::invalid_argument,
+                      "batch: must be between 1 and "
+                        + std::to_string(rec::max_refresh_batch));
   auto& st = self->state;
   auto& r = st.refresh;
   r.last_batch = steady::now();

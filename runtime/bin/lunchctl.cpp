@@ -20,18 +20,19 @@
 #include "actors/notify/notification_rules.hpp"
 #include "actors/party/party_rules.hpp"
 #include "actors/recommend/calendar_days.hpp"
+#include "actors/recommend/refresh_queue.hpp"
 #include "actors/user/calendar_rules.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
 #include "runtime/bin/cache_json.hpp"
 #include "runtime/bin/job_json.hpp"
-#include "runtime/bin/schedule_json.hpp"
 #include "runtime/bin/lunchctl_output.hpp"
 #include "runtime/bin/maintenance_json.hpp"
 #include "runtime/bin/node_connection.hpp"
 #include "runtime/bin/notify_json.hpp"
 #include "runtime/bin/recommend_json.hpp"
+#include "runtime/bin/schedule_json.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -693,6 +694,16 @@ int print_ordered(session& s, const nlohmann::ordered_json& doc,
   return exit_ok;
 }
 
+/// Asks the node (xs...) for a T and prints it: its JSON with --json,
+/// else `human(answer)`.
+template <class T, class Human, class... Ts>
+int ask_and_print(session& s, Human human, const Ts&... xs) {
+  auto v = s.ask<T>(xs...);
+  if (!v)
+    return s.fail();
+  return print_ordered(s, ctl::to_json(*v), [&] { human(*v); });
+}
+
 // Nicknames of the users the notifications point at; one not found (or
 // not reachable) gets sender_info null.
 ctl::sender_names senders_of(session& s, const std::vector<notification>& xs) {
@@ -862,11 +873,8 @@ void setup_maintenance(CLI::App& app, command& run) {
       ->check(iso_date);
     cmd->callback([&run, user, date] {
       run = [user, date](session& s) {
-        auto v = s.ask<user_analytics>(mnt_get_atom::value, *user, *date);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v),
-                             [&] { ctl::print_analytics(*v); });
+        return ask_and_print<user_analytics>(s, ctl::print_analytics,
+                                             mnt_get_atom::value, *user, *date);
       };
     });
   }
@@ -924,10 +932,7 @@ void job_id_command(CLI::App* job, command& run, const char* name,
   cmd->add_option("ID", *id, "job id")->required()->check(positive_id);
   cmd->callback([&run, id] {
     run = [id](session& s) {
-      auto v = s.ask<job_record>(Atom::value, *id);
-      if (!v)
-        return s.fail();
-      return print_ordered(s, ctl::to_json(*v), [&] { ctl::print_job(*v); });
+      return ask_and_print<job_record>(s, ctl::print_job, Atom::value, *id);
     };
   });
 }
@@ -998,12 +1003,12 @@ void setup_job(CLI::App& app, command& run) {
                         << " queued\n";
             });
         }
-        auto v = s.ask<job_record>(job_submit_atom::value, *kind, text);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v), [&] {
-          std::cout << "job " << v->id << " (" << v->kind << ") queued\n";
-        });
+        return ask_and_print<job_record>(
+          s,
+          [](const job_record& v) {
+            std::cout << "job " << v.id << " (" << v.kind << ") queued\n";
+          },
+          job_submit_atom::value, *kind, text);
       };
     });
   }
@@ -1020,11 +1025,8 @@ void setup_job(CLI::App& app, command& run) {
       ->check(CLI::Range(1, 10000));
     cmd->callback([&run, active, limit] {
       run = [active, limit](session& s) {
-        auto v = s.ask<std::vector<job_record>>(job_list_atom::value, *active,
-                                                *limit);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v), [&] { ctl::print_jobs(*v); });
+        return ask_and_print<std::vector<job_record>>(
+          s, ctl::print_jobs, job_list_atom::value, *active, *limit);
       };
     });
   }
@@ -1033,17 +1035,15 @@ void setup_job(CLI::App& app, command& run) {
                                               "failed");
     cmd->callback([&run] {
       run = [](session& s) {
-        auto v = s.ask<std::vector<job_worker_stats>>(job_workers_atom::value);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v),
-                             [&] { ctl::print_workers(*v); });
+        return ask_and_print<std::vector<job_worker_stats>>(
+          s, ctl::print_workers, job_workers_atom::value);
       };
     });
   }
 }
 
-// -- schedules -----------------------------------------------------------------
+// -- schedules
+// -----------------------------------------------------------------
 
 void setup_schedule(CLI::App& app, command& run) {
   auto sched = app.add_subcommand(
@@ -1054,11 +1054,8 @@ void setup_schedule(CLI::App& app, command& run) {
                              "the scheduler's time zone), the active node")
     ->callback([&run] {
       run = [](session& s) {
-        auto v = s.ask<schedule_table>(sch_list_atom::value);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v),
-                             [&] { ctl::print_schedules(*v); });
+        return ask_and_print<schedule_table>(s, ctl::print_schedules,
+                                             sch_list_atom::value);
       };
     });
   auto trigger = sched->add_subcommand(
@@ -1067,13 +1064,13 @@ void setup_schedule(CLI::App& app, command& run) {
   trigger->add_option("NAME", *name, "the schedule")->required();
   trigger->callback([&run, name] {
     run = [name](session& s) {
-      auto v = s.ask<job_record>(sch_trig_atom::value, *name);
-      if (!v)
-        return s.fail();
-      return print_ordered(s, ctl::to_json(*v), [&] {
-        std::cout << "job " << v->id << " (" << v->kind << ") queued for "
-                  << *name << "\n";
-      });
+      return ask_and_print<job_record>(
+        s,
+        [&](const job_record& v) {
+          std::cout << "job " << v.id << " (" << v.kind << ") queued for "
+                    << *name << "\n";
+        },
+        sch_trig_atom::value, *name);
     };
   });
 }
@@ -1211,11 +1208,8 @@ void setup_cache(CLI::App& app, command& run) {
                               "refresh cycle and queue")
     ->callback([&run] {
       run = [](session& s) {
-        auto v = s.ask<std::vector<rec_cache_stats>>(cache_stats_atom::value);
-        if (!v)
-          return s.fail();
-        return print_ordered(s, ctl::to_json(*v),
-                             [&] { ctl::print_cache_stats(*v); });
+        return ask_and_print<std::vector<rec_cache_stats>>(
+          s, ctl::print_cache_stats, cache_stats_atom::value);
       };
     });
   auto refresh = cache->add_subcommand(
@@ -1224,15 +1218,11 @@ void setup_cache(CLI::App& app, command& run) {
   refresh
     ->add_option("--batch", *batch,
                  "keys to compute again per node, 1-100000 (default 256)")
-    ->check(CLI::Range(1, 100000));
+    ->check(CLI::Range(1, rec::max_refresh_batch));
   refresh->callback([&run, batch] {
     run = [batch](session& s) {
-      auto v = s.ask<std::vector<rec_refresh_report>>(cache_refresh_atom::value,
-                                                      *batch);
-      if (!v)
-        return s.fail();
-      return print_ordered(s, ctl::to_json(*v),
-                           [&] { ctl::print_refresh_reports(*v); });
+      return ask_and_print<std::vector<rec_refresh_report>>(
+        s, ctl::print_refresh_reports, cache_refresh_atom::value, *batch);
     };
   });
 }
