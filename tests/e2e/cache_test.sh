@@ -19,18 +19,7 @@ e2e_begin e2e-cache
 NAME=e2e-cache
 
 # Two weekdays after today (KST).
-read -r D1 D2 < <(python3 - <<'PY'
-import datetime as dt
-t = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=9)).date()
-def weekday_after(d):
-    d += dt.timedelta(days=1)
-    while d.weekday() >= 5:
-        d += dt.timedelta(days=1)
-    return d
-d1 = weekday_after(t)
-print(d1, weekday_after(d1))
-PY
-)
+read -r D1 D2 < <(kst_weekdays 2)
 echo "weekdays $D1 $D2"
 
 # expect_stats '{"field": value, ...}': `cache stats --json` answers one

@@ -165,6 +165,21 @@ now_us() {
   echo "${EPOCHREALTIME//[.,]/}"
 }
 
+# The first N weekdays (Monday to Friday) after today in Asia/Seoul,
+# YYYY-MM-DD, one line.
+kst_weekdays() { # N
+  python3 - "$1" <<'PY'
+import datetime as dt, sys
+d = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=9)).date()
+days = []
+while len(days) < int(sys.argv[1]):
+    d += dt.timedelta(days=1)
+    if d.weekday() < 5:
+        days.append(str(d))
+print(*days)
+PY
+}
+
 # Polls CMD every 0.1 s until it succeeds (status 0) or LIMIT seconds
 # (an integer) pass (status 1).
 wait_until() {

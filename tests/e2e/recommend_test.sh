@@ -17,19 +17,14 @@ source "$HERE/lib.sh"
 e2e_begin e2e-rec
 ORACLE=$ROOT/scripts/reference/recommend.py
 
-# Dates in KST: today, the next weekday after today, and a Saturday.
-read -r TODAY D1 D2 SAT PAST < <(python3 - <<'PY'
+# Dates in KST: today, the two weekdays after today, the next Saturday and
+# ten days ago.
+read -r D1 D2 < <(kst_weekdays 2)
+read -r TODAY SAT PAST < <(python3 - <<'PY'
 import datetime as dt
 t = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=9)).date()
-def weekday_after(d):
-    d += dt.timedelta(days=1)
-    while d.weekday() >= 5:
-        d += dt.timedelta(days=1)
-    return d
-d1 = weekday_after(t)
-d2 = weekday_after(d1)
 sat = t + dt.timedelta(days=(5 - t.weekday()) % 7 or 7)
-print(t, d1, d2, sat, t - dt.timedelta(days=10))
+print(t, sat, t - dt.timedelta(days=10))
 PY
 )
 echo "today $TODAY, weekdays $D1 $D2, saturday $SAT"
