@@ -28,6 +28,7 @@ script with it).
 """
 
 import argparse
+import contextlib
 import ctypes
 import importlib.util
 import json
@@ -290,6 +291,19 @@ CREATE INDEX notifications_created ON {schema}.notifications (created_at);
 """
 
 
+@contextlib.contextmanager
+def cursor(dsn):
+    """A cursor in one transaction on a connection of its own (psycopg2 is
+    imported late: ensure_debian_python may have to install it first)."""
+    import psycopg2
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn, conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
 def create_schema(dsn, schema):
     """A fresh copy of lunchmesh's notifications table in a schema of its own.
 
@@ -297,44 +311,28 @@ def create_schema(dsn, schema):
     costs the same; no foreign key to users (there are none here), and the
     id from an identity column. Never touches lunchmesh's own tables.
     """
-    import psycopg2
     from psycopg2 import sql
     ident = sql.Identifier(schema)
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
-            cur.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
-            cur.execute(sql.SQL(NOTIFICATIONS_DDL).format(schema=ident))
-    finally:
-        conn.close()
+    with cursor(dsn) as cur:
+        cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(ident))
+        cur.execute(sql.SQL("CREATE SCHEMA {}").format(ident))
+        cur.execute(sql.SQL(NOTIFICATIONS_DDL).format(schema=ident))
 
 
 def drop_schema(dsn, schema):
-    import psycopg2
     from psycopg2 import sql
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(schema)))
-    finally:
-        conn.close()
+    with cursor(dsn) as cur:
+        cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+            sql.Identifier(schema)))
 
 
 def count_rows(dsn, schema):
-    import psycopg2
     from psycopg2 import sql
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql.SQL(
-                "SELECT count(*), count(DISTINCT employee_id)"
-                " FROM {}.notifications").format(sql.Identifier(schema)))
-            return cur.fetchone()
-    finally:
-        conn.close()
+    with cursor(dsn) as cur:
+        cur.execute(sql.SQL(
+            "SELECT count(*), count(DISTINCT employee_id)"
+            " FROM {}.notifications").format(sql.Identifier(schema)))
+        return cur.fetchone()
 
 
 def start_worker(args, work, env, nodename):
