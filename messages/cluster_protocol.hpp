@@ -33,8 +33,8 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/cluster/cluster_model.hpp"
 #include "messages/atoms.hpp"
+#include "messages/cluster_model.hpp"
 #include "messages/entity_protocol.hpp"
 
 namespace lunch {

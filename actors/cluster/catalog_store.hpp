@@ -10,7 +10,7 @@
 
 #include <pqxx/transaction_base>
 
-#include "actors/cluster/cluster_model.hpp"
+#include "messages/cluster_model.hpp"
 
 namespace lunch::catalog {
 

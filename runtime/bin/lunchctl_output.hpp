@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/cluster/cluster_model.hpp"
+#include "messages/cluster_model.hpp"
 #include "messages/model.hpp"
 #include "messages/recommend_model.hpp"
 
