@@ -8,6 +8,14 @@
 #include <string>
 #include <vector>
 
+namespace lunch::rec {
+
+/// A date as a day number (days since 1970-01-01); actors/recommend/
+/// calendar_days.hpp converts.
+using day_t = int64_t;
+
+} // namespace lunch::rec
+
 namespace lunch {
 
 /// A personal calendar entry (the old app's personal_schedule, §2.4/§10.4).

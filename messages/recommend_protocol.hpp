@@ -34,12 +34,19 @@
 //       does not answer within the request timeout is listed with `error`
 // A seed of −1 means the node's configured seed; any other seed is
 // computed on demand and not cached.
+//
+// A recommender's builders (node-local, never published; spawned by
+// actors/recommend/builder_actor.hpp): a chunk of users ranked on a set of
+// days against an immutable world, shared by pointer:
+//   (rec_chunk_atom, rec_chunk)             -> rec_chunk_result
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
@@ -178,4 +185,41 @@ using recommender_actor
                           int64_t>,
            caf::reacts_to<rec_change_atom, rec_change>>;
 
+// -- builders (node-local) ----------------------------------------------------
+
+namespace rec {
+class world;           // actors/recommend/rec_world.hpp
+struct day_candidates; // actors/recommend/smart.hpp
+} // namespace rec
+
+using rec_chunk_atom = caf::atom_constant<caf::atom("rec_chunk")>;
+
+/// The candidates of each day of a build.
+using available_days = std::vector<rec::day_candidates>;
+
+struct rec_chunk {
+  std::shared_ptr<const rec::world> world;
+  std::shared_ptr<const available_days> days;
+  std::vector<int32_t> users; // world indexes
+  uint64_t seed = 0;
+};
+
+struct rec_chunk_entry {
+  int32_t user = 0;
+  rec::day_t day = 0;
+  rec::ranked_head head;
+};
+
+struct rec_chunk_result {
+  std::vector<rec_chunk_entry> entries;
+  int64_t users = 0;
+};
+
+using builder_actor = caf::typed_actor<
+  caf::replies_to<rec_chunk_atom, rec_chunk>::with<rec_chunk_result>>;
+
 } // namespace lunch
+
+// Chunks share the world by pointer: node-local, never serialised.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(lunch::rec_chunk)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(lunch::rec_chunk_result)

@@ -4,6 +4,7 @@
 // `messages/recommend_results_inspect.hpp` serialises them. Shapes follow the
 // old app's JSON.
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -87,3 +88,16 @@ struct rec_progress {
 };
 
 } // namespace lunch
+
+namespace lunch::rec {
+
+/// The head of the ranked list S: its size n and its first min(n, 5) users
+/// (world indexes), which are all the group shapes use. This is what the
+/// cache keeps per (user, date).
+struct ranked_head {
+  int32_t n = 0;
+  int32_t size = 0; // min(n, 5)
+  std::array<int32_t, 5> top{};
+};
+
+} // namespace lunch::rec

@@ -305,10 +305,6 @@ relay_impl::behavior_type relay(self_ptr self, event_relay_settings cfg) {
 
 } // namespace
 
-std::string event_relay_name(int32_t shard) {
-  return "events/" + std::to_string(shard);
-}
-
 caf::actor spawn_event_relay(caf::local_actor* parent,
                              event_relay_settings settings) {
   return caf::actor_cast<caf::actor>(parent->spawn(relay, std::move(settings)));

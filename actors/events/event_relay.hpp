@@ -22,7 +22,7 @@
 // With fault injection armed for "events/N" the relay holds its
 // deliveries (as if its node died right after the commit).
 //
-//   (evt_new_atom)  -> ()   new events were committed
+// Its messages (event_relay_actor) are in messages/event_protocol.hpp.
 
 #include <cstdint>
 #include <memory>
@@ -30,17 +30,13 @@
 
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
-#include <caf/typed_actor.hpp>
 
-#include "messages/atoms.hpp"
+#include "messages/event_protocol.hpp"
 
 namespace lunch {
 
 class actor_directory;
 class fault_injector;
-
-using event_relay_actor = caf::typed_actor<caf::reacts_to<evt_new_atom>,
-                                           caf::reacts_to<dbg_crash_atom>>;
 
 struct event_relay_settings {
   int32_t shard = 0;
@@ -49,9 +45,6 @@ struct event_relay_settings {
   std::shared_ptr<actor_directory> directory; // "shard/N", "gateway"
   std::shared_ptr<fault_injector> faults;     // null unless debug is on
 };
-
-/// "events/2".
-std::string event_relay_name(int32_t shard);
 
 /// Spawns the relay of one shard; its owner must be running.
 caf::actor spawn_event_relay(caf::local_actor* parent,

@@ -12,8 +12,6 @@
 
 namespace lunch::rec {
 
-using day_t = int64_t;
-
 /// The day number of a real "YYYY-MM-DD" date, or nothing.
 std::optional<day_t> parse_day(std::string_view text);
 

@@ -4,7 +4,6 @@
 // other available users ranked by compat + pattern + random term, and the
 // fixed group shapes over the top five. CAF-free.
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -13,15 +12,6 @@
 #include "messages/recommend_results.hpp"
 
 namespace lunch::rec {
-
-/// The head of the ranked list S: its size n and its first min(n, 5) users
-/// (world indexes), which are all the group shapes use. This is what the
-/// cache keeps per (user, date).
-struct ranked_head {
-  int32_t n = 0;
-  int32_t size = 0; // min(n, 5)
-  std::array<int32_t, 5> top{};
-};
 
 /// The users available on a day in DB order, with the columns the ranking
 /// reads: every requester's ranking that day scans these.

@@ -10,11 +10,11 @@
 #include <pqxx/transaction>
 
 #include "actors/cluster/lease_table.hpp"
-#include "actors/events/event_relay.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/cluster_protocol.hpp"
 #include "messages/errors.hpp"
+#include "messages/event_protocol.hpp"
 #include "runtime/actor_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"

@@ -1,0 +1,29 @@
+#pragma once
+
+// The event relay of a shard ("events/N"; actors/events/event_relay.hpp
+// spawns it): node-local, never published. It delivers the shard's outbox
+// to the subscribers (see actors/events/events.hpp).
+//
+//   (evt_new_atom)    -> ()   new events were committed (the shard owner
+//                             nudges the relay after such a commit)
+//   (dbg_crash_atom)  -> ()   fault injection (lunchctl debug crash)
+
+#include <cstdint>
+#include <string>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+
+namespace lunch {
+
+using event_relay_actor = caf::typed_actor<caf::reacts_to<evt_new_atom>,
+                                           caf::reacts_to<dbg_crash_atom>>;
+
+/// The relay of shard 2 in the node's directory: "events/2".
+inline std::string event_relay_name(int32_t shard) {
+  return "events/" + std::to_string(shard);
+}
+
+} // namespace lunch
