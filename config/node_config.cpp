@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/recommend/refresh_queue.hpp"
+#include "messages/wire_formats.hpp"
 #include "runtime/address.hpp"
 
 namespace lunch::config {

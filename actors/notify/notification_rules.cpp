@@ -3,7 +3,6 @@
 #include <array>
 #include <utility>
 
-#include "actors/party/party_rules.hpp"
 #include "actors/user/user_rules.hpp"
 
 namespace lunch {

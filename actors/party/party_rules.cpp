@@ -144,39 +144,10 @@ const field_rule* find_rule(std::string_view name) {
   return nullptr;
 }
 
-bool is_leap(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 } // namespace
 
 bool is_valid_utf8(std::string_view s) {
   return valid_utf8(s);
-}
-
-bool is_iso_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-    return false;
-  auto number = [&](size_t pos, size_t len, int& out) {
-    out = 0;
-    for (size_t i = pos; i < pos + len; ++i) {
-      if (s[i] < '0' || s[i] > '9')
-        return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day))
-    return false;
-  if (year < 1900 || month < 1 || month > 12 || day < 1)
-    return false;
-  static constexpr int days_in_month[] = {31, 28, 31, 30, 31, 30,
-                                          31, 31, 30, 31, 30, 31};
-  auto last = days_in_month[month - 1] + (month == 2 && is_leap(year) ? 1 : 0);
-  return day <= last;
 }
 
 const std::vector<std::string>& party_patch_fields() {

@@ -8,11 +8,9 @@
 
 #include "messages/errc.hpp"
 #include "messages/model.hpp"
+#include "messages/wire_formats.hpp"
 
 namespace lunch {
-
-/// A real calendar date written "YYYY-MM-DD" (leap years checked).
-bool is_iso_date(std::string_view s);
 
 /// Well-formed UTF-8 (no overlong forms, surrogates or code points past
 /// U+10FFFF): PostgreSQL rejects anything else.

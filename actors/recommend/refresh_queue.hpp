@@ -14,11 +14,9 @@
 #include <vector>
 
 #include "actors/recommend/calendar_days.hpp"
+#include "messages/wire_formats.hpp"
 
 namespace lunch::rec {
-
-/// The most keys one refresh batch may take (per node).
-inline constexpr int32_t max_refresh_batch = 100'000;
 
 /// One cache entry: a user's ranked head on a day.
 struct refresh_key {

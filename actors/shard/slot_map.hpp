@@ -7,15 +7,9 @@
 #include <vector>
 
 #include "messages/model.hpp"
+#include "messages/wire_formats.hpp"
 
 namespace lunch {
-
-/// Number of hash slots; a key's slot is the low 14 bits of its MD5.
-inline constexpr int32_t slot_count = 16384;
-
-/// Largest number of shards a cluster may have (party ids reserve room for
-/// it, see `party_id_stride`).
-inline constexpr int32_t max_shards = 64;
 
 /// The slot of a key: the 128-bit MD5 of its UTF-8 bytes modulo 16384.
 /// With slot-mod-N placement this equals the old app's `md5 mod N` for any N

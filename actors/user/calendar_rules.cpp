@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "actors/party/party_rules.hpp"
 #include "actors/user/user_rules.hpp"
+#include "messages/wire_formats.hpp"
 
 namespace lunch {
 

@@ -243,11 +243,6 @@ const field_rule* find_rule(std::string_view name) {
   return nullptr;
 }
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
-         || c == '\f';
-}
-
 } // namespace
 
 const std::vector<std::string>& user_patch_fields() {
@@ -258,16 +253,6 @@ const std::vector<std::string>& user_patch_fields() {
     return xs;
   }();
   return names;
-}
-
-bool is_hhmm(std::string_view s) {
-  auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9'; };
-  if (s.size() != 5 || s[2] != ':' || !digit(0) || !digit(1) || !digit(3)
-      || !digit(4))
-    return false;
-  auto hh = (s[0] - '0') * 10 + (s[1] - '0');
-  auto mm = (s[3] - '0') * 10 + (s[4] - '0');
-  return hh <= 23 && mm <= 59;
 }
 
 bool is_known_gender(std::string_view s) {
@@ -324,33 +309,6 @@ void fill_defaults(user_profile& p) {
     p.frequent_areas = {"강남구", "서초구"};
   if (p.notification_settings.empty())
     p.notification_settings = {"push_notification", "party_reminder"};
-}
-
-std::string comma_join(const std::vector<std::string>& items) {
-  std::string result;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0)
-      result += ',';
-    result += items[i];
-  }
-  return result;
-}
-
-std::vector<std::string> comma_split(std::string_view s) {
-  std::vector<std::string> result;
-  while (true) {
-    auto comma = s.find(',');
-    auto item = s.substr(0, comma);
-    while (!item.empty() && is_blank(item.front()))
-      item.remove_prefix(1);
-    while (!item.empty() && is_blank(item.back()))
-      item.remove_suffix(1);
-    if (!item.empty())
-      result.emplace_back(item);
-    if (comma == std::string_view::npos)
-      return result;
-    s.remove_prefix(comma + 1);
-  }
 }
 
 } // namespace lunch

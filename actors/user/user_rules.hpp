@@ -9,14 +9,12 @@
 
 #include "messages/errc.hpp"
 #include "messages/model.hpp"
+#include "messages/wire_formats.hpp"
 
 namespace lunch {
 
 /// Fields a `user_patch` may name. Everything but employee_id/created_at.
 const std::vector<std::string>& user_patch_fields();
-
-/// "HH:MM", 00:00–23:59.
-bool is_hhmm(std::string_view s);
 
 /// "" or one of 남, 여, 기타 (also accepts male, female, other).
 bool is_known_gender(std::string_view s);
@@ -47,9 +45,5 @@ void apply_patch(user_profile& target, const user_patch& patch);
 /// [새로운 맛집 탐방], preferred_time 12:00, frequent areas [강남구, 서초구],
 /// notifications [push_notification, party_reminder], where left empty.
 void fill_defaults(user_profile& p);
-
-/// "a,b" ← [a, b] and back; splitting trims blanks and drops empty items.
-std::string comma_join(const std::vector<std::string>& items);
-std::vector<std::string> comma_split(std::string_view s);
 
 } // namespace lunch
