@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "actors/jobs/job_rules.hpp"
-#include "actors/scheduler/schedule_rules.hpp"
+#include "messages/job_kinds.hpp"
+#include "messages/schedule_model.hpp"
 #include "runtime/supervision_policy.hpp"
 
 namespace lunch::config {

@@ -17,44 +17,12 @@
 #include <string_view>
 #include <vector>
 
-#include "messages/errc.hpp"
-
-namespace date {
-class time_zone;
-}
+#include "messages/schedule_model.hpp"
 
 namespace lunch::sched {
 
 using seconds_t
   = std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>;
-
-struct schedule_spec {
-  std::string name;
-  std::string kind;        // a job kind (actors/jobs/job_rules.hpp)
-  std::string args = "{}"; // the job's arguments, JSON object text
-  int32_t hour = 0;
-  int32_t minute = 0;
-  int32_t second = 0;
-  std::vector<int32_t> weekdays; // 0 Sunday … 6 Saturday; empty: every day
-  int64_t every_s = 0;           // > 0: an interval schedule (no time of day)
-};
-
-/// The old beat schedule (spec §5), in the configured zone:
-/// daily-recommendation-cache every day 00:00 → recommendations,
-/// weekly-data-cleanup Sunday 02:00 → cleanup,
-/// daily-user-analytics every day 18:00 → user-analytics for all users.
-std::vector<schedule_spec> default_schedules();
-
-inline constexpr const char* default_time_zone = "Asia/Seoul";
-
-/// The zone of an IANA name (tz database), or nothing if unknown.
-const date::time_zone* find_zone(const std::string& name);
-
-/// Reads "HH:MM" or "HH:MM:SS" into `spec`.
-outcome parse_time_of_day(std::string_view text, schedule_spec& spec);
-
-/// Reads a weekday name ("sun", "monday", case-insensitive) as 0 … 6.
-std::optional<int32_t> parse_weekday(std::string_view text);
 
 /// The latest slot at or before `t`, or nothing (no weekday allowed).
 std::optional<seconds_t> latest_slot(const schedule_spec& spec,
