@@ -1,4 +1,5 @@
 target_sources(lunch_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_calendar.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_notifications.cpp
@@ -9,6 +10,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/user/user_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/party/party_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/region/region_actor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cluster/catalog_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/catalog_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/catalog_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_state.cpp
@@ -29,11 +31,14 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_refresh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/events/event_relay.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/jobs/job_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_db_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_runner.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/scheduler/schedule_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scheduler/schedule_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scheduler/scheduler_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jobs/job_kinds.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_jobs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/node_databases.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/node_root.cpp)

@@ -1,8 +1,8 @@
 #pragma once
 
 // The SQL of the scheduler: its lease and the schedules' slots in the
-// catalog (runtime/db/migrate.cpp step 4). Every function runs in the
-// caller's transaction.
+// catalog (schedule_schema.cpp: catalog version 4). Every function runs in
+// the caller's transaction.
 
 #include <cstdint>
 #include <string>

@@ -53,7 +53,7 @@
 #include "runtime/bin/bench_stats.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/log.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 
 namespace {
@@ -598,7 +598,7 @@ int main(int argc, char** argv) {
 
   std::vector<int32_t> slot_table;
   try {
-    slot_table = runtime::prepare_databases(cfg);
+    slot_table = prepare_databases(cfg);
   } catch (const std::exception& e) {
     std::cerr << "lunchbench-restart: " << opts.config << ": " << e.what()
               << '\n';

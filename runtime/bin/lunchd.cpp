@@ -14,7 +14,7 @@
 
 #include "actors/node/node_root.hpp"
 #include "runtime/log.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 
 #include <pthread.h>
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   try {
     cfg = lunch::config::load_node_config(config_path);
     lunch::log::init(cfg.node, cfg.log_level);
-    slot_table = lunch::runtime::prepare_databases(cfg);
+    slot_table = lunch::prepare_databases(cfg);
   } catch (const lunch::config::config_error& e) {
     std::cerr << "lunchd: " << e.what() << '\n';
     return exit_config;

@@ -307,7 +307,7 @@ def cursor(dsn):
 def create_schema(dsn, schema):
     """A fresh copy of lunchmesh's notifications table in a schema of its own.
 
-    Same columns and indexes as runtime/db/migrate.cpp, so that an insert
+    Same columns and indexes as actors/shard/shard_schema.cpp, so that an insert
     costs the same; no foreign key to users (there are none here), and the
     id from an identity column. Never touches lunchmesh's own tables.
     """

@@ -56,7 +56,7 @@ app.conf.update(
     task_default_queue=QUEUE,
 )
 
-# The columns of lunchmesh's shard table (runtime/db/migrate.cpp), minus the
+# The columns of lunchmesh's shard table (actors/shard/shard_schema.cpp), minus
 # foreign key to users; the id comes from an identity column instead of
 # lunchmesh's slot-encoded sequence. The old app wrote notifications with
 # type 'general'.

@@ -10,7 +10,7 @@
 
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/notice_probe.hpp"
 #include "tests/integration/pg_fixture.hpp"

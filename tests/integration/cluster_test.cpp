@@ -15,7 +15,7 @@
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/notice_probe.hpp"
@@ -42,7 +42,7 @@ struct member_node {
     runtime::configure(
       sys_cfg, 2, {cfg.cluster.heartbeat_ms, cfg.cluster.heartbeat_timeout_ms});
     sys = std::make_unique<caf::actor_system>(sys_cfg);
-    node = start_node(*sys, cfg, runtime::prepare_databases(cfg), true);
+    node = start_node(*sys, cfg, prepare_databases(cfg), true);
     std::string error;
     if (!await_gateway(node, 20s, error))
       throw std::runtime_error(cfg.node + " did not start: " + error);

@@ -10,7 +10,7 @@
 
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
@@ -200,15 +200,15 @@ TEST_CASE("a catalog refuses another shard count or shard order",
           "[node][catalog]") {
   test::scratch_databases dbs{4};
   auto cfg = dbs.node_config();
-  runtime::prepare_databases(cfg);
+  prepare_databases(cfg);
   auto fewer = cfg;
   fewer.shards.pop_back();
-  CHECK_THROWS_WITH(runtime::prepare_databases(fewer),
+  CHECK_THROWS_WITH(prepare_databases(fewer),
                     "shards: the config lists 3 shards but the catalog was"
                     " created for 4");
   auto swapped = cfg;
   std::swap(swapped.shards[0], swapped.shards[1]);
-  CHECK_THROWS_WITH(runtime::prepare_databases(swapped),
+  CHECK_THROWS_WITH(prepare_databases(swapped),
                     Catch::Matchers::StartsWith("shards[0]: database ")
                       && Catch::Matchers::EndsWith(" is shard 1, listed as"
                                                    " shard 0"));

@@ -8,7 +8,7 @@
 #include <pqxx/connection>
 #include <pqxx/nontransaction>
 
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 
 #include <unistd.h>
@@ -80,7 +80,7 @@ node_fixture::node_fixture(int shards, int64_t passivate_after_ms,
 }
 
 void node_fixture::start() {
-  node = start_node(*sys, cfg, runtime::prepare_databases(cfg), false);
+  node = start_node(*sys, cfg, prepare_databases(cfg), false);
   std::string error;
   gateway = await_gateway(node, std::chrono::seconds(10), error);
   if (!gateway)

@@ -11,7 +11,7 @@
 
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
 

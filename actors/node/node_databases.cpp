@@ -1,13 +1,17 @@
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 
 #include <pqxx/transaction>
 
+#include "actors/cluster/catalog_schema.hpp"
 #include "actors/cluster/catalog_store.hpp"
+#include "actors/jobs/job_schema.hpp"
+#include "actors/scheduler/schedule_schema.hpp"
+#include "actors/shard/shard_schema.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/db/migrate.hpp"
 
-namespace lunch::runtime {
+namespace lunch {
 
 namespace {
 
@@ -24,6 +28,16 @@ std::unique_ptr<pqxx::connection> connect(const std::string& field,
   }
 }
 
+// The catalog's versions, store by store, in the order they were released
+// (a version never moves: existing catalogs recorded it).
+std::vector<db::migration> catalog_migrations() {
+  std::vector<db::migration> steps;
+  for (auto part : {catalog::cluster_schema(), jobs::catalog_schema(),
+                    sched::catalog_schema()})
+    steps.insert(steps.end(), part.begin(), part.end());
+  return steps;
+}
+
 } // namespace
 
 std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
@@ -32,7 +46,7 @@ std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
   {
     auto conn = connect("catalog", cfg.catalog);
     try {
-      table = db::migrate_catalog(*conn, shards);
+      table = catalog::migrate_catalog(*conn, shards, catalog_migrations());
     } catch (const db::domain_error& e) {
       reject("shards", e.what());
     } catch (const std::exception& e) {
@@ -53,7 +67,7 @@ std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
     auto field = "shards[" + std::to_string(i) + "]";
     auto conn = connect(field, cfg.shards[i]);
     try {
-      db::migrate_shard(*conn, i);
+      migrate_shard(*conn, i);
     } catch (const db::domain_error& e) {
       reject(field, e.what());
     } catch (const std::exception& e) {
@@ -63,4 +77,4 @@ std::vector<int32_t> prepare_databases(const config::node_config& cfg) {
   return table;
 }
 
-} // namespace lunch::runtime
+} // namespace lunch
