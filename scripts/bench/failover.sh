@@ -7,7 +7,7 @@
 # then, ROUNDS times for each kind,
 #   crash: kill -9 of the owner of a shard,
 #   hang:  SIGSTOP of the owner of a shard,
-# while `lunchbench-cluster probe` (runtime/bin/lunchbench_cluster.cpp)
+# while `lunchbench-cluster probe` (tests/bench/lunchbench_cluster.cpp)
 # writes to that shard (usr_update, 200 ms per-request timeout, retried at
 # once) through a node that is not the owner; it reports the time from the
 # signal to the first success of a write sent after it. After each round

@@ -6,7 +6,7 @@
 # starts a fresh private PostgreSQL ($ROOT/.pg-bench-remote) and 3 nodes
 # ($ROOT/.cluster-bench-remote), picks a shard, its owner and a node that
 # does not own it, then `lunchbench-cluster latency`
-# (runtime/bin/lunchbench_cluster.cpp), in one process:
+# (tests/bench/lunchbench_cluster.cpp), in one process:
 #   1. usr_get of one user of that shard, one request at a time,
 #      alternating between the owner (direct) and the other node
 #      (forwarded), BENCH_WARMUP unmeasured then BENCH_REQUESTS measured

@@ -3,7 +3,7 @@
 # served by the restarted actor, lunchmesh beside its peers in one run.
 # Builds lunchbench-restart, starts a fresh private PostgreSQL
 # ($ROOT/.pg-bench-restart), then
-#   1. lunchbench-restart (runtime/bin/lunchbench_restart.cpp) runs a node's
+#   1. lunchbench-restart (tests/bench/lunchbench_restart.cpp) runs a node's
 #      supervision tree in-process and crashes, round after round,
 #        a user entity  (crash user/<id>,  probe usr_get)   and
 #        its shard owner (crash shard/<n>, probe usr_update: reconnect to

@@ -3,7 +3,7 @@
 # PostgreSQL, in one run. Builds, starts a fresh PostgreSQL ($ROOT/.pg-bench)
 # and one node ($ROOT/.cluster-bench), then
 #   1. pgbench: single-row INSERTs (one commit each), 1 client and C clients;
-#   2. lunchbench (runtime/bin/lunchbench.cpp): party creates + joins, then
+#   2. lunchbench (tests/bench/lunchbench.cpp): party creates + joins, then
 #      cached profile reads, through the node with K requests in flight;
 # prints ops/s, p50/p99 and the ratios, and stops everything (also on
 # failure or Ctrl-C). Exit 1 if lunchbench saw unexpected errors.

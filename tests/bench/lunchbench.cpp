@@ -35,7 +35,7 @@
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/bin/bench_stats.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
 

@@ -50,7 +50,7 @@
 #include "config/node_config.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/bin/bench_stats.hpp"
+#include "tests/bench/bench_stats.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/log.hpp"
 #include "actors/node/node_databases.hpp"
