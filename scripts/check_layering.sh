@@ -42,16 +42,13 @@ KNOWN_CYCLE_EDGES='
 events -> node       # node <-> events (and every node -> X -> ... -> shard -> events -> node)
 jobs -> node         # node <-> jobs
 scheduler -> node    # node <-> scheduler (and node -> scheduler -> jobs -> node)
-# The shard owner includes event_relay.hpp for the relay name it nudges;
-# the relay includes shard_owner_actor.hpp to read the outbox.
+# The shard store writes event drafts (actors/events/events.hpp); the
+# relay includes shard_owner_actor.hpp to read the outbox.
 shard -> events      # shard <-> events
 # Entities and their region: user/ and party/ include region/entity_context,
 # passivation and replay; region_actor.cpp spawns the user and party entities.
 user -> region       # user <-> region (and region -> shard -> user -> region, ...)
 party -> region      # party <-> region (and region -> shard -> notify -> party -> region)
-# user/calendar_rules.cpp includes party/party_rules.hpp, which includes
-# user/user_rules.hpp (the party entity also awards user/points).
-user -> party        # user <-> party
 '
 
 export ROOT KNOWN_CYCLE_EDGES

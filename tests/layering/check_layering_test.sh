@@ -8,6 +8,8 @@ CHECK=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/check_layering
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 failures=0
+out=
+rc=0
 
 # put FILE LINE...: writes a file of the fake tree.
 put() {
@@ -35,35 +37,41 @@ clean_tree() {
   put actors/node/root.hpp '#include "config/node_config.hpp"'
 }
 
+# run_check: runs the script on the fake tree; sets $out and $rc.
+run_check() {
+  rc=0
+  out=$(bash "$CHECK" "$TMP/tree" 2>&1) || rc=$?
+}
+
+# failed NAME WHY: reports a failed case with the script's output.
+failed() {
+  echo "FAIL $1: $2:"
+  echo "$out"
+  failures=$((failures + 1))
+}
+
 # expect_pass NAME: the script passes on the fake tree.
 expect_pass() {
-  local out rc=0
-  out=$(bash "$CHECK" "$TMP/tree" 2>&1) || rc=$?
+  run_check
   if [[ $rc -ne 0 ]]; then
-    echo "FAIL $1: expected a pass, got exit $rc:"
-    echo "$out"
-    failures=$((failures + 1))
-  else
-    echo "ok   $1"
+    failed "$1" "expected a pass, got exit $rc"
+    return
   fi
+  echo "ok   $1"
 }
 
 # expect_fail NAME TEXT...: the script fails and prints every TEXT.
 expect_fail() {
-  local name=$1 out rc=0 text
+  local name=$1 text
   shift
-  out=$(bash "$CHECK" "$TMP/tree" 2>&1) || rc=$?
+  run_check
   if [[ $rc -ne 1 ]]; then
-    echo "FAIL $name: expected exit 1, got $rc:"
-    echo "$out"
-    failures=$((failures + 1))
+    failed "$name" "expected exit 1, got $rc"
     return
   fi
   for text in "$@"; do
     if ! grep -qF -- "$text" <<<"$out"; then
-      echo "FAIL $name: output does not name '$text':"
-      echo "$out"
-      failures=$((failures + 1))
+      failed "$name" "the output does not name '$text'"
       return
     fi
   done
