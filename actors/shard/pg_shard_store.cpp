@@ -130,8 +130,15 @@ void pg_shard_store::close() noexcept {
   conn_.reset();
 }
 
+pqxx::connection& pg_shard_store::connection() {
+  if (!conn_)
+    throw pqxx::broken_connection{"shard " + std::to_string(ctx_.shard)
+                                  + " database connection is closed"};
+  return *conn_;
+}
+
 void pg_shard_store::begin_batch() {
-  batch_ = std::make_unique<pqxx::work>(*conn_, "batch");
+  batch_ = std::make_unique<pqxx::work>(connection(), "batch");
   ctx_.current = batch_.get();
 }
 
@@ -165,7 +172,7 @@ void pg_shard_store::abandon_batch() noexcept {
 
 void pg_shard_store::read_alone(int64_t epoch,
                                 const std::function<void()>& body) {
-  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{*conn_};
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{connection()};
   // lunch_fence() locks the row, which a read-only transaction may not.
   auto current = tx.exec("SELECT epoch FROM shard_fence")[0][0].as<int64_t>();
   if (current != epoch)

@@ -71,6 +71,8 @@ public:
   bool take_events_written() override;
 
 private:
+  /// The open connection | broken_connection.
+  pqxx::connection& connection();
   void fence(int64_t epoch, const std::string& node);
 
   std::string dsn_;
