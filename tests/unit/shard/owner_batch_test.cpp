@@ -128,3 +128,30 @@ TEST_CASE_METHOD(shard_fixture,
     CHECK(other.code() == errc::already_joined);
   }
 }
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a failing write does not undo the rest of its batch",
+                 "[shard][commit]") {
+  start_shard();
+  auto person = [](const std::string& id) {
+    user_profile p;
+    p.employee_id = id;
+    p.nickname = id;
+    return p;
+  };
+  auto insert = [&](const std::string& id) {
+    return request<user_profile>(owner, db_insert_atom::value, person(id),
+                                 std::string{});
+  };
+  // Queued back to back: one batch, the repeat fails in its savepoint.
+  auto a = insert("a");
+  auto again = insert("a");
+  auto b = insert("b");
+  sched.run();
+  CHECK(a->code() == errc::none);
+  CHECK(again->code() == errc::already_exists);
+  CHECK(b->code() == errc::none);
+  CHECK(db->count("insert_user") == 3);
+  CHECK(db->committed.users.size() == 2);
+  CHECK(db->committed.outbox.size() == 2); // user.created of a and b
+}
