@@ -1,11 +1,14 @@
 target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_schema.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_calendar.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_notifications.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_snapshot.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_events.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/shard/shard_store_maintenance.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_users.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_parties.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_calendar.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_inbox.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_snapshot.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_outbox.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_analytics.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/pg_shard_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/shard/commit_batcher.cpp
   ${CMAKE_CURRENT_LIST_DIR}/shard/shard_owner_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/user/user_entity_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/party/party_entity_actor.cpp

@@ -161,7 +161,7 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
   self->state.path = "party/" + std::to_string(id);
   self->state.ctx = ctx;
   answer_crashes(self, self->state.path);
-  arm_idle_check<party_impl>(self);
+  start_idle_checks<party_impl>(self);
   return {
     [=](pty_get_atom, int64_t) {
       return when_present(self, [=](view_promise rp) mutable {

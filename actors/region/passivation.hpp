@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include <caf/actor_cast.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/atom.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_response_promise.hpp>
@@ -29,16 +30,10 @@ struct entity_base_state {
   entity_context ctx;
   std::string path; // in the tree and for fault injection: "user/E001"
   int64_t handled = 0;
-  std::chrono::steady_clock::time_point last_active
-    = std::chrono::steady_clock::now();
+  // On the actor's clock, which the deterministic tests move.
+  caf::actor_clock::time_point last_active;
   bool passivating = false;
   bool loaded = false; // false: the next request loads from the owner
-
-  /// Call at the start of every handler of a region-sent message.
-  void touch() {
-    ++handled;
-    last_active = std::chrono::steady_clock::now();
-  }
 };
 
 /// Counts a message from the region; throws first if fault injection armed
@@ -48,7 +43,8 @@ void touch(Self* self) {
   auto& st = self->state;
   if (st.ctx.faults && st.ctx.faults->should_crash(st.path))
     throw_injected(self, st.path);
-  st.touch();
+  ++st.handled;
+  st.last_active = self->clock().now();
 }
 
 /// Runs `fn(rp)` once the entity is loaded. The first request loads it with
@@ -82,10 +78,17 @@ void arm_idle_check(Self* self) {
                          self->state.ctx.passivate_after, idle_atom::value);
 }
 
+/// Call as the entity starts: it counts as active now.
+template <class Impl, class Self>
+void start_idle_checks(Self* self) {
+  self->state.last_active = self->clock().now();
+  arm_idle_check<Impl>(self);
+}
+
 template <class Impl, class Self, class Key>
 void on_idle_check(Self* self, const Key& key) {
   auto& st = self->state;
-  auto idle = std::chrono::steady_clock::now() - st.last_active;
+  auto idle = self->clock().now() - st.last_active;
   if (!st.passivating && idle >= st.ctx.passivate_after) {
     st.passivating = true;
     self

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -13,6 +14,7 @@ namespace lunch {
 class actor_directory;
 class fault_injector;
 class lease_table;
+class shard_store;
 
 struct shard_owner_settings {
   int32_t shard = 0;
@@ -39,5 +41,17 @@ std::string shard_owner_name(int32_t shard);
 /// Asked to stop, it commits its open batch first.
 shard_owner_actor spawn_shard_owner(caf::local_actor* parent,
                                     shard_owner_settings settings);
+
+/// Opens the store of a starting owner (again after each restart).
+using shard_store_factory
+  = std::function<std::unique_ptr<shard_store>(const shard_owner_settings&)>;
+
+/// The owner over a store of the caller's choosing, on its own thread if
+/// `detached` (a blocking database), else on the caller's scheduler: the
+/// deterministic tests run it on CAF's test coordinator with an in-memory
+/// store.
+shard_owner_actor
+spawn_shard_owner(caf::local_actor* parent, shard_owner_settings settings,
+                  shard_store_factory open_store, bool detached);
 
 } // namespace lunch

@@ -76,7 +76,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
   self->state.path = "user/" + id;
   self->state.ctx = ctx;
   answer_crashes(self, self->state.path);
-  arm_idle_check<user_impl>(self);
+  start_idle_checks<user_impl>(self);
   return {
     [=](usr_create_atom, user_profile p, const std::string& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {

@@ -46,7 +46,7 @@
 #include <pqxx/transaction>
 
 #include "actors/node/node_root.hpp"
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_shard_store.hpp"
 #include "config/node_config.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
@@ -407,10 +407,12 @@ phase_result measure_connect(const std::string& dsn, int32_t shard,
     auto t0 = clock_type::now();
     try {
       auto conn = db::open_connection(dsn);
-      shard_store::prepare(*conn);
+      pg_shard_store::prepare(*conn);
       if (first_query) {
         pqxx::work tx{*conn};
-        shard_store{shard}.load_user(tx, user);
+        pg_shard_store store{shard, dsn};
+        store.bind(tx);
+        store.users().load_user(user);
         tx.commit();
       }
       auto t1 = clock_type::now();

@@ -9,7 +9,7 @@
 #include <pqxx/connection>
 #include <pqxx/transaction>
 
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_shard_store.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
 #include "tests/integration/node_client.hpp"
@@ -272,11 +272,12 @@ TEST_CASE("the cleanup statement deletes notifications older than N days",
                              " SELECT count(*) FROM u")
         == 1);
   pqxx::connection conn{dsn};
-  shard_store::prepare(conn);
-  shard_store store{1};
+  pg_shard_store::prepare(conn);
+  pg_shard_store store{1, dsn};
   pqxx::work tx{conn};
-  CHECK(store.delete_notifications_older_than(tx, 30) == 1);
-  CHECK(store.delete_notifications_older_than(tx, 30) == 0);
+  store.bind(tx);
+  CHECK(store.inbox().delete_notifications_older_than(30) == 1);
+  CHECK(store.inbox().delete_notifications_older_than(30) == 0);
   tx.commit();
   auto box = ask<notification_inbox>(node, ntf_list_atom::value, user, false);
   REQUIRE(box.value);

@@ -1,4 +1,4 @@
-// The recommendation snapshot of shard_store: everything recommendations
+// The recommendation snapshot of a shard database: everything recommendations
 // read from one shard (users, party memberships, calendar), in a few
 // set-based queries — it runs over every user of the shard.
 
@@ -7,19 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/shard/calendar_rows.hpp"
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_repositories.hpp"
 
 namespace lunch {
 
-namespace {
-
-std::vector<std::string> string_array(const pqxx::field& f) {
-  return nlohmann::json::parse(f.c_str()).get<std::vector<std::string>>();
-}
-
-} // namespace
-
-void shard_store::prepare_snapshot(pqxx::connection_base& conn) {
+void pg_snapshot::prepare(pqxx::connection_base& conn) {
   // Ordered bytewise (COLLATE "C"), whatever the database's collation.
   conn.prepare("rec_users",
                "SELECT employee_id, nickname, gender, age_group,"
@@ -51,27 +43,26 @@ void shard_store::prepare_snapshot(pqxx::connection_base& conn) {
                                    " entry_date, id");
 }
 
-rec_shard_snapshot shard_store::rec_snapshot(pqxx::transaction_base& tx,
-                                             const std::string& today) {
+rec_shard_snapshot pg_snapshot::rec_snapshot(const std::string& today) {
   rec_shard_snapshot s;
-  s.shard = shard_;
-  auto users = tx.exec_prepared("rec_users");
+  s.shard = ctx_.shard;
+  auto users = ctx_.tx().exec_prepared("rec_users");
   s.users.reserve(users.size());
   for (const auto& r : users)
     s.users.push_back(rec_user{r[0].as<std::string>(), r[1].as<std::string>(),
                                r[2].as<std::string>(), r[3].as<std::string>(),
-                               r[4].as<std::string>(), string_array(r[5]),
-                               string_array(r[6]), string_array(r[7]),
-                               r[8].as<std::string>(), string_array(r[9])});
-  for (const auto& r : tx.exec_prepared("rec_counts"))
+                               r[4].as<std::string>(), from_json_array(r[5]),
+                               from_json_array(r[6]), from_json_array(r[7]),
+                               r[8].as<std::string>(), from_json_array(r[9])});
+  for (const auto& r : ctx_.tx().exec_prepared("rec_counts"))
     s.counts.push_back(rec_count{r[0].as<std::string>(), r[1].as<int64_t>()});
-  for (const auto& r : tx.exec_prepared("rec_busy", today))
+  for (const auto& r : ctx_.tx().exec_prepared("rec_busy", today))
     s.busy.push_back(rec_busy{r[0].as<std::string>(), r[1].as<std::string>(),
                               r[2].as<int64_t>()});
-  for (const auto& r : tx.exec_prepared("rec_dined", today))
+  for (const auto& r : ctx_.tx().exec_prepared("rec_dined", today))
     s.dined.push_back(rec_dined{r[0].as<std::string>(), r[1].as<std::string>(),
                                 r[2].as<std::string>()});
-  s.calendar = read_calendar_entries(tx.exec_prepared("rec_calendar"));
+  s.calendar = read_calendar_entries(ctx_.tx().exec_prepared("rec_calendar"));
   return s;
 }
 

@@ -1,4 +1,4 @@
-// The notification statements of shard_store (the inbox, spec §10.1).
+// The notification statements of a shard database (the inbox, spec §10.1).
 
 #include <string>
 
@@ -8,7 +8,7 @@
 #include <pqxx/row>
 
 #include "actors/notify/notification_rules.hpp"
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_repositories.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "runtime/db/map_error.hpp"
 
@@ -69,7 +69,7 @@ std::string batch_rows(const std::vector<notification>& ns,
 
 } // namespace
 
-void shard_store::prepare_notifications(pqxx::connection_base& conn) {
+void pg_inbox::prepare(pqxx::connection_base& conn) {
   std::string columns = notification_columns;
   // The id carries the recipient's slot, like a party id. A used dedupe
   // key inserts nothing (a repeated delivery).
@@ -132,11 +132,11 @@ void shard_store::prepare_notifications(pqxx::connection_base& conn) {
                " WHERE created_at < now() - make_interval(days => $1)");
 }
 
-bool shard_store::insert_notification(pqxx::transaction_base& tx,
-                                      const notification& n,
-                                      const std::string& dedupe_key) {
+bool pg_inbox::insert_notification(const notification& n,
+                                   const std::string& dedupe_key) {
   try {
-    return !tx.exec_prepared("notification_insert", slot_of(n.employee_id),
+    return !ctx_.tx()
+              .exec_prepared("notification_insert", slot_of(n.employee_id),
                              n.employee_id, n.type, n.title, n.message,
                              n.related_id, n.related_type, dedupe_key)
               .empty();
@@ -146,14 +146,13 @@ bool shard_store::insert_notification(pqxx::transaction_base& tx,
 }
 
 notification_batch
-shard_store::insert_notifications(pqxx::transaction_base& tx,
-                                  const std::vector<notification>& ns,
-                                  const std::vector<std::string>& dedupe_keys) {
+pg_inbox::insert_notifications(const std::vector<notification>& ns,
+                               const std::vector<std::string>& dedupe_keys) {
   notification_batch result;
   if (ns.empty())
     return result;
-  auto r = tx.exec_prepared1("notification_insert_batch",
-                             batch_rows(ns, dedupe_keys));
+  auto r = ctx_.tx().exec_prepared1("notification_insert_batch",
+                                    batch_rows(ns, dedupe_keys));
   result.inserted = r[0].as<int64_t>();
   result.duplicates = r[1].as<int64_t>() - result.inserted;
   for (const auto& id : nlohmann::json::parse(r[2].as<std::string>()))
@@ -161,52 +160,46 @@ shard_store::insert_notifications(pqxx::transaction_base& tx,
   return result;
 }
 
-notification_inbox shard_store::inbox(pqxx::transaction_base& tx,
-                                      const std::string& user,
-                                      bool unread_only) {
-  auto head = tx.exec_prepared1("notification_unread", user);
+notification_inbox pg_inbox::inbox(const std::string& user, bool unread_only) {
+  auto head = ctx_.tx().exec_prepared1("notification_unread", user);
   if (!head[0].as<bool>())
     throw no_user(user);
   notification_inbox result;
   result.unread_count = head[1].as<int64_t>();
-  for (const auto& r :
-       tx.exec_prepared("notification_inbox", user, unread_only, inbox_size))
+  for (const auto& r : ctx_.tx().exec_prepared("notification_inbox", user,
+                                               unread_only, inbox_size))
     result.notifications.push_back(read_notification(r));
   return result;
 }
 
-notification shard_store::mark_notification_read(pqxx::transaction_base& tx,
-                                                 int64_t id) {
-  auto rows = tx.exec_prepared("notification_read", id);
+notification pg_inbox::mark_notification_read(int64_t id) {
+  auto rows = ctx_.tx().exec_prepared("notification_read", id);
   if (rows.empty())
     throw no_notification(id);
   return read_notification(rows[0]);
 }
 
-int64_t shard_store::mark_all_notifications_read(pqxx::transaction_base& tx,
-                                                 const std::string& user) {
-  auto r = tx.exec_prepared1("notification_read_all", user);
+int64_t pg_inbox::mark_all_notifications_read(const std::string& user) {
+  auto r = ctx_.tx().exec_prepared1("notification_read_all", user);
   if (r[0].as<int64_t>() == 0)
     throw no_user(user);
   return r[1].as<int64_t>();
 }
 
-void shard_store::delete_notification(pqxx::transaction_base& tx, int64_t id) {
-  if (tx.exec_prepared("notification_delete", id).affected_rows() == 0)
+void pg_inbox::delete_notification(int64_t id) {
+  if (ctx_.tx().exec_prepared("notification_delete", id).affected_rows() == 0)
     throw no_notification(id);
 }
 
-int64_t shard_store::clear_read_notifications(pqxx::transaction_base& tx,
-                                              const std::string& user) {
-  auto r = tx.exec_prepared1("notification_clear_read", user);
+int64_t pg_inbox::clear_read_notifications(const std::string& user) {
+  auto r = ctx_.tx().exec_prepared1("notification_clear_read", user);
   if (r[0].as<int64_t>() == 0)
     throw no_user(user);
   return r[1].as<int64_t>();
 }
 
-int64_t shard_store::delete_notifications_older_than(pqxx::transaction_base& tx,
-                                                     int32_t days) {
-  return tx.exec_prepared("notification_expire", days).affected_rows();
+int64_t pg_inbox::delete_notifications_older_than(int32_t days) {
+  return ctx_.tx().exec_prepared("notification_expire", days).affected_rows();
 }
 
 } // namespace lunch

@@ -1,4 +1,4 @@
-// The data-job statements of shard_store (spec §5): the cleanup of expired
+// The data-job statements of a shard database (spec §5): the cleanup of expired
 // parties and notifications, and the user analytics rows.
 
 #include <string>
@@ -8,7 +8,7 @@
 #include <pqxx/row>
 
 #include "actors/events/events.hpp"
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_repositories.hpp"
 #include "runtime/db/map_error.hpp"
 
 namespace lunch {
@@ -29,7 +29,7 @@ std::string counts_rows(const std::vector<analytics_counts>& xs) {
 
 } // namespace
 
-void shard_store::prepare_maintenance(pqxx::connection_base& conn) {
+void pg_analytics::prepare(pqxx::connection_base& conn) {
   // Like delete_party, for every party dated before $1 at once: the
   // members are read in the statement's snapshot, before the cascade
   // removes them, for each party's party.deleted event.
@@ -104,48 +104,46 @@ void shard_store::prepare_maintenance(pqxx::connection_base& conn) {
      ORDER BY day DESC LIMIT 1)");
 }
 
-cleanup_counts shard_store::expire(pqxx::transaction_base& tx,
-                                   const std::string& party_cutoff,
-                                   int32_t notification_days) {
+cleanup_counts pg_analytics::expire(const std::string& party_cutoff,
+                                    int32_t notification_days) {
   cleanup_counts out;
-  out.shard = shard_;
-  for (const auto& r : tx.exec_prepared("expire_parties", party_cutoff)) {
+  out.shard = ctx_.shard;
+  for (const auto& r :
+       ctx_.tx().exec_prepared("expire_parties", party_cutoff)) {
     auto id = r[0].as<int64_t>();
-    auto members
-      = nlohmann::json::parse(r[2].c_str()).get<std::vector<std::string>>();
+    auto members = from_json_array(r[2]);
     out.members += static_cast<int64_t>(members.size());
     out.party_ids.push_back(id);
-    emit(tx, events::party_deleted(id, r[1].as<std::string>(), members));
+    ctx_.emit(events::party_deleted(id, r[1].as<std::string>(), members));
   }
   out.parties = static_cast<int64_t>(out.party_ids.size());
-  out.notifications = delete_notifications_older_than(tx, notification_days);
+  out.notifications = inbox_.delete_notifications_older_than(notification_days);
   return out;
 }
 
 std::vector<analytics_counts>
-shard_store::analytics_counts_of(pqxx::transaction_base& tx,
-                                 const std::string& day,
-                                 const std::string& only_user) {
+pg_analytics::analytics_counts_of(const std::string& day,
+                                  const std::string& only_user) {
   std::vector<analytics_counts> out;
-  for (const auto& r : tx.exec_prepared("analytics_scan", day, only_user))
+  for (const auto& r :
+       ctx_.tx().exec_prepared("analytics_scan", day, only_user))
     out.push_back({r[0].as<std::string>(), r[1].as<int64_t>(),
                    r[2].as<int64_t>(), r[3].as<int64_t>(), r[4].as<int64_t>()});
   return out;
 }
 
 int64_t
-shard_store::store_analytics(pqxx::transaction_base& tx, const std::string& day,
-                             const std::vector<analytics_counts>& counts,
-                             const std::string& only_user) {
-  return tx
+pg_analytics::store_analytics(const std::string& day,
+                              const std::vector<analytics_counts>& counts,
+                              const std::string& only_user) {
+  return ctx_.tx()
     .exec_prepared("analytics_store", day, counts_rows(counts), only_user)
     .affected_rows();
 }
 
-user_analytics shard_store::analytics_of(pqxx::transaction_base& tx,
-                                         const std::string& user,
-                                         const std::string& day) {
-  auto rows = tx.exec_prepared("analytics_get", user, day);
+user_analytics pg_analytics::analytics_of(const std::string& user,
+                                          const std::string& day) {
+  auto rows = ctx_.tx().exec_prepared("analytics_get", user, day);
   if (rows.empty())
     throw db::domain_error(errc::not_found,
                            "no analytics for user " + user

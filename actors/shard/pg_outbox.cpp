@@ -9,11 +9,11 @@
 #include <pqxx/result>
 #include <pqxx/row>
 
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_repositories.hpp"
 
 namespace lunch {
 
-void shard_store::prepare_events(pqxx::connection_base& conn) {
+void pg_outbox::prepare(pqxx::connection_base& conn) {
   conn.prepare("insert_event", "INSERT INTO outbox (entity, kind, payload)"
                                " VALUES ($1, $2, $3::jsonb)");
   conn.prepare("events_after",
@@ -37,41 +37,38 @@ void shard_store::prepare_events(pqxx::connection_base& conn) {
                " ORDER BY id LIMIT 10000)");
 }
 
-void shard_store::emit(pqxx::transaction_base& tx, const events::draft& event) {
-  tx.exec_prepared("insert_event", event.entity, event.kind, event.payload);
-  events_written_ = true;
+void pg_context::emit(const events::draft& event) {
+  tx().exec_prepared("insert_event", event.entity, event.kind, event.payload);
+  events_written = true;
 }
 
-std::vector<domain_event> shard_store::events_after(pqxx::transaction_base& tx,
-                                                    int64_t after,
-                                                    int32_t limit) {
+std::vector<domain_event> pg_outbox::events_after(int64_t after,
+                                                  int32_t limit) {
   std::vector<domain_event> out;
-  for (const auto& r : tx.exec_prepared("events_after", after, limit))
+  for (const auto& r : ctx_.tx().exec_prepared("events_after", after, limit))
     out.push_back({r[0].as<int64_t>(), r[1].as<std::string>(),
                    r[2].as<std::string>(), r[3].as<std::string>(),
                    r[4].as<std::string>()});
   return out;
 }
 
-std::vector<event_cursor>
-shard_store::event_cursors(pqxx::transaction_base& tx) {
+std::vector<event_cursor> pg_outbox::event_cursors() {
   std::vector<event_cursor> out;
-  for (const auto& r : tx.exec_prepared("event_cursors"))
+  for (const auto& r : ctx_.tx().exec_prepared("event_cursors"))
     out.push_back({r[0].as<std::string>(), r[1].as<int64_t>()});
   return out;
 }
 
-void shard_store::save_event_cursors(pqxx::transaction_base& tx,
-                                     const std::vector<event_cursor>& cursors) {
+void pg_outbox::save_event_cursors(const std::vector<event_cursor>& cursors) {
   for (auto& c : cursors)
-    tx.exec_prepared("save_event_cursor", c.subscriber, c.upto);
-  prune_events(tx);
+    ctx_.tx().exec_prepared("save_event_cursor", c.subscriber, c.upto);
+  prune_events();
 }
 
-int64_t shard_store::prune_events(pqxx::transaction_base& tx) {
+int64_t pg_outbox::prune_events() {
   // Every subscriber is past `low` (one without a cursor yet is at 0).
   std::map<std::string, int64_t> at;
-  for (auto& c : event_cursors(tx))
+  for (auto& c : event_cursors())
     at[c.subscriber] = c.upto;
   int64_t low = -1;
   for (auto& name : events::subscribers()) {
@@ -80,7 +77,8 @@ int64_t shard_store::prune_events(pqxx::transaction_base& tx) {
   }
   if (low <= 0)
     return 0;
-  return tx.exec_prepared("prune_events", low, events::outbox_retention_s)
+  return ctx_.tx()
+    .exec_prepared("prune_events", low, events::outbox_retention_s)
     .affected_rows();
 }
 

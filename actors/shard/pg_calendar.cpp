@@ -1,4 +1,4 @@
-// The calendar statements of shard_store (personal schedules, spec §2.4).
+// The calendar statements of a shard database (personal schedules, spec §2.4).
 
 #include <string>
 
@@ -6,12 +6,12 @@
 
 #include "actors/events/events.hpp"
 #include "actors/shard/calendar_rows.hpp"
-#include "actors/shard/shard_store.hpp"
+#include "actors/shard/pg_repositories.hpp"
 #include "runtime/db/map_error.hpp"
 
 namespace lunch {
 
-void shard_store::prepare_calendar(pqxx::connection_base& conn) {
+void pg_calendar::prepare(pqxx::connection_base& conn) {
   std::string columns = calendar_columns;
   conn.prepare("calendar_insert",
                "INSERT INTO calendar_entries (id, employee_id, entry_date,"
@@ -31,38 +31,35 @@ void shard_store::prepare_calendar(pqxx::connection_base& conn) {
                  + columns);
 }
 
-calendar_entry shard_store::insert_calendar_entry(pqxx::transaction_base& tx,
-                                                  const calendar_entry& e) {
+calendar_entry pg_calendar::insert_calendar_entry(const calendar_entry& e) {
   calendar_entry stored;
   try {
-    stored = read_calendar_entry(
-      tx.exec_prepared1("calendar_insert", e.employee_id, e.date, e.title,
-                        e.description, e.recurrence, e.interval, e.until));
+    stored = read_calendar_entry(ctx_.tx().exec_prepared1(
+      "calendar_insert", e.employee_id, e.date, e.title, e.description,
+      e.recurrence, e.interval, e.until));
   } catch (const pqxx::foreign_key_violation&) {
     throw db::domain_error(errc::not_found,
                            "user " + e.employee_id + " not found");
   }
-  emit(tx, events::schedule_changed(stored, true));
+  ctx_.emit(events::schedule_changed(stored, true));
   return stored;
 }
 
-std::vector<calendar_entry> shard_store::calendar_of(pqxx::transaction_base& tx,
-                                                     const std::string& user) {
-  if (tx.exec_prepared("calendar_user_exists", user).empty())
+std::vector<calendar_entry> pg_calendar::calendar_of(const std::string& user) {
+  if (ctx_.tx().exec_prepared("calendar_user_exists", user).empty())
     throw db::domain_error(errc::not_found, "user " + user + " not found");
-  return read_calendar_entries(tx.exec_prepared("calendar_of", user));
+  return read_calendar_entries(ctx_.tx().exec_prepared("calendar_of", user));
 }
 
-calendar_entry shard_store::delete_calendar_entry(pqxx::transaction_base& tx,
-                                                  const std::string& user,
+calendar_entry pg_calendar::delete_calendar_entry(const std::string& user,
                                                   int64_t id) {
-  auto rows = tx.exec_prepared("calendar_delete", user, id);
+  auto rows = ctx_.tx().exec_prepared("calendar_delete", user, id);
   if (rows.empty())
     throw db::domain_error(errc::not_found, "calendar entry "
                                               + std::to_string(id) + " of user "
                                               + user + " not found");
   auto removed = read_calendar_entry(rows[0]);
-  emit(tx, events::schedule_changed(removed, false));
+  ctx_.emit(events::schedule_changed(removed, false));
   return removed;
 }
 

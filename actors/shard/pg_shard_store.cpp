@@ -1,0 +1,200 @@
+#include "actors/shard/pg_shard_store.hpp"
+
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+
+#include "runtime/db/connection.hpp"
+#include "runtime/db/map_error.hpp"
+#include "runtime/log.hpp"
+
+namespace lunch {
+
+// -- the request log -----------------------------------------------------
+
+void pg_request_log::prepare(pqxx::connection_base& conn) {
+  prepare_all(
+    conn,
+    {
+      {"request_get", "SELECT reply FROM request_log WHERE request_id = $1"},
+      {"request_put",
+       "INSERT INTO request_log (request_id, reply) VALUES ($1, $2)"},
+    });
+}
+
+std::optional<std::string> pg_request_log::logged_reply(const std::string& id) {
+  auto rows = ctx_.tx().exec_prepared("request_get", id);
+  if (rows.empty())
+    return std::nullopt;
+  return rows[0][0].as<std::string>();
+}
+
+void pg_request_log::log_reply(const std::string& id,
+                               const std::string& reply) {
+  ctx_.tx().exec_prepared("request_put", id, reply);
+}
+
+// -- the store -------------------------------------------------------------
+
+pg_shard_store::pg_shard_store(int32_t shard, std::string dsn)
+    : dsn_(std::move(dsn)) {
+  ctx_.shard = shard;
+}
+
+pg_shard_store::~pg_shard_store() {
+  close();
+}
+
+void pg_shard_store::prepare(pqxx::connection_base& conn) {
+  pg_users::prepare(conn);
+  pg_parties::prepare(conn);
+  pg_request_log::prepare(conn);
+  pg_calendar::prepare(conn);
+  pg_inbox::prepare(conn);
+  pg_snapshot::prepare(conn);
+  pg_outbox::prepare(conn);
+  pg_analytics::prepare(conn);
+}
+
+void pg_shard_store::open(int64_t epoch, const std::string& node) {
+  auto shard = std::to_string(ctx_.shard);
+  try {
+    conn_ = db::open_connection(dsn_);
+    {
+      // The name lets a successor find (and end) this session; the epoch
+      // is written into every row this owner creates.
+      pqxx::nontransaction setup{*conn_};
+      setup.exec("SET application_name = 'lunchmesh-owner-" + shard
+                 + "'; SET lunch.epoch = '" + std::to_string(epoch) + "'");
+    }
+    fence(epoch, node);
+    prepare(*conn_);
+  } catch (...) {
+    close();
+    throw;
+  }
+}
+
+// Writes our epoch into the shard's fence row (or finds it there after a
+// restart). A stale owner whose open transaction holds the row (a paused
+// node) is disconnected, so a takeover never waits for it. Throws a
+// fenced domain_error when a newer epoch owns the shard.
+void pg_shard_store::fence(int64_t epoch, const std::string& node) {
+  auto& conn = *conn_;
+  auto shard = std::to_string(ctx_.shard);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      pqxx::work tx{conn};
+      tx.exec("SET LOCAL lock_timeout = '200ms'");
+      auto moved = tx.exec_params("UPDATE shard_fence SET epoch = $1,"
+                                  " owner = $2, fenced_at = now()"
+                                  " WHERE epoch < $1 RETURNING 1",
+                                  epoch, node);
+      if (moved.empty()) {
+        auto row = tx.exec("SELECT epoch, owner FROM shard_fence");
+        if (row[0][0].as<int64_t>() != epoch)
+          throw db::domain_error(errc::fenced,
+                                 "fenced: shard " + shard + " belongs to epoch "
+                                   + row[0][0].as<std::string>() + " ("
+                                   + row[0][1].as<std::string>() + "), not "
+                                   + std::to_string(epoch));
+      }
+      tx.commit();
+      log::info("shard.fenced_in",
+                {{"shard", shard},
+                 {"epoch", std::to_string(epoch)},
+                 {"taken_over", moved.empty() ? "no" : "yes"}});
+      return;
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() != "55P03" || attempt >= 20)
+        throw;
+    }
+    pqxx::nontransaction tx{conn};
+    auto killed = tx.exec_params(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+      " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+      " AND application_name = $1",
+      "lunchmesh-owner-" + shard);
+    log::warn("shard.stale_owner_disconnected",
+              {{"shard", shard}, {"backends", killed[0][0].as<std::string>()}});
+  }
+}
+
+bool pg_shard_store::is_open() const {
+  return conn_ && conn_->is_open();
+}
+
+void pg_shard_store::close() noexcept {
+  // Destroying a transaction on a dead connection must not throw out of
+  // here; pqxx swallows errors in destructors.
+  abandon_batch();
+  conn_.reset();
+}
+
+pqxx::connection& pg_shard_store::connection() {
+  if (!conn_)
+    throw pqxx::broken_connection{"shard " + std::to_string(ctx_.shard)
+                                  + " database connection is closed"};
+  return *conn_;
+}
+
+void pg_shard_store::begin_batch() {
+  batch_ = std::make_unique<pqxx::work>(connection(), "batch");
+  ctx_.current = batch_.get();
+}
+
+// One round trip: the previous write's savepoint is released and this
+// one's set. The savepoints are explicit SQL: libpqxx 6.4's subtransaction
+// never sends SAVEPOINT for prepared statements, and committing a
+// transaction that a failed statement aborted silently rolls back every
+// write in the batch. A batch starts with the fence check: its share lock
+// on the fence row holds any takeover until this batch has committed.
+void pg_shard_store::begin_write(int64_t epoch, bool first_in_batch) {
+  batch_->exec(first_in_batch
+                 ? "SELECT lunch_fence(" + std::to_string(epoch)
+                     + "); SAVEPOINT op"
+                 : std::string{"RELEASE SAVEPOINT op; SAVEPOINT op"});
+}
+
+void pg_shard_store::undo_write() {
+  batch_->exec("ROLLBACK TO SAVEPOINT op");
+}
+
+void pg_shard_store::commit_batch() {
+  batch_->commit();
+  batch_.reset();
+  ctx_.current = nullptr;
+}
+
+void pg_shard_store::abandon_batch() noexcept {
+  batch_.reset();
+  ctx_.current = nullptr;
+}
+
+void pg_shard_store::read_alone(int64_t epoch,
+                                const std::function<void()>& body) {
+  pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx{connection()};
+  // lunch_fence() locks the row, which a read-only transaction may not.
+  auto current = tx.exec("SELECT epoch FROM shard_fence")[0][0].as<int64_t>();
+  if (current != epoch)
+    throw db::domain_error(errc::fenced,
+                           "fenced: shard " + std::to_string(ctx_.shard)
+                             + " belongs to epoch " + std::to_string(current)
+                             + ", not " + std::to_string(epoch));
+  struct unbind {
+    pg_context& ctx;
+    ~unbind() {
+      ctx.current = nullptr;
+    }
+  } guard{ctx_};
+  ctx_.current = &tx;
+  body();
+  tx.commit();
+}
+
+bool pg_shard_store::take_events_written() {
+  bool out = ctx_.events_written;
+  ctx_.events_written = false;
+  return out;
+}
+
+} // namespace lunch

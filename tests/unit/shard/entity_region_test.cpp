@@ -1,0 +1,79 @@
+// The entities and their region on CAF's deterministic test coordinator,
+// over an in-memory shard database: the passivation handshake and the
+// serialised changes of one party.
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/shard_fixture.hpp"
+
+using namespace lunch;
+using lunch::testing::shard_fixture;
+
+TEST_CASE_METHOD(shard_fixture,
+                 "an idle entity passivates with its region's consent",
+                 "[entity][passivation]") {
+  add_user("u1");
+  start_shard();
+  REQUIRE(ask<user_view>(region, usr_get_atom::value, std::string{"u1"}).value);
+  CHECK(status().active_users == 1);
+  CHECK(db->count("load_user") == 1);
+  SECTION("a quiet entity stops, and the next request starts it again") {
+    run_for(passivate_after);
+    CHECK(status().active_users == 0);
+    auto again = ask<user_view>(region, usr_get_atom::value, std::string{"u1"});
+    REQUIRE(again.value);
+    CHECK(again.value->profile.nickname == "nick-u1");
+    CHECK(db->count("load_user") == 2); // loaded afresh
+  }
+  SECTION("a request that reaches the region first keeps the entity") {
+    // The client sends before the entity's idle tick is handled: the
+    // region forwards the request, then refuses the stop (the entity has
+    // not handled everything it was sent).
+    auto late = request<user_view>(region, usr_get_atom::value,
+                                   std::string{"u1"});
+    sched.advance_time(passivate_after);
+    sched.run();
+    REQUIRE(late->answered);
+    REQUIRE(late->value);
+    CHECK(late->value->profile.employee_id == "u1");
+    CHECK(status().active_users == 1);
+    CHECK(db->count("load_user") == 1); // the same entity answered
+    // Idle for a whole period again, it goes.
+    run_for(passivate_after);
+    CHECK(status().active_users == 0);
+  }
+  SECTION("a request after the stop was granted starts a fresh entity") {
+    sched.advance_time(passivate_after);
+    sched.run_once(); // the entity's tick: it asks the region
+    auto late = request<user_view>(region, usr_get_atom::value,
+                                   std::string{"u1"});
+    sched.run();
+    REQUIRE(late->answered);
+    REQUIRE(late->value);
+    CHECK(db->count("load_user") == 2);
+    CHECK(status().active_users == 1);
+  }
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "two joins to the last free place: exactly one wins",
+                 "[entity][party]") {
+  add_user("host");
+  auto party = add_party("host", 2); // one place left
+  start_shard();
+  auto a = request<party_view>(region, pty_join_atom::value, party,
+                               std::string{"a"}, std::string{});
+  auto b = request<party_view>(region, pty_join_atom::value, party,
+                               std::string{"b"}, std::string{});
+  sched.run();
+  REQUIRE(a->answered);
+  REQUIRE(b->answered);
+  auto& winner = a->value ? a : b;
+  auto& loser = a->value ? b : a;
+  REQUIRE(winner->value);
+  CHECK(loser->code() == errc::party_full);
+  CHECK(winner->value->party.member_ids.size() == 2);
+  CHECK(members_of(party).size() == 2);
+  // The party's entity decided alone: the loser never reached the store.
+  CHECK(db->count("add_member") == 1);
+}

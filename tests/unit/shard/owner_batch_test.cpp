@@ -1,0 +1,157 @@
+// The shard owner's group commit on CAF's deterministic test coordinator,
+// over an in-memory shard database: a crash in the middle of a batch, a
+// commit under a lease epoch that moved on, and replayed request ids.
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/shard_fixture.hpp"
+
+using namespace lunch;
+using lunch::testing::shard_fixture;
+
+TEST_CASE_METHOD(shard_fixture, "a crash during a batch commits nothing of it",
+                 "[shard][commit]") {
+  add_user("host");
+  auto first = add_party("host", 4);
+  auto second = add_party("host", 4);
+  start_shard();
+  // Both entities loaded: their joins reach the owner back to back and
+  // share one batch.
+  REQUIRE(ask<party_view>(region, pty_get_atom::value, first).value);
+  REQUIRE(ask<party_view>(region, pty_get_atom::value, second).value);
+  // The first join is applied in the open batch, then the owner crashes
+  // on the second one, before the commit.
+  db->on_write = [this] { faults->arm(shard_owner_name(0)); };
+  auto down = watch(owner);
+  auto a = request<party_view>(region, pty_join_atom::value, first,
+                               std::string{"a"}, std::string{});
+  auto b = request<party_view>(region, pty_join_atom::value, second,
+                               std::string{"b"}, std::string{});
+  sched.run();
+  CHECK(*down);
+  REQUIRE(a->answered);
+  REQUIRE(b->answered);
+  CHECK(a->code() == errc::unavailable);
+  CHECK(b->code() == errc::unavailable);
+  CHECK(db->count("add_member") == 1); // the first was applied, uncommitted
+  // Nothing of the batch is visible.
+  CHECK(members_of(first) == std::vector<std::string>{"host"});
+  CHECK(members_of(second) == std::vector<std::string>{"host"});
+  CHECK(db->committed.ledger.empty());
+  CHECK(db->committed.outbox.empty());
+  // Restarted together, the entities load what was committed; the join
+  // can be made again.
+  db->on_write = nullptr;
+  faults->disarm(shard_owner_name(0));
+  stop_shard();
+  start_shard();
+  auto loads = db->count("load_party");
+  auto view = ask<party_view>(region, pty_get_atom::value, first);
+  REQUIRE(view.value);
+  CHECK(view.value->party.member_ids == std::vector<std::string>{"host"});
+  CHECK(db->count("load_party") == loads + 1);
+  auto again = ask<party_view>(region, pty_join_atom::value, first,
+                               std::string{"a"}, std::string{});
+  REQUIRE(again.value);
+  CHECK(members_of(first) == std::vector<std::string>{"host", "a"});
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a batch under a lease epoch that moved on is refused",
+                 "[shard][fencing]") {
+  add_user("host");
+  auto party = add_party("host", 4);
+  start_shard();
+  REQUIRE(ask<party_view>(region, pty_get_atom::value, party).value);
+  CHECK(db->fence_epoch == 1); // the owner fenced the shard as it started
+  // Another node took the shard over with a newer epoch.
+  db->fence_epoch = 2;
+  db->fence_owner = "node-b";
+  auto down = watch(owner);
+  auto join = ask<party_view>(region, pty_join_atom::value, party,
+                              std::string{"a"}, std::string{});
+  CHECK(join.code() == errc::fenced);
+  CHECK(*down); // the stale owner quit
+  CHECK(members_of(party) == std::vector<std::string>{"host"});
+  CHECK(db->committed.ledger.empty());
+  // Nor can an owner of the old epoch start again.
+  stop_shard();
+  start_shard();
+  auto refused = ask<party_view>(region, pty_get_atom::value, party);
+  CHECK_FALSE(refused.value);
+  CHECK(db->fence_epoch == 2);
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a replayed request id is applied once and answered again",
+                 "[shard][replay]") {
+  add_user("host");
+  auto party = add_party("host", 4);
+  start_shard();
+  SECTION("at the owner: the stored reply is the answer") {
+    auto join = [&] {
+      return ask<points_award>(owner, db_addmem_atom::value, party,
+                               std::string{"a"}, int64_t{10},
+                               std::string{"req-1"});
+    };
+    auto first = join();
+    auto repeat = join();
+    REQUIRE(first.value);
+    REQUIRE(repeat.value);
+    CHECK(repeat.value->ledger_id == first.value->ledger_id);
+    CHECK(repeat.value->points == 10);
+    CHECK(db->count("add_member") == 1);
+    CHECK(db->committed.ledger.size() == 1);
+    CHECK(db->committed.request_log.count("req-1") == 1);
+    // Without an id, the same write is a new one (and refused).
+    auto plain = ask<points_award>(owner, db_addmem_atom::value, party,
+                                   std::string{"a"}, int64_t{10},
+                                   std::string{});
+    CHECK(plain.code() == errc::already_joined);
+  }
+  SECTION("through the entity: a repeat succeeds with the current state") {
+    auto join = [&] {
+      return ask<party_view>(region, pty_join_atom::value, party,
+                             std::string{"a"}, std::string{"req-2"});
+    };
+    auto first = join();
+    auto repeat = join();
+    REQUIRE(first.value);
+    REQUIRE(repeat.value);
+    CHECK(repeat.value->party.member_ids
+          == std::vector<std::string>{"host", "a"});
+    CHECK(db->count("add_member") == 1);
+    CHECK(members_of(party) == std::vector<std::string>{"host", "a"});
+    // The same join under a new id is refused as usual.
+    auto other = ask<party_view>(region, pty_join_atom::value, party,
+                                 std::string{"a"}, std::string{"req-3"});
+    CHECK(other.code() == errc::already_joined);
+  }
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a failing write does not undo the rest of its batch",
+                 "[shard][commit]") {
+  start_shard();
+  auto person = [](const std::string& id) {
+    user_profile p;
+    p.employee_id = id;
+    p.nickname = id;
+    return p;
+  };
+  auto insert = [&](const std::string& id) {
+    return request<user_profile>(owner, db_insert_atom::value, person(id),
+                                 std::string{});
+  };
+  // Queued back to back: one batch, the repeat fails in its savepoint.
+  auto a = insert("a");
+  auto again = insert("a");
+  auto b = insert("b");
+  sched.run();
+  CHECK(a->code() == errc::none);
+  CHECK(again->code() == errc::already_exists);
+  CHECK(b->code() == errc::none);
+  CHECK(db->count("insert_user") == 3);
+  CHECK(db->committed.users.size() == 2);
+  CHECK(db->committed.outbox.size() == 2); // user.created of a and b
+}
