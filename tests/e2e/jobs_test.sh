@@ -130,9 +130,9 @@ expect_json 'd["result"]' '{"status": "success"}'
 
 # -----------------------------------------------------------------------------
 section "4. the node running a long job dies; the job completes on the survivor"
-# 300 users, 20 per batch, 300 ms apart: about 4.5 s of work.
+# 300 users, 20 per batch, a second apart: about 15 s of work.
 expect_rc 0 -- ctl_at 0 --json job submit notify --title 장기 \
-  --args '{"batch": 20, "pause_ms": 300}'
+  --args '{"batch": 20, "pause_ms": 1000}'
 J5=$(json_value 'd["job_id"]')
 started() {
   run ctl_at 0 --json --timeout 3 job status "$J5"
@@ -141,11 +141,16 @@ started() {
 wait_until 30 started || fatal "job $J5 did not get going: $(_last_output)"
 VICTIM=$(json_value 'd["node"]' | sed 's/node//')
 SURVIVOR=$((1 - VICTIM))
+# SIGSTOP first: the job goes no further on node$VICTIM, and it is still
+# running there (the status read above may have taken long), then kill -9.
+T_KILL=$(now_us)
+"$CLUSTER" pause "node$VICTIM" >/dev/null
+expect_rc 0 -- ctl_at "$SURVIVOR" --json --timeout 10 job status "$J5"
+expect_json '[d["state"], d["node"]]' "[\"running\", \"node$VICTIM\"]"
 DONE_BEFORE=$(json_value 'd["progress"]["current"]')
 echo "job $J5 runs on node$VICTIM, $DONE_BEFORE of 300 sent; killing it"
-T_KILL=$(now_us)
 "$CLUSTER" kill "node$VICTIM" >/dev/null
-NODE_ASKED=$SURVIVOR expect_job_state 30 "$J5" succeeded
+NODE_ASKED=$SURVIVOR expect_job_state 60 "$J5" succeeded
 echo "kill -9 to the job done on the survivor: $((($(now_us) - T_KILL) / 1000)) ms"
 expect_json '[d["node"], d["attempts"]]' "[\"node$SURVIVOR\", 2]"
 expect_json 'd["result"]' \
