@@ -74,8 +74,8 @@ party_args=(--title "금요 점심" --restaurant 지구마을 --date "$TOMORROW"
 section "1. S5, S7, S19: invitations, joins and points become notifications"
 expect_rc 0 -- ctl_at 0 --json party create --host 1 "${party_args[@]}" --max 3 --members 2
 P=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
-expect_count 5 1 2 party_invite "1 1" "S5: user 2 invited"
-expect_count 5 0 1 points_earned "1 1" "S5: user 1 told of 50 points"
+expect_count 20 1 2 party_invite "1 1" "S5: user 2 invited"
+expect_count 20 0 1 points_earned "1 1" "S5: user 1 told of 50 points"
 expect_rc 0 -- ctl_at 1 --json notify list 2
 expect_json '[(n["type"], n["icon"], n["title"], n["related_id"], n["related_type"]) for n in d["notifications"]]' \
   "[[\"party_invite\", \"🎉\", \"🎉 파티 초대\", $P, \"party\"]]"
@@ -83,7 +83,7 @@ expect_json '[(n["type"], n["icon"], n["title"], n["related_id"], n["related_typ
 expect_rc 0 -- ctl_at 1 notify list 2
 expect_contains "party_invite  🎉 파티 초대: " "$OUT"
 expect_rc 0 -- ctl_at 1 --json party join "$P" 3
-expect_count 5 0 1 party_join "1 1" "S7: the host told of the join"
+expect_count 20 0 1 party_join "1 1" "S7: the host told of the join"
 # 30 points are below 50: no points_earned for user 3.
 expect_count 1 0 3 points_earned "0 0" "S7: no notification of 30 points"
 expect_rc 0 -- ctl_at 0 --json notify list 2
@@ -107,23 +107,34 @@ expect_eq "output of debug crash events/$SHARD" "events/$SHARD now holds its del
 expect_rc 0 -- ctl_at "$SURVIVOR" --json party create --host 4 "${party_args[@]}" --max 4 --members 5,6
 Q=$(json_value 'd["party_id"]') || fatal "party create printed no party_id: $OUT"
 # Held: nothing arrives while the node lives (the relay polls every 0.5 s).
+# The sleep only lets time pass for an invitation that must not come: a
+# slow machine can make this check miss one, never fail.
 sleep 1.5
 expect_count 1 "$SURVIVOR" 5 party_invite "0 0" "held relay: no invitation yet"
 T_KILL=$(now_us)
 "$CLUSTER" kill "node$VICTIM" >/dev/null
-expect_count 15 "$SURVIVOR" 5 party_invite "1 1" "after kill -9 of node$VICTIM: user 5 invited by the survivor"
+expect_count 30 "$SURVIVOR" 5 party_invite "1 1" "after kill -9 of node$VICTIM: user 5 invited by the survivor"
 echo "kill -9 to the invitation on the survivor: $((($(now_us) - T_KILL) / 1000)) ms"
-expect_count 5 "$SURVIVOR" 6 party_invite "1 1" "after kill -9: user 6 invited"
-expect_count 5 "$SURVIVOR" 4 points_earned "1 1" "after kill -9: host 4 told of 50 points"
+expect_count 20 "$SURVIVOR" 6 party_invite "1 1" "after kill -9: user 6 invited"
+expect_count 20 "$SURVIVOR" 4 points_earned "1 1" "after kill -9: host 4 told of 50 points"
 expect_rc 0 -- ctl_at "$SURVIVOR" --json notify list 5
 expect_json '[n["related_id"] for n in d["notifications"] if n["type"] == "party_invite"]' "[$Q]"
 # The killed node comes back and may take its shards back: its relay starts
 # from the saved cursors; a repeat delivery inserts nothing.
 "$CLUSTER" up 2 >"$WORK/up2.log" 2>&1 || fatal "cluster.sh up 2 (rejoin) failed: $(tail -5 "$WORK/up2.log")"
-sleep 2
+# Both nodes up with two shards each: the rejoined node's relays run.
+rebalanced() {
+  run ctl_at 0 --json --timeout 3 cluster status
+  [[ $RC == 0 ]] && [[ $(json_value 'sorted(len(n["shards"]) for n in d["nodes"] if n["state"] == "up")') == "[2, 2]" ]]
+}
+if wait_until 30 rebalanced; then
+  check_pass
+else
+  check_fail "the shards were not spread over both nodes within 30 s of the rejoin" "$(_last_output)"
+fi
 for n in 0 1; do
-  expect_count 5 "$n" 5 party_invite "1 1" "after the rejoin, through node$n: still one invitation"
+  expect_count 20 "$n" 5 party_invite "1 1" "after the rejoin, through node$n: still one invitation"
 done
-expect_count 5 0 4 points_earned "1 1" "after the rejoin: still one points notification"
+expect_count 20 0 4 points_earned "1 1" "after the rejoin: still one points notification"
 
 summary

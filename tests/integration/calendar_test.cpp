@@ -231,7 +231,9 @@ TEST_CASE("committed changes are announced once to the recommend actor",
   CHECK(probe.next(seen, 3)
         == test::sorted({"member_remove " + host + q,
                          "member_remove " + guest + q, "user_delete " + host}));
-  // Nothing else trickles in (the repeats above announced nothing).
+  // Nothing else trickles in (the repeats above announced nothing). The
+  // sleep only lets time pass for a notice that must not come: a slow
+  // machine can make this check miss one, never fail.
   std::this_thread::sleep_for(300ms);
   CHECK(probe.size() == seen);
 }

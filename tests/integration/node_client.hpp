@@ -75,7 +75,7 @@ inline calendar_entry entry(std::string user, std::string date,
 /// Polls `probe` until it returns true; false after `limit`.
 template <class Probe>
 bool eventually(Probe probe,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+                std::chrono::milliseconds limit = std::chrono::seconds(30)) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     if (probe())
