@@ -32,26 +32,20 @@
 #include <caf/timespan.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/atoms.hpp"
+#include "messages/event_protocol.hpp"
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
-
-using event_relay_actor = caf::typed_actor<caf::reacts_to<evt_new_atom>,
-                                           caf::reacts_to<dbg_crash_atom>>;
 
 struct event_relay_settings {
   int32_t shard = 0;
   caf::timespan timeout;       // of every request the relay makes
   caf::timespan poll_interval; // reads the outbox at least this often
-  std::shared_ptr<actor_directory> directory; // "shard/N", "gateway"
+  std::shared_ptr<node_directory> directory; // owner(N), gateway()
   std::shared_ptr<fault_injector> faults;     // null unless debug is on
 };
-
-/// "events/2".
-std::string event_relay_name(int32_t shard);
 
 /// Spawns the relay of one shard; its owner must be running.
 caf::actor spawn_event_relay(caf::local_actor* parent,

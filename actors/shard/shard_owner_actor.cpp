@@ -10,12 +10,11 @@
 #include <pqxx/transaction>
 
 #include "actors/cluster/lease_table.hpp"
-#include "actors/events/event_relay.hpp"
 #include "actors/shard/shard_store.hpp"
 #include "actors/user/points.hpp"
 #include "messages/cluster_protocol.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
@@ -85,11 +84,9 @@ void drop_connection(self_ptr self, const caf::error& reason) {
                                {"reason", message_of(reason)}});
     // The lease moved on: the cluster actor reads the catalog and stops
     // this shard here instead of restarting it.
-    if (auto cluster = st.settings.directory
-                         ? st.settings.directory->get("cluster")
-                         : caf::actor{})
-      caf::anon_send(caf::actor_cast<cluster_actor>(cluster),
-                     clu_sync_atom::value);
+    if (auto cluster = st.settings.directory ? st.settings.directory->cluster()
+                                             : cluster_actor{})
+      caf::anon_send(cluster, clu_sync_atom::value);
   } else {
     log::warn("shard.disconnected",
               {{"shard", std::to_string(st.settings.shard)},
@@ -123,8 +120,7 @@ void nudge_relay(self_ptr self) {
   auto& dir = self->state.settings.directory;
   if (!dir)
     return;
-  if (auto relay = caf::actor_cast<event_relay_actor>(
-        dir->get(event_relay_name(self->state.settings.shard))))
+  if (auto relay = dir->relay(self->state.settings.shard))
     caf::anon_send(relay, evt_new_atom::value);
 }
 
@@ -415,7 +411,7 @@ bool connect(self_ptr self) {
 
 owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
   auto& st = self->state;
-  st.path = shard_owner_name(settings.shard);
+  st.path = node_directory::owner_name(settings.shard);
   st.store = shard_store{settings.shard};
   st.settings = std::move(settings);
   // A handler that throws (a bug, an injected fault) ends the owner: its
@@ -666,10 +662,6 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings) {
 }
 
 } // namespace
-
-std::string shard_owner_name(int32_t shard) {
-  return "shard/" + std::to_string(shard);
-}
 
 shard_owner_actor spawn_shard_owner(caf::local_actor* parent,
                                     shard_owner_settings settings) {
