@@ -18,6 +18,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cluster/catalog_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_state.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_leases.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cluster/peer_lookup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_peers.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/routing.cpp
@@ -28,6 +29,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_recommend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_cache.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/public_door.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/builder_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_world.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/recommender_build.cpp

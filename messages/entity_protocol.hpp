@@ -33,6 +33,8 @@
 //   (pty_delete_atom, party_id, user)  -> party_view | forbidden
 //   (dbg_crash_atom)                -> ()   throw (fault injection)
 // region, in addition to routing all of the above:
+//   (usr_brief_atom, [user_id])       -> [member_view]  in the same order;
+//       an unknown user's is empty; any other failure fails the batch
 //   (pty_create_atom, party_record)   -> party_view
 //   (usr_search_atom, term, limit)    -> [user_summary]  (this shard)
 //   (pty_mine_atom, user_id)          -> [party_record]  (this shard)
@@ -118,6 +120,8 @@ using region_actor = caf::typed_actor<
   caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
   caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>,
   caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
+  caf::replies_to<usr_brief_atom,
+                  std::vector<std::string>>::with<std::vector<member_view>>,
   caf::reacts_to<pts_award_atom, points_award>,
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
   caf::replies_to<pty_join_atom, int64_t, std::string,

@@ -8,9 +8,6 @@
 //                             nudges the relay after such a commit)
 //   (dbg_crash_atom)  -> ()   fault injection (lunchctl debug crash)
 
-#include <cstdint>
-#include <string>
-
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -20,10 +17,5 @@ namespace lunch {
 
 using event_relay_actor = caf::typed_actor<caf::reacts_to<evt_new_atom>,
                                            caf::reacts_to<dbg_crash_atom>>;
-
-/// The relay of shard 2 in the node's directory: "events/2".
-inline std::string event_relay_name(int32_t shard) {
-  return "events/" + std::to_string(shard);
-}
 
 } // namespace lunch

@@ -1,8 +1,10 @@
 #pragma once
 
-// The node gateway: the one actor a node publishes. It accepts every
-// command, routes it by key (slot map) to the shard region that owns it and
-// combines cross-shard answers. lunchctl talks only to this interface.
+// The public API: what a node publishes (its gateway's door) and what
+// lunchctl calls. Every command is routed by key (slot map) to the shard
+// region that owns it, or asked of every shard and merged. The node's own
+// actors reach the gateway through a wider interface that is never
+// published (messages/router_protocol.hpp): no client can send that.
 //
 //   (usr_create_atom, user_profile)     -> user_view
 //   (usr_get_atom, user_id)             -> user_view
@@ -10,7 +12,6 @@
 //   (usr_delete_atom, user_id)          -> user_view
 //   (usr_search_atom, term, limit)      -> [user_summary]   all shards
 //   (usr_shard_atom, key)               -> key_location
-//   (usr_brief_atom, user_id)           -> member_view
 //   (pty_create_atom, party_record)     -> party_view
 //   (pty_get_atom, party_id)            -> party_view
 //   (pty_join_atom, party_id, user_id)  -> party_view
@@ -24,9 +25,6 @@
 //   (shd_stats_atom)                    -> [shard_stats]
 //   (shd_plan_atom)                     -> rebalance_plan
 //   (nod_status_atom)                   -> node_status
-//   (pts_award_atom, points_award)      -> ()   from party entities and
-//                                          event relays
-//   (pts_scan_atom, user_id)            -> [points_mark]    all shards
 //   (cal_add_atom, calendar_entry)      -> calendar_entry (id, created_at
 //                                          set) | invalid_argument |
 //                                          not_found (no such user)
@@ -38,15 +36,11 @@
 //   (mnt_clean_atom | mnt_analytics_atom | mnt_get_atom, ...)  the cleanup
 //                                          and user analytics (spec §5):
 //                                          messages/maintenance_protocol.hpp
-//   (rec_snapshot_atom, today)          -> [rec_shard_snapshot]  every
-//                                          shard, in shard order; fails
-//                                          (unavailable) if one cannot answer
-//   (rec_change_atom, rec_change)       -> ()  from this node's event
-//                                          relays (committed events): passed to
-//                                          this node's "recommend" actor and
-//                                          to one region on every other node
-//                                          serving shards (which passes it
-//                                          to that node's "recommend" actor)
+//   (rec_get_atom | rec_days_atom | rec_suggst_atom, ...)  a user's
+//                                          recommendations (owner node)
+//   (rec_daily_atom | rec_score_atom | rec_build_atom | rec_prog_atom, ...)
+//                                          this node's recommender:
+//                                          messages/recommend_protocol.hpp
 //   (cache_refresh_atom, batch)         -> [rec_refresh_report]  one
 //                                          refresh batch (1..100000 keys)
 //                                          on every node's recommendation
@@ -57,6 +51,10 @@
 //                                          shards (one that does not answer
 //                                          within the request timeout is
 //                                          listed with `error` set)
+//   (job_*_atom | sch_*_atom, ...)      jobs and schedules, answered by this
+//                                          node's job runner and scheduler:
+//                                          messages/job_protocol.hpp,
+//                                          messages/schedule_protocol.hpp
 //   (dbg_crash_atom, path, every_message) -> text   fault injection: make
 //                                          the actor named `path` throw
 //   (dbg_heal_atom, path)               -> bool  stop an every-message fault
@@ -72,12 +70,6 @@
 //   (pty_join_atom, party_id, user_id, request_id): applied at most once
 //   per id; a repeat gets the original result, and a write whose node died
 //   is sent to the new owner once (without an id it fails `unavailable`)
-//   (clu_hello_atom, peer_hello)        -> peer_hello  a peer node connects
-//                                          (passed to the cluster actor)
-//   (clu_route_atom, shard_route)       -> ()  from this node's cluster
-//                                          actor: who serves a shard now
-//   (clu_lost_atom, node)               -> ()  from this node's cluster
-//                                          actor: that peer died
 
 #include <cstdint>
 #include <string>
@@ -100,7 +92,8 @@
 
 namespace lunch {
 
-using gateway_actor = caf::typed_actor<
+/// Users (spec §2.1, §7).
+using user_public = caf::typed_actor<
   caf::replies_to<usr_create_atom, user_profile>::with<user_view>,
   caf::replies_to<usr_get_atom, std::string>::with<user_view>,
   caf::replies_to<usr_update_atom, user_patch>::with<user_view>,
@@ -108,7 +101,12 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<usr_search_atom, std::string,
                   int32_t>::with<std::vector<user_summary>>,
   caf::replies_to<usr_shard_atom, std::string>::with<key_location>,
-  caf::replies_to<usr_brief_atom, std::string>::with<member_view>,
+  caf::replies_to<usr_create_atom, user_profile, std::string>::with<user_view>,
+  caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
+  caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>>;
+
+/// Lunch parties (spec §2.4, §3.2).
+using party_public = caf::typed_actor<
   caf::replies_to<pty_create_atom, party_record>::with<party_view>,
   caf::replies_to<pty_get_atom, int64_t>::with<party_view>,
   caf::replies_to<pty_join_atom, int64_t, std::string>::with<party_view>,
@@ -118,34 +116,6 @@ using gateway_actor = caf::typed_actor<
   caf::replies_to<pty_mine_atom, std::string,
                   bool>::with<std::vector<party_view>>,
   caf::replies_to<pty_list_atom, party_filter>::with<std::vector<party_record>>,
-  caf::replies_to<shd_map_atom>::with<std::vector<slot_range>>,
-  caf::replies_to<shd_stats_atom>::with<std::vector<shard_stats>>,
-  caf::replies_to<shd_plan_atom>::with<rebalance_plan>,
-  caf::replies_to<nod_status_atom>::with<node_status>,
-  caf::reacts_to<pts_award_atom, points_award>,
-  caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>,
-  caf::replies_to<cal_add_atom, calendar_entry>::with<calendar_entry>,
-  caf::replies_to<cal_list_atom,
-                  std::string>::with<std::vector<calendar_entry>>,
-  caf::replies_to<cal_delete_atom, std::string, int64_t>::with<calendar_entry>,
-  caf::replies_to<rec_snapshot_atom,
-                  std::string>::with<std::vector<rec_shard_snapshot>>,
-  caf::reacts_to<rec_change_atom, rec_change>,
-  caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
-  caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
-  caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>,
-  caf::reacts_to<dbg_crash_atom>,
-  caf::replies_to<clu_status_atom>::with<cluster_status>,
-  caf::replies_to<clu_events_atom, int32_t>::with<std::vector<cluster_event>>,
-  caf::replies_to<clu_leave_atom, std::string>::with<std::string>,
-  caf::replies_to<clu_hello_atom, peer_hello>::with<peer_hello>,
-  caf::reacts_to<clu_route_atom, shard_route>,
-  caf::reacts_to<clu_lost_atom, std::string>,
-  // The writes again, with a request id last: applied once, a repeat is
-  // answered with the original result (also across failovers).
-  caf::replies_to<usr_create_atom, user_profile, std::string>::with<user_view>,
-  caf::replies_to<usr_update_atom, user_patch, std::string>::with<user_view>,
-  caf::replies_to<usr_delete_atom, std::string, std::string>::with<user_view>,
   caf::replies_to<pty_create_atom, party_record, std::string>::with<party_view>,
   caf::replies_to<pty_join_atom, int64_t, std::string,
                   std::string>::with<party_view>,
@@ -153,22 +123,44 @@ using gateway_actor = caf::typed_actor<
                   std::string>::with<party_view>,
   caf::replies_to<pty_update_atom, party_patch, std::string>::with<party_view>,
   caf::replies_to<pty_delete_atom, int64_t, std::string,
-                  std::string>::with<party_view>,
+                  std::string>::with<party_view>>;
+
+/// Personal calendar entries.
+using calendar_public = caf::typed_actor<
+  caf::replies_to<cal_add_atom, calendar_entry>::with<calendar_entry>,
+  caf::replies_to<cal_list_atom,
+                  std::string>::with<std::vector<calendar_entry>>,
+  caf::replies_to<cal_delete_atom, std::string, int64_t>::with<calendar_entry>,
   caf::replies_to<cal_add_atom, calendar_entry,
                   std::string>::with<calendar_entry>,
   caf::replies_to<cal_delete_atom, std::string, int64_t,
-                  std::string>::with<calendar_entry>>::
-  // Recommendations (messages/recommend_protocol.hpp): by user key or shard
-  // to the owner node, or to this node's recommender. The notification
-  // inbox (messages/notification_protocol.hpp): by user key or id. Jobs
-  // (messages/job_protocol.hpp): to this node's job runner. Cleanup and
-  // analytics (messages/maintenance_protocol.hpp): every shard. The
-  // recommendation caches of every node (actors/node/gateway_cache.hpp).
-  // The schedules (messages/schedule_protocol.hpp): to this node's
-  // scheduler.
-  extend_with<recommend_user_interface, recommend_node_interface,
-              notification_gateway_interface, job_interface,
-              maintenance_gateway_interface, cache_gateway_interface,
-              schedule_interface>;
+                  std::string>::with<calendar_entry>>;
+
+/// Shards and this node (spec §7).
+using shard_public = caf::typed_actor<
+  caf::replies_to<shd_map_atom>::with<std::vector<slot_range>>,
+  caf::replies_to<shd_stats_atom>::with<std::vector<shard_stats>>,
+  caf::replies_to<shd_plan_atom>::with<rebalance_plan>,
+  caf::replies_to<nod_status_atom>::with<node_status>>;
+
+/// The cluster, as an operator sees it.
+using cluster_public = caf::typed_actor<
+  caf::replies_to<clu_status_atom>::with<cluster_status>,
+  caf::replies_to<clu_events_atom, int32_t>::with<std::vector<cluster_event>>,
+  caf::replies_to<clu_leave_atom, std::string>::with<std::string>>;
+
+/// Fault injection (refused unless the node config allows it).
+using debug_public = caf::typed_actor<
+  caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
+  caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
+  caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>>;
+
+/// The public API: what a node publishes and lunchctl calls. Nothing here
+/// lets a client reach the node's internal traffic (router_protocol.hpp).
+using gateway_actor = user_public::extend_with<
+  party_public, calendar_public, shard_public, cluster_public, debug_public,
+  recommend_public, recommend_node_interface, notification_gateway_interface,
+  job_interface, maintenance_gateway_interface, cache_gateway_interface,
+  schedule_interface>;
 
 } // namespace lunch

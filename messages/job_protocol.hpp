@@ -52,7 +52,6 @@ using job_interface = caf::typed_actor<
   caf::replies_to<job_workers_atom>::with<std::vector<job_worker_stats>>>;
 
 /// The node's job runner, in the directory under this name.
-inline constexpr const char* job_runner_name = "jobs";
 
 // -- the job database actor (node-local) --------------------------------------
 

@@ -59,7 +59,6 @@
 namespace lunch {
 
 /// The directory name of a node's recommender (`recommend` in the tree).
-inline const char* recommend_name = "recommend";
 
 using rec_get_atom = caf::atom_constant<caf::atom("rec_get")>;
 using rec_days_atom = caf::atom_constant<caf::atom("rec_days")>;
@@ -145,16 +144,24 @@ typename Inspector::result_type inspect(Inspector& f, rec_cache_stats& x) {
            x.error);
 }
 
-/// Requests for one user's (or one shard's) recommendations: routed to the
-/// node that owns the shard, whose region hands them to its recommender.
-using recommend_user_interface = caf::typed_actor<
+/// Requests for one user's recommendations: routed to the node that owns
+/// the user's shard, whose region hands them to its recommender.
+using recommend_public = caf::typed_actor<
   caf::replies_to<rec_get_atom, std::string, std::string,
                   int64_t>::with<std::vector<rec_item>>,
   caf::replies_to<rec_days_atom, std::string, std::string, int32_t,
                   int64_t>::with<std::vector<rec_day>>,
   caf::replies_to<rec_suggst_atom, std::string,
-                  std::string>::with<std::vector<suggest_group>>,
+                  std::string>::with<std::vector<suggest_group>>>;
+
+/// One shard's part of a build, sent by the building node's recommender to
+/// the shard's owner node (node-internal: never published).
+using recommend_part_interface = caf::typed_actor<
   caf::replies_to<rec_part_atom, rec_part_spec>::with<rec_part_done>>;
+
+/// What a region hands to its node's recommender.
+using recommend_user_interface
+  = recommend_public::extend_with<recommend_part_interface>;
 
 /// Requests any node's recommender answers; the gateway passes them on.
 using recommend_node_interface = caf::typed_actor<

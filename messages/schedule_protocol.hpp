@@ -67,6 +67,5 @@ using schedule_interface = caf::typed_actor<
   caf::replies_to<sch_trig_atom, std::string>::with<job_record>>;
 
 /// The node's scheduler, in the directory under this name.
-inline constexpr const char* scheduler_name = "scheduler";
 
 } // namespace lunch

@@ -3,9 +3,11 @@
 #include <caf/all.hpp>
 
 #include "actors/cluster/cluster_state.hpp"
+#include "actors/cluster/peer_lookup.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -15,7 +17,9 @@ using namespace cluster_detail;
 
 cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
   self->state.cfg = std::move(cfg);
-  answer_crashes(self, cluster_actor_name);
+  answer_crashes(self, node_directory::cluster_name);
+  // Peers find it here (it is never published): actors/cluster/peer_lookup.
+  register_cluster_actor(self);
   self->set_down_handler([=](caf::down_msg& msg) { on_peer_down(self, msg); });
   read_catalog(self);
   self->delayed_send(self, self->state.cfg.tick, tick_atom::value);

@@ -15,7 +15,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class lease_table;
 
 /// Set by the cluster actor; read by lunchd and the tests.
@@ -33,14 +33,11 @@ struct cluster_settings {
   caf::timespan confirm; // reconnect attempt before declaring a peer dead
   caf::timespan timeout; // every other request
   std::vector<std::pair<std::string, uint16_t>> seeds;
-  std::shared_ptr<actor_directory> directory; // "catalog", "shards", ...
+  std::shared_ptr<node_directory> directory; // "catalog", "shards", ...
   std::shared_ptr<lease_table> leases;
   std::shared_ptr<cluster_progress> progress;
   std::function<void()> on_left; // this node handed off all and may stop
 };
-
-/// The cluster actor's name in the tree and the directory.
-inline const char* cluster_actor_name = "cluster";
 
 /// Spawns the node's cluster actor (a child of the root supervisor):
 /// membership (catalog rows + BASP connections to every peer, monitored),

@@ -6,6 +6,7 @@
 #include "actors/cluster/lease_table.hpp"
 #include "actors/cluster/placement.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch::cluster_detail {
 
@@ -72,7 +73,7 @@ void stop_shard(self_ptr self, int32_t shard, const std::string& why,
   }
   self
     ->request(sup, st.cfg.timeout * 3, sup_remove_atom::value,
-              shard_child_name(shard))
+              node_directory::shard_name(shard))
     .then([=](bool) { finish(); }, [=](caf::error&) { finish(); });
 }
 

@@ -1,10 +1,13 @@
 #include <algorithm>
+#include <functional>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
 #include "actors/cluster/cluster_state.hpp"
+#include "actors/cluster/peer_lookup.hpp"
+#include "messages/errors.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch::cluster_detail {
@@ -29,6 +32,31 @@ void add_peer(self_ptr self, peer_hello& h) {
   for (auto& route : h.routes)
     tell_gateway(self, route);
   reconcile(self);
+}
+
+// Introduces this node to the peer `nid` (connected already): its cluster
+// actor is not published, so it is looked up in the peer's registry first.
+// Each of the two steps gets `timeout`.
+void say_hello(self_ptr self, const caf::node_id& nid, caf::timespan timeout,
+               std::function<void(peer_hello&)> ok,
+               std::function<void(caf::error&)> fail) {
+  auto lookup = spawn_peer_lookup(self->home_system(), nid,
+                                  cluster_registry_key, timeout);
+  self->request(lookup, timeout, caf::get_atom::value)
+    .then(
+      [=](caf::strong_actor_ptr& ptr) {
+        auto cluster = caf::actor_cast<cluster_actor>(ptr);
+        if (!cluster) {
+          auto e = make_error(errc::unavailable,
+                              "the peer's cluster actor is restarting");
+          fail(e);
+          return;
+        }
+        self->request(cluster, timeout, clu_hello_atom::value, hello(self))
+          .then([=](peer_hello& h) { ok(h); },
+                [=](caf::error& e) { fail(e); });
+      },
+      [=](caf::error& e) { fail(e); });
 }
 
 // A node the catalog lists as up that we cannot reach: dead if nothing
@@ -59,27 +87,25 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
   auto mm = self->home_system().middleman().actor_handle();
   self->request(mm, st.cfg.confirm, caf::connect_atom::value, host, port)
     .then(
-      [=](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
+      [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+          std::set<std::string>&) {
         if (!ptr) {
           self->state.connecting.erase(key);
           return;
         }
-        auto gw = caf::actor_cast<gateway_actor>(ptr);
-        self
-          ->request(gw, self->state.cfg.confirm, clu_hello_atom::value,
-                    hello(self))
-          .then(
-            [=](peer_hello& h) {
-              self->state.connecting.erase(key);
-              add_peer(self, h);
-              if (listed && h.node.incarnation != listed->incarnation)
-                declare_dead(self, *listed); // restarted since
-            },
-            [=](caf::error& e) {
-              self->state.connecting.erase(key);
-              if (listed)
-                on_unreachable(self, *listed, e);
-            });
+        say_hello(
+          self, nid, self->state.cfg.confirm,
+          [=](peer_hello& h) {
+            self->state.connecting.erase(key);
+            add_peer(self, h);
+            if (listed && h.node.incarnation != listed->incarnation)
+              declare_dead(self, *listed); // restarted since
+          },
+          [=](caf::error& e) {
+            self->state.connecting.erase(key);
+            if (listed)
+              on_unreachable(self, *listed, e);
+          });
       },
       [=](caf::error& e) {
         self->state.connecting.erase(key);
@@ -129,27 +155,25 @@ void confirm(self_ptr self, node_info info) {
     ->request(mm, budget, caf::connect_atom::value, info.host,
               static_cast<uint16_t>(info.port))
     .then(
-      [=](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {
+      [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+          std::set<std::string>&) {
         if (!ptr) {
           retry_later();
           return;
         }
         // A cached handle of the dead connection does not answer: the
         // short timeout turns it into another try.
-        auto gw = caf::actor_cast<gateway_actor>(ptr);
-        self
-          ->request(
-            gw, std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
-            clu_hello_atom::value, hello(self))
-          .then(
-            [=](peer_hello& h) {
-              self->state.confirming.erase(info.name);
-              bool same = h.node.incarnation == info.incarnation;
-              add_peer(self, h);
-              if (!same)
-                declare_dead(self, info); // it restarted: the old one died
-            },
-            [=](caf::error&) { retry_later(); });
+        say_hello(
+          self, nid,
+          std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
+          [=](peer_hello& h) {
+            self->state.confirming.erase(info.name);
+            bool same = h.node.incarnation == info.incarnation;
+            add_peer(self, h);
+            if (!same)
+              declare_dead(self, info); // it restarted: the old one died
+          },
+          [=](caf::error&) { retry_later(); });
       },
       [=](caf::error& e) {
         if (e == caf::sec::cannot_connect_to_node)

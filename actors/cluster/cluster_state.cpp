@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/cluster/lease_table.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch::cluster_detail {
@@ -21,21 +21,15 @@ const std::string& my_name(self_ptr self) {
 }
 
 catalog_actor catalog(self_ptr self) {
-  return caf::actor_cast<catalog_actor>(
-    self->state.cfg.directory->get("catalog"));
+  return self->state.cfg.directory->catalog();
 }
 
-gateway_actor gateway(self_ptr self) {
-  return caf::actor_cast<gateway_actor>(
-    self->state.cfg.directory->get("gateway"));
+router_actor gateway(self_ptr self) {
+  return self->state.cfg.directory->gateway();
 }
 
 caf::actor shards_supervisor(self_ptr self) {
-  return self->state.cfg.directory->get("shards");
-}
-
-std::string shard_child_name(int32_t shard) {
-  return "shards/" + std::to_string(shard);
+  return self->state.cfg.directory->shards();
 }
 
 // This node and the peers it reaches, with their catalog states.

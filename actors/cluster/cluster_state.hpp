@@ -18,7 +18,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/cluster/cluster_actor.hpp"
-#include "messages/gateway_protocol.hpp"
+#include "messages/router_protocol.hpp"
 
 namespace lunch::cluster_detail {
 
@@ -66,9 +66,8 @@ using self_ptr = cluster_impl::stateful_pointer<cluster_state>;
 node_info me(self_ptr self);
 const std::string& my_name(self_ptr self);
 catalog_actor catalog(self_ptr self);
-gateway_actor gateway(self_ptr self);
+router_actor gateway(self_ptr self);
 caf::actor shards_supervisor(self_ptr self);
-std::string shard_child_name(int32_t shard);
 /// This node and the peers it reaches, with their catalog states.
 std::vector<node_info> live_nodes(self_ptr self);
 bool is_live_owner(self_ptr self, const shard_lease& lease);

@@ -7,11 +7,9 @@
 
 #include "actors/events/delivery_queue.hpp"
 #include "actors/events/events.hpp"
-#include "actors/node/gateway_actor.hpp"
-#include "actors/shard/shard_owner_actor.hpp"
 #include "messages/errors.hpp"
 #include "messages/shard_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
@@ -53,9 +51,8 @@ struct relay_state {
 
 using self_ptr = relay_impl::stateful_pointer<relay_state>;
 
-gateway_actor gateway_of(self_ptr self) {
-  return caf::actor_cast<gateway_actor>(
-    self->state.cfg.directory->get(gateway_name));
+router_actor gateway_of(self_ptr self) {
+  return self->state.cfg.directory->gateway();
 }
 
 bool held(self_ptr self) {
@@ -276,9 +273,8 @@ void start(self_ptr self) {
 
 relay_impl::behavior_type relay(self_ptr self, event_relay_settings cfg) {
   auto& st = self->state;
-  st.path = event_relay_name(cfg.shard);
-  st.owner = caf::actor_cast<shard_owner_actor>(
-    cfg.directory->get(shard_owner_name(cfg.shard)));
+  st.path = node_directory::relay_name(cfg.shard);
+  st.owner = cfg.directory->owner(cfg.shard);
   st.cfg = std::move(cfg);
   answer_crashes(self, st.path);
   if (!st.owner) {

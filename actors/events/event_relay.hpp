@@ -35,14 +35,14 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
 
 struct event_relay_settings {
   int32_t shard = 0;
   caf::timespan timeout;       // of every request the relay makes
   caf::timespan poll_interval; // reads the outbox at least this often
-  std::shared_ptr<actor_directory> directory; // "shard/N", "gateway"
+  std::shared_ptr<node_directory> directory; // owner(N), gateway()
   std::shared_ptr<fault_injector> faults;     // null unless debug is on
 };
 

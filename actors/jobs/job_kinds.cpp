@@ -10,10 +10,9 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/jobs/job_runner_state.hpp"
-#include "actors/node/gateway_actor.hpp"
 #include "actors/recommend/calendar_days.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -23,9 +22,8 @@ using json = nlohmann::json;
 
 // This node's gateway, which every step goes through; while it restarts
 // there is none and the run fails (its kind's retries take it again).
-gateway_actor gateway_or_fail(runner_ptr self, int64_t id, int64_t gen) {
-  auto gateway = caf::actor_cast<gateway_actor>(
-    self->state.cfg.directory->get(gateway_name));
+router_actor gateway_or_fail(runner_ptr self, int64_t id, int64_t gen) {
+  auto gateway = self->state.cfg.directory->gateway();
   if (!gateway)
     fail(self, id, gen, "the gateway is restarting");
   return gateway;

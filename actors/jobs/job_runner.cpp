@@ -7,6 +7,7 @@
 #include "runtime/crash_reply.hpp"
 #include "runtime/instance_token.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -215,7 +216,7 @@ job_runner_actor::behavior_type runner(runner_ptr self,
   st.cfg = std::move(cfg);
   st.runner = instance_token(st.cfg.node);
   st.db = spawn_job_db(self, st.cfg.catalog);
-  answer_crashes(self, job_runner_name);
+  answer_crashes(self, node_directory::job_runner_name);
   self->send(self, job_tick_atom::value);
   self->send(self, job_beat_atom::value);
   auto submit_checked = [=](const std::string& kind, const std::string& args,

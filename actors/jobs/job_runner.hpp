@@ -26,7 +26,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 
 struct job_runner_settings {
   std::string node;
@@ -36,7 +36,7 @@ struct job_runner_settings {
   caf::timespan lease;     // a runner silent this long lost its jobs
   caf::timespan timeout;   // of every request a step makes
   jobs::policies policies; // every kind's limits and retries
-  std::shared_ptr<actor_directory> directory; // "gateway"
+  std::shared_ptr<node_directory> directory; // "gateway"
 };
 
 /// Spawns the runner and its database actor (linked to it).

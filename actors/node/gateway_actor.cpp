@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include <caf/all.hpp>
 
@@ -18,7 +19,7 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/log.hpp"
 
@@ -70,37 +71,84 @@ int32_t shard_count(self_ptr self) {
   return static_cast<int32_t>(self->state.routes.size());
 }
 
-// Asks each user's region for its brief (name, preferences).
+// The briefs (name, preferences) of `ids`, in their order: one request per
+// shard holding some of them, not one per user. An unknown user's answer
+// is `not_found`; a shard that fails gives its error to all of its users.
 template <class Done>
 void ask_briefs(self_ptr self, const std::vector<std::string>& ids, Done done) {
-  gather_with<member_view>(
-    ids.size(),
-    [=](size_t i, auto ok, auto fail) {
-      ask<member_view>(self, shard_of_user(self, ids[i]), read, ok, fail,
-                       usr_brief_atom::value, ids[i]);
+  std::map<int32_t, std::vector<size_t>> by_shard;
+  for (size_t i = 0; i < ids.size(); ++i)
+    by_shard[shard_of_user(self, ids[i])].push_back(i);
+  std::vector<int32_t> shards;
+  std::vector<std::vector<size_t>> positions;
+  for (auto& [shard, at] : by_shard) {
+    shards.push_back(shard);
+    positions.push_back(std::move(at));
+  }
+  using briefs = std::vector<member_view>;
+  gather_with<briefs>(
+    shards.size(),
+    [=](size_t k, auto ok, auto fail) {
+      std::vector<std::string> batch;
+      for (auto i : positions[k])
+        batch.push_back(ids[i]);
+      ask<briefs>(self, shards[k], read, ok, fail, usr_brief_atom::value,
+                  std::move(batch));
     },
-    std::move(done));
+    [=](std::vector<answer<briefs>> answers) mutable {
+      std::vector<answer<member_view>> result(ids.size());
+      for (size_t k = 0; k < answers.size(); ++k)
+        for (size_t j = 0; j < positions[k].size(); ++j) {
+          auto& out = result[positions[k][j]];
+          if (!answers[k].value || answers[k].value->size() <= j)
+            out.error = answers[k].error;
+          else if (auto& brief = (*answers[k].value)[j];
+                   !brief.employee_id.empty())
+            out.value = std::move(brief);
+          else
+            out.error = make_error(errc::not_found, "no such user");
+        }
+      done(std::move(result));
+    });
 }
 
-// Resolves member ids to names; a member that cannot be resolved (deleted,
-// or on an unreachable shard) is shown by id only.
+// The member views of a party from the briefs of its members; one that
+// cannot be resolved (deleted, or on an unreachable shard) is shown by id.
+std::vector<member_view> members_of(const party_record& p,
+                                    std::vector<answer<member_view>>& briefs,
+                                    size_t first) {
+  std::vector<member_view> members;
+  for (size_t i = 0; i < p.member_ids.size(); ++i) {
+    auto& brief = briefs[first + i];
+    member_view m;
+    if (brief.value)
+      m = *brief.value;
+    else
+      m.employee_id = p.member_ids[i];
+    m.is_host = p.member_ids[i] == p.host_employee_id;
+    members.push_back(std::move(m));
+  }
+  return members;
+}
+
+// Resolves the members of every party with one batch of briefs.
 template <class Done>
-void resolve_members(self_ptr self, const party_record& p, Done done) {
-  auto ids = p.member_ids;
-  auto host = p.host_employee_id;
-  ask_briefs(self, ids, [=](std::vector<answer<member_view>> answers) mutable {
-    std::vector<member_view> members;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      member_view m;
-      if (answers[i].value)
-        m = *answers[i].value;
-      else
-        m.employee_id = ids[i];
-      m.is_host = ids[i] == host;
-      members.push_back(std::move(m));
-    }
-    done(std::move(members));
-  });
+void resolve_parties(self_ptr self, std::vector<party_record> parties,
+                     Done done) {
+  std::vector<std::string> ids;
+  for (auto& p : parties)
+    ids.insert(ids.end(), p.member_ids.begin(), p.member_ids.end());
+  ask_briefs(self, ids,
+             [=](std::vector<answer<member_view>> briefs) mutable {
+               std::vector<party_view> views;
+               size_t first = 0;
+               for (auto& p : parties) {
+                 views.push_back(
+                   party_view{p, members_of(p, briefs, first), false});
+                 first += p.member_ids.size();
+               }
+               done(std::move(views));
+             });
 }
 
 void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
@@ -108,10 +156,10 @@ void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
     rp.deliver(std::move(v));
     return;
   }
-  auto party = v.party;
-  resolve_members(self, party, [=](std::vector<member_view> members) mutable {
-    rp.deliver(party_view{party, std::move(members), false});
-  });
+  resolve_parties(self, {v.party},
+                  [=](std::vector<party_view> views) mutable {
+                    rp.deliver(std::move(views.front()));
+                  });
 }
 
 // Forwards a party command to its entity and fills in the members.
@@ -236,8 +284,7 @@ caf::result<party_view> join_party(self_ptr self, pty_join_atom a, int64_t id,
 
 // Cluster commands go to this node's cluster actor.
 cluster_actor cluster_of(self_ptr self) {
-  return caf::actor_cast<cluster_actor>(
-    self->state.settings.directory->get("cluster"));
+  return self->state.settings.directory->cluster();
 }
 
 caf::error no_cluster() {
@@ -254,7 +301,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
   st.regions.resize(n);
   for (int32_t i = 0; i < st.settings.shard_count; ++i)
     st.closed_doors.push_back(spawn_closed_door(self, i));
-  answer_crashes(self, gateway_name);
+  answer_crashes(self, node_directory::gateway_name);
   self->set_down_handler([=](caf::down_msg& msg) {
     for (auto& r : self->state.regions)
       if (r && r.address() == msg.source)
@@ -288,9 +335,6 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
       return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
                                 retryable(rid), a, p, rid);
-    },
-    [=](usr_brief_atom a, const std::string& id) {
-      return forward<member_view>(self, shard_of_user(self, id), read, a, id);
     },
     [=](usr_delete_atom a, const std::string& id) {
       return delete_user(self, a, id, {});
@@ -382,22 +426,10 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
               if (!regular_only || !p.is_from_match)
                 all.push_back(std::move(p));
           std::sort(all.begin(), all.end(), party_order);
-          gather<party_view>(
-            all.size(),
-            [=](size_t i) {
-              // Member names come from the user entities, via the gateway.
-              return self->request(caf::actor_cast<gateway_actor>(self),
-                                   self->state.settings.timeout,
-                                   pty_get_atom::value, all[i].id);
-            },
-            [=](std::vector<answer<party_view>> views) mutable {
-              std::vector<party_view> result;
-              for (size_t i = 0; i < views.size(); ++i)
-                result.push_back(views[i].value
-                                   ? *views[i].value
-                                   : party_view{all[i], {}, false});
-              rp.deliver(std::move(result));
-            });
+          resolve_parties(self, std::move(all),
+                          [=](std::vector<party_view> views) mutable {
+                            rp.deliver(std::move(views));
+                          });
         },
         a, user);
       return rp;
@@ -613,7 +645,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     [=](rec_daily_atom a, const std::string& date,
         int64_t seed) -> caf::result<std::vector<daily_group>> {
-      if (auto rec = recommender_in(self->state.settings.directory.get()))
+      if (auto rec = self->state.settings.directory->recommender())
         return self->delegate(rec, a, date, seed);
       return recommender_restarting();
     },
@@ -622,18 +654,18 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       if (users.empty() || users.size() > 20)
         return make_error(errc::invalid_argument,
                           "users: give 1 to 20 employee ids");
-      if (auto rec = recommender_in(self->state.settings.directory.get()))
+      if (auto rec = self->state.settings.directory->recommender())
         return self->delegate(rec, a, users, date);
       return recommender_restarting();
     },
     [=](rec_build_atom a,
         const rec_build_spec& spec) -> caf::result<rec_progress> {
-      if (auto rec = recommender_in(self->state.settings.directory.get()))
+      if (auto rec = self->state.settings.directory->recommender())
         return self->delegate(rec, a, spec);
       return recommender_restarting();
     },
     [=](rec_prog_atom a, const std::string& id) -> caf::result<rec_progress> {
-      if (auto rec = recommender_in(self->state.settings.directory.get()))
+      if (auto rec = self->state.settings.directory->recommender())
         return self->delegate(rec, a, id);
       return recommender_restarting();
     },
@@ -659,11 +691,6 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](clu_leave_atom a, const std::string& node) -> caf::result<std::string> {
       if (auto cluster = cluster_of(self))
         return self->delegate(cluster, a, node);
-      return no_cluster();
-    },
-    [=](clu_hello_atom a, const peer_hello& h) -> caf::result<peer_hello> {
-      if (auto cluster = cluster_of(self))
-        return self->delegate(cluster, a, h);
       return no_cluster();
     },
     [=](clu_route_atom, const shard_route& route) { on_route(self, route); },
@@ -701,15 +728,15 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return debug_heal(self, path);
     },
     [=](dbg_tree_atom) { return debug_tree(self); },
-    [=](dbg_crash_atom) -> void { throw injected_fault(gateway_name); },
+    [=](dbg_crash_atom) -> void { throw injected_fault(node_directory::gateway_name); },
   };
 }
 
 } // namespace
 
-caf::actor spawn_gateway(caf::local_actor* parent, gateway_settings settings) {
-  return caf::actor_cast<caf::actor>(
-    parent->spawn(gateway, std::move(settings)));
+router_actor spawn_gateway(caf::local_actor* parent,
+                           gateway_settings settings) {
+  return parent->spawn(gateway, std::move(settings));
 }
 
 } // namespace lunch

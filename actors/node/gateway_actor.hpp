@@ -10,11 +10,11 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
-#include "messages/gateway_protocol.hpp"
+#include "messages/router_protocol.hpp"
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
 
 struct gateway_settings {
@@ -24,12 +24,9 @@ struct gateway_settings {
   int32_t shard_count = 1;
   std::vector<int32_t> slot_table; // slot → shard, from the catalog
   caf::timespan timeout;
-  std::shared_ptr<actor_directory> directory; // finds the live regions
+  std::shared_ptr<node_directory> directory; // finds the live regions
   std::shared_ptr<fault_injector> faults;     // null: debug commands refused
 };
-
-/// The gateway's name in the tree and the directory.
-inline const char* gateway_name = "gateway";
 
 /// Spawns the node's gateway (a child of the root supervisor). It routes
 /// every command to the region that serves its shard: this node's own
@@ -38,6 +35,14 @@ inline const char* gateway_name = "gateway";
 /// Requests for a shard that is moving or failing over wait for its next
 /// owner (up to the request timeout), and a request whose node died is
 /// sent once more to the new owner when that is safe.
-caf::actor spawn_gateway(caf::local_actor* parent, gateway_settings settings);
+router_actor spawn_gateway(caf::local_actor* parent,
+                           gateway_settings settings);
+
+/// Spawns the gateway's published door, linked to it: it accepts the
+/// public API (messages/gateway_protocol.hpp) and nothing else, and
+/// delegates each command to `gateway`, which answers the client directly.
+/// Internal messages sent to the published port are refused there
+/// (`unexpected_message`) and reach no actor of the node.
+gateway_actor spawn_public_door(caf::local_actor* parent, router_actor gateway);
 
 } // namespace lunch

@@ -7,7 +7,7 @@
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/recommend/refresh_queue.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/gather.hpp"
 
 namespace lunch {
@@ -50,7 +50,7 @@ ask_every_node(gateway_self self, Ts... xs) {
       if (nodes[i].region) {
         self->request(nodes[i].region, timeout, xs...).then(ok, fail);
       } else if (auto rec
-                 = recommender_in(self->state.settings.directory.get())) {
+                 = self->state.settings.directory->recommender()) {
         self->request(rec, timeout, xs...).then(ok, fail);
       } else {
         auto err = recommender_restarting();

@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/node/routing.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 
@@ -62,7 +62,7 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
     }
   }
   auto target = st.settings.directory->get(path);
-  if (!user && !party && path != gateway_name && !target)
+  if (!user && !party && path != node_directory::gateway_name && !target)
     return make_error(errc::not_found, "no live actor named " + path
                                          + " on node " + st.settings.node
                                          + " (see lunchctl debug tree)");
@@ -83,9 +83,9 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
     if (!sent)
       return make_error(errc::unavailable, "shard " + std::to_string(shard)
                                              + " has no serving owner now");
-  } else if (path == gateway_name) {
+  } else if (path == node_directory::gateway_name) {
     // Answer first, then throw: the supervisor restarts and republishes.
-    caf::anon_send(caf::actor_cast<gateway_actor>(self), dbg_crash_atom::value);
+    caf::anon_send(caf::actor_cast<router_actor>(self), dbg_crash_atom::value);
   } else {
     caf::anon_send(target, dbg_crash_atom::value);
   }
@@ -108,7 +108,7 @@ caf::result<std::vector<tree_line>> debug_tree(gateway_self self) {
   auto& st = self->state;
   if (!st.settings.faults)
     return fault_injection_off(self);
-  auto root = st.settings.directory->get("node");
+  auto root = st.settings.directory->root();
   if (!root)
     return make_error(errc::unavailable, "the node is stopping");
   auto rp = self->make_response_promise<std::vector<tree_line>>();

@@ -1,18 +1,16 @@
 #include "actors/node/gateway_jobs.hpp"
 
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
 job_interface job_runner_of(gateway_self self) {
-  return caf::actor_cast<job_interface>(
-    self->state.settings.directory->get(job_runner_name));
+  return self->state.settings.directory->job_runner();
 }
 
 schedule_interface scheduler_of(gateway_self self) {
-  return caf::actor_cast<schedule_interface>(
-    self->state.settings.directory->get(scheduler_name));
+  return self->state.settings.directory->scheduler();
 }
 
 caf::error job_runner_restarting() {

@@ -5,7 +5,7 @@
 #include "actors/node/routing.hpp"
 #include "actors/party/party_rules.hpp"
 #include "actors/recommend/recommender_actor.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -34,7 +34,7 @@ recommend_snapshot(gateway_self self, const std::string& today) {
 
 void spread_change(gateway_self self, const rec_change& change) {
   auto& st = self->state;
-  if (auto rec = recommender_in(st.settings.directory.get()))
+  if (auto rec = st.settings.directory->recommender())
     caf::anon_send(rec, rec_change_atom::value, change);
   // One region per peer node is enough: it hands the notice to its own
   // node's recommend actor only, so nothing travels twice.

@@ -15,7 +15,7 @@
 #include "actors/node/gateway_actor.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/entity_protocol.hpp"
-#include "messages/gateway_protocol.hpp"
+#include "messages/router_protocol.hpp"
 
 namespace lunch {
 
@@ -23,7 +23,7 @@ namespace lunch {
 using park_expired_atom = caf::atom_constant<caf::atom("gw_parked")>;
 
 using gateway_impl
-  = gateway_actor::extend<caf::reacts_to<park_expired_atom, uint64_t>>;
+  = router_actor::extend<caf::reacts_to<park_expired_atom, uint64_t>>;
 
 /// Who serves a shard, as far as this gateway knows.
 struct route_entry {

@@ -19,7 +19,7 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/scheduler/scheduler_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 #include "runtime/supervisor.hpp"
@@ -61,7 +61,7 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   spec.directory = node.directory;
   spec.seed = 1000 + static_cast<uint64_t>(shard);
   child_spec owner;
-  owner.name = shard_owner_name(shard);
+  owner.name = node_directory::owner_name(shard);
   owner.shutdown = milliseconds(5000);
   owner.start = [settings = shard_owner_settings{
                    shard, cfg.shards[shard], cfg.node, node.leases,
@@ -69,7 +69,7 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
     return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
   };
   child_spec entities;
-  entities.name = region_name(shard);
+  entities.name = node_directory::region_name(shard);
   entities.kind = child_kind::entities;
   entities.shutdown = milliseconds(cfg.request_timeout_ms + 1000);
   region_settings rs;
@@ -82,23 +82,22 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   rs.faults = node.faults;
   entities.start = [rs, leases = node.leases,
                     name = cfg.node](caf::local_actor* parent) {
-    auto owner = rs.directory->get(shard_owner_name(rs.shard));
+    auto owner = rs.directory->owner(rs.shard);
     if (!owner)
-      throw std::runtime_error(shard_owner_name(rs.shard) + " is not running");
-    auto region = spawn_region(parent, rs,
-                               caf::actor_cast<shard_owner_actor>(owner));
+      throw std::runtime_error(node_directory::owner_name(rs.shard)
+                               + " is not running");
+    auto region = spawn_region(parent, rs, owner);
     // Tell the cluster actor, which announces the route to every gateway.
     auto epoch = leases->epoch(rs.shard);
-    if (auto cluster = rs.directory->get(cluster_actor_name); cluster && epoch)
-      caf::anon_send(caf::actor_cast<cluster_actor>(cluster),
-                     clu_route_atom::value,
+    if (auto cluster = rs.directory->cluster(); cluster && epoch)
+      caf::anon_send(cluster, clu_route_atom::value,
                      shard_route{rs.shard, *epoch, name, region});
     return caf::actor_cast<caf::actor>(region);
   };
   // Last: it reads through the owner and delivers through the gateway; a
   // restarted owner restarts it, and it starts again from its cursors.
   child_spec relay;
-  relay.name = event_relay_name(shard);
+  relay.name = node_directory::relay_name(shard);
   relay.shutdown = milliseconds(2000);
   event_relay_settings es;
   es.shard = shard;
@@ -120,7 +119,7 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
 supervisor_spec shards_spec(const config::node_config& cfg,
                             const running_node& node) {
   supervisor_spec spec;
-  spec.name = "shards";
+  spec.name = node_directory::shards_name;
   spec.strategy = supervision::strategy::one_for_one;
   tune(spec, cfg.supervision.shards);
   if (spec.intensity.max_restarts == 0)
@@ -138,7 +137,7 @@ supervisor_spec shards_spec(const config::node_config& cfg,
 
 child_spec catalog_child(const config::node_config& cfg) {
   child_spec c;
-  c.name = "catalog";
+  c.name = node_directory::catalog_name;
   c.start = [dsn = cfg.catalog](caf::local_actor* parent) {
     return caf::actor_cast<caf::actor>(spawn_catalog_actor(parent, dsn));
   };
@@ -172,7 +171,7 @@ child_spec cluster_child(const config::node_config& cfg,
       return pub->port ? *pub->port : 0;
     };
   child_spec c;
-  c.name = cluster_actor_name;
+  c.name = node_directory::cluster_name;
   c.start = [cs](caf::local_actor* parent) {
     return spawn_cluster_actor(parent, cs);
   };
@@ -192,20 +191,22 @@ child_spec gateway_child(const config::node_config& cfg,
   gs.directory = node.directory;
   gs.faults = node.faults;
   child_spec c;
-  c.name = "gateway";
+  c.name = node_directory::gateway_name;
   auto pub = node.published;
-  // Runs on the root's own thread (detached): publishing blocks.
-  c.start = [gs, pub,
-             last = std::make_shared<caf::actor>()](caf::local_actor* parent) {
-    auto h = spawn_gateway(parent, gs);
+  // Runs on the root's own thread (detached): publishing blocks. What is
+  // published is the gateway's door (the public API only), never the
+  // gateway itself.
+  c.start = [gs, pub](caf::local_actor* parent) {
+    auto gateway = spawn_gateway(parent, gs);
+    auto h = caf::actor_cast<caf::actor>(gateway);
     if (!pub)
       return h;
+    auto door = spawn_public_door(parent, gateway);
     auto& mm = parent->home_system().middleman();
-    if (*last)
-      mm.unpublish(*last, gs.port); // the crashed gateway's port
-    auto port = mm.publish(caf::actor_cast<gateway_actor>(h), gs.port,
-                           gs.host.c_str(), true);
     std::lock_guard<std::mutex> guard{pub->mtx};
+    if (pub->door)
+      mm.unpublish(pub->door, gs.port); // the crashed gateway's door
+    auto port = mm.publish(door, gs.port, gs.host.c_str(), true);
     if (!port) {
       pub->error = "cannot listen on " + gs.host + ":" + std::to_string(gs.port)
                    + ": " + parent->home_system().render(port.error());
@@ -213,7 +214,7 @@ child_spec gateway_child(const config::node_config& cfg,
       throw std::runtime_error(*pub->error);
     }
     pub->port = *port;
-    *last = h;
+    pub->door = door;
     return h;
   };
   return c;
@@ -234,7 +235,7 @@ child_spec recommender_child(const config::node_config& cfg,
   rs.build_timeout = milliseconds(cfg.recommend.build_timeout_ms);
   rs.directory = node.directory;
   child_spec c;
-  c.name = recommend_name;
+  c.name = node_directory::recommender_name;
   c.start = [rs](caf::local_actor* parent) {
     return spawn_recommender(parent, rs);
   };
@@ -253,7 +254,7 @@ child_spec jobs_child(const config::node_config& cfg,
   js.policies = jobs::policies_with(cfg.jobs.kinds);
   js.directory = node.directory;
   child_spec c;
-  c.name = job_runner_name;
+  c.name = node_directory::job_runner_name;
   c.start = [js](caf::local_actor* parent) {
     return spawn_job_runner(parent, js);
   };
@@ -275,7 +276,7 @@ child_spec scheduler_child(const config::node_config& cfg,
   ss.policies = jobs::policies_with(cfg.jobs.kinds);
   ss.directory = node.directory;
   child_spec c;
-  c.name = scheduler_name;
+  c.name = node_directory::scheduler_name;
   c.start = [ss](caf::local_actor* parent) {
     return spawn_scheduler(parent, ss);
   };
@@ -284,8 +285,8 @@ child_spec scheduler_child(const config::node_config& cfg,
 
 } // namespace
 
-gateway_actor running_node::gateway() const {
-  return caf::actor_cast<gateway_actor>(directory->get("gateway"));
+router_actor running_node::gateway() const {
+  return directory->gateway();
 }
 
 running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
@@ -293,7 +294,7 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                         std::function<void()> on_left) {
   running_node node;
   node.shard_count = static_cast<int32_t>(cfg.shards.size());
-  node.directory = std::make_shared<actor_directory>();
+  node.directory = std::make_shared<node_directory>();
   node.leases = std::make_shared<lease_table>();
   node.progress = std::make_shared<cluster_progress>();
   node.incarnation = new_incarnation();
@@ -303,7 +304,7 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
   if (publish)
     node.published = std::make_shared<publication>();
   supervisor_spec root;
-  root.name = "node";
+  root.name = node_directory::root_name;
   // one_for_one: the gateway finds regions through the directory and the
   // regions find the gateway there, so neither needs the other restarted.
   root.strategy = supervision::strategy::one_for_one;
@@ -320,18 +321,18 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                    cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);
-  node.directory->put("node", caf::actor_cast<caf::actor>(node.root));
+  node.directory->put(node_directory::root_name, caf::actor_cast<caf::actor>(node.root));
   return node;
 }
 
-gateway_actor await_gateway(const running_node& node,
+router_actor await_gateway(const running_node& node,
                             std::chrono::milliseconds timeout,
                             std::string& error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   // Ready: every lease has a live owner and this node serves its own.
   auto shards_up = [&] { return node.progress->ready.load(); };
   for (;;) {
-    auto gateway = shards_up() ? node.gateway() : gateway_actor{};
+    auto gateway = shards_up() ? node.gateway() : router_actor{};
     if (node.published) {
       std::lock_guard<std::mutex> guard{node.published->mtx};
       if (node.published->error) {

@@ -10,7 +10,8 @@
 //   │   └── shards/N       rest_for_one  per shard, in start order:
 //   │       ├── shard/N                  the owner (single writer)
 //   │       └── entities/N               user and party entities
-//   ├── gateway                          routes commands; published
+//   ├── gateway                          routes commands; its door (the
+//   │                                    public API) is published
 //   └── cluster                          membership, leases, failover
 //
 // Why these strategies: see README "Supervision tree".
@@ -27,12 +28,12 @@
 #include <caf/fwd.hpp>
 
 #include "config/node_config.hpp"
-#include "messages/gateway_protocol.hpp"
+#include "messages/router_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
 class lease_table;
 struct cluster_progress;
@@ -41,13 +42,14 @@ struct cluster_progress;
 /// gateway's start function, which republishes after a restart).
 struct publication {
   std::mutex mtx;
+  gateway_actor door;               // what is published (the public API)
   std::optional<uint16_t> port;     // set once published
   std::optional<std::string> error; // set if publishing failed
 };
 
 struct running_node {
   supervisor_actor root;
-  std::shared_ptr<actor_directory> directory;
+  std::shared_ptr<node_directory> directory;
   std::shared_ptr<fault_injector> faults; // null unless debug is on
   std::shared_ptr<publication> published; // null when not published
   std::shared_ptr<lease_table> leases;    // shards this node holds
@@ -56,8 +58,9 @@ struct running_node {
   std::function<void()> on_left; // the node left the cluster: stop it
   int32_t shard_count = 0;
 
-  /// The current gateway (it may have been restarted), or invalid.
-  gateway_actor gateway() const;
+  /// The current gateway (it may have been restarted), or invalid: the
+  /// node's internal handle, for in-process callers (tests, lunchd).
+  router_actor gateway() const;
 };
 
 /// Starts the tree. With `publish`, the gateway is published at the
@@ -73,7 +76,7 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
 /// shards serving), and when publishing, until the gateway is published or
 /// publishing failed. Returns the gateway, or an invalid
 /// handle with `error` set.
-gateway_actor await_gateway(const running_node& node,
+router_actor await_gateway(const running_node& node,
                             std::chrono::milliseconds timeout,
                             std::string& error);
 

@@ -4,8 +4,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/region/region_actor.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch {
@@ -14,10 +13,9 @@ region_actor local_region(gateway_self self, int32_t shard) {
   auto& st = self->state;
   auto& cached = st.regions[static_cast<size_t>(shard)];
   if (!cached) {
-    auto h = st.settings.directory->get(region_name(shard));
-    if (!h)
+    cached = st.settings.directory->region(shard);
+    if (!cached)
       return st.closed_doors[static_cast<size_t>(shard)];
-    cached = caf::actor_cast<region_actor>(h);
     self->monitor(cached); // the down handler forgets it
   }
   return cached;

@@ -3,7 +3,7 @@
 #include "actors/recommend/daily.hpp"
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 
 namespace lunch {
@@ -77,7 +77,7 @@ std::vector<rec_item> groups_of(self_ptr self, int32_t user, rec::day_t day,
 recommender_actor::behavior_type recommender(self_ptr self,
                                              recommender_settings cfg) {
   self->state.cfg = std::move(cfg);
-  answer_crashes(self, recommend_name);
+  answer_crashes(self, node_directory::recommender_name);
   for (int32_t i = 0; i < std::max(1, self->state.cfg.builders); ++i)
     self->state.builders.push_back(spawn_builder(self));
   return {
@@ -181,11 +181,6 @@ recommender_actor::behavior_type recommender(self_ptr self,
 }
 
 } // namespace
-
-recommender_actor recommender_in(const actor_directory* directory) {
-  return caf::actor_cast<recommender_actor>(
-    directory ? directory->get(recommend_name) : caf::actor{});
-}
 
 caf::error recommender_restarting() {
   return make_error(errc::unavailable,

@@ -11,7 +11,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 
 struct recommender_settings {
   std::string node;
@@ -20,12 +20,8 @@ struct recommender_settings {
   int32_t builders = 1;  // builder actors to spawn
   caf::timespan timeout; // loading the world from the shards
   caf::timespan build_timeout;
-  std::shared_ptr<actor_directory> directory; // "gateway"
+  std::shared_ptr<node_directory> directory; // "gateway"
 };
-
-/// This node's recommender, looked up in the directory (so a restarted one
-/// is found), or an invalid handle while it restarts.
-recommender_actor recommender_in(const actor_directory* directory);
 
 /// The answer for a request that found no recommender.
 caf::error recommender_restarting();

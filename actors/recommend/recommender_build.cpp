@@ -5,8 +5,8 @@
 
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
-#include "messages/gateway_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "messages/router_protocol.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch::recommend_detail {
@@ -187,7 +187,7 @@ caf::result<rec_progress> start_build(self_ptr self,
     return make_error(errc::invalid_argument,
                       "days: must be between 1 and "
                         + std::to_string(max_build_days));
-  auto gw = caf::actor_cast<gateway_actor>(st.cfg.directory->get("gateway"));
+  auto gw = st.cfg.directory->gateway();
   if (!gw)
     return make_error(errc::unavailable, "the gateway restarts; try again");
   forget_old_builds(st);

@@ -2,8 +2,8 @@
 
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
-#include "messages/gateway_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "messages/router_protocol.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
 
 namespace lunch::recommend_detail {
@@ -63,7 +63,7 @@ void with_world(self_ptr self, const std::string& build_id,
   st.waiters.push_back(std::move(then));
   if (st.loading)
     return; // a load in flight is fresh enough for everyone waiting
-  auto gw = caf::actor_cast<gateway_actor>(st.cfg.directory->get("gateway"));
+  auto gw = st.cfg.directory->gateway();
   if (!gw) {
     finish_load(self, make_error(errc::unavailable,
                                  "the gateway restarts; try again"));

@@ -7,8 +7,7 @@
 #include <caf/timespan.hpp>
 
 #include "messages/entity_protocol.hpp"
-#include "messages/gateway_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -20,15 +19,15 @@ struct entity_context {
   int32_t shard_count = 1;
   shard_owner_actor owner; // lives as long as the entity's region
   region_actor region;
-  std::shared_ptr<actor_directory> directory;
+  std::shared_ptr<node_directory> directory;
   std::shared_ptr<fault_injector> faults; // null unless debug is on
   caf::timespan timeout;                  // for every request an entity makes
   caf::timespan passivate_after;          // idle time before it asks to stop
 
   /// The node's gateway now (it may have been restarted), or an invalid
   /// handle while it is restarting.
-  gateway_actor gateway() const {
-    return caf::actor_cast<gateway_actor>(directory->get("gateway"));
+  router_actor gateway() const {
+    return directory->gateway();
   }
 };
 

@@ -12,9 +12,10 @@
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
+#include "runtime/gather.hpp"
 #include "runtime/log.hpp"
 #include "runtime/supervisor.hpp"
 
@@ -47,7 +48,7 @@ using self_ptr = region_actor::stateful_pointer<region_state>;
 
 /// This node's recommender, or an invalid handle while it restarts.
 recommender_actor recommender_of(self_ptr self) {
-  return recommender_in(self->state.settings.directory.get());
+  return self->state.settings.directory->recommender();
 }
 
 entity_context context(self_ptr self) {
@@ -150,7 +151,7 @@ void on_entity_crash(self_ptr self, const std::string& path,
                      const caf::error& reason, bool is_user) {
   auto& st = self->state;
   ++(is_user ? st.user_crashes : st.party_crashes);
-  auto name = region_name(st.settings.shard);
+  auto name = node_directory::region_name(st.settings.shard);
   log::warn("entity.crashed", {{"supervisor", name},
                                {"child", path},
                                {"reason", exit_text(reason)}});
@@ -180,12 +181,41 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
   stop(self, msg.reason);
 }
 
+// The briefs of many users of this shard in one answer (a party's
+// members): one hop for the gateway instead of one per member.
+caf::typed_response_promise<std::vector<member_view>>
+briefs(self_ptr self, usr_brief_atom a, const std::vector<std::string>& ids) {
+  auto rp = self->make_response_promise<std::vector<member_view>>();
+  ++self->state.inflight;
+  gather<member_view>(
+    ids.size(),
+    [=](size_t i) {
+      return self->request(user_entity(self, ids[i]),
+                           self->state.settings.timeout, a, ids[i]);
+    },
+    [=](std::vector<answer<member_view>> answers) mutable {
+      std::vector<member_view> result(answers.size());
+      for (size_t i = 0; i < answers.size(); ++i) {
+        if (answers[i].value)
+          result[i] = std::move(*answers[i].value);
+        else if (errc_of(answers[i].error) != errc::not_found) {
+          rp.deliver(answers[i].error);
+          settle(self);
+          return;
+        }
+      }
+      rp.deliver(std::move(result));
+      settle(self);
+    });
+  return rp;
+}
+
 std::vector<tree_line> tree(self_ptr self) {
   auto& st = self->state;
   auto& limit = st.settings.entity_intensity;
   auto in_window = st.crashes_window->count(self->clock().now());
   return {tree_line{
-    0, region_name(st.settings.shard), "entities", "on_demand", "running", 0,
+    0, node_directory::region_name(st.settings.shard), "entities", "on_demand", "running", 0,
     "users " + std::to_string(st.users.size()) + " (crashes "
       + std::to_string(st.user_crashes) + "), parties "
       + std::to_string(st.parties.size()) + " (crashes "
@@ -201,7 +231,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
   st.settings = std::move(settings);
   st.owner = std::move(owner);
   self->set_exit_handler([=](caf::exit_msg& msg) { on_exit(self, msg); });
-  answer_crashes(self, region_name(st.settings.shard));
+  answer_crashes(self, node_directory::region_name(st.settings.shard));
   return {
     // -- users: routed to the entity -----------------------------------
     [=](usr_create_atom a, const user_profile& p, const std::string& rid) {
@@ -218,6 +248,9 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](usr_brief_atom a, const std::string& id) {
       return self->delegate(user_entity(self, id), a, id);
+    },
+    [=](usr_brief_atom a, const std::vector<std::string>& ids) {
+      return briefs(self, a, ids);
     },
     [=](pts_award_atom a, const points_award& award) {
       // Only an active entity needs it; activation scans the ledgers.
@@ -427,7 +460,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](sup_tree_atom) { return tree(self); },
     [=](dbg_crash_atom) -> void {
-      throw injected_fault(region_name(self->state.settings.shard));
+      throw injected_fault(node_directory::region_name(self->state.settings.shard));
     },
     // Activates the entity if needed, so that it is that actor that throws.
     [=](dbg_crash_atom a, const std::string& id) {
@@ -440,10 +473,6 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
 }
 
 } // namespace
-
-std::string region_name(int32_t shard) {
-  return "entities/" + std::to_string(shard);
-}
 
 region_actor spawn_region(caf::local_actor* parent, region_settings settings,
                           shard_owner_actor owner) {

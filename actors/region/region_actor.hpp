@@ -12,7 +12,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
 
 struct region_settings {
@@ -22,12 +22,9 @@ struct region_settings {
   caf::timespan passivate_after;
   /// More entity crashes than this and the region gives up (escalates).
   supervision::intensity entity_intensity;
-  std::shared_ptr<actor_directory> directory;
+  std::shared_ptr<node_directory> directory;
   std::shared_ptr<fault_injector> faults; // null unless debug is on
 };
-
-/// The region's name in the supervision tree: "entities/2".
-std::string region_name(int32_t shard);
 
 /// Spawns the entity region of one shard: the supervisor of its user and
 /// party entities, which it activates on demand (the next message for a

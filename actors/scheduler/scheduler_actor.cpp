@@ -4,10 +4,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/node/gateway_actor.hpp"
 #include "actors/scheduler/schedule_store.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/db/reconnecting.hpp"
 #include "runtime/instance_token.hpp"
 #include "runtime/log.hpp"
@@ -62,7 +61,7 @@ void refresh_cache(self_ptr self) {
   if (st.cfg.cache_refresh.count() <= 0 || st.refreshing
       || clock::now() - st.last_refresh < st.cfg.cache_refresh)
     return;
-  auto gw = caf::actor_cast<gateway_actor>(st.cfg.directory->get("gateway"));
+  auto gw = st.cfg.directory->gateway();
   if (!gw)
     return;
   st.last_refresh = clock::now();

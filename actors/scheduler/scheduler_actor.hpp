@@ -28,7 +28,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 
 struct scheduler_settings {
   std::string node;
@@ -41,7 +41,7 @@ struct scheduler_settings {
   caf::timespan cache_refresh; // zero: no refresh
   int32_t cache_refresh_batch = 256;
   jobs::policies policies;                    // the jobs' attempts
-  std::shared_ptr<actor_directory> directory; // "gateway"
+  std::shared_ptr<node_directory> directory; // "gateway"
 };
 
 /// Spawns the node's scheduler, linked to `parent`.

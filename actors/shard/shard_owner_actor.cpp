@@ -11,7 +11,7 @@
 #include "messages/cluster_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/event_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
@@ -52,11 +52,9 @@ void on_broken(self_ptr self, const caf::error& reason) {
                                {"reason", message_of(reason)}});
     // The lease moved on: the cluster actor reads the catalog and stops
     // this shard here instead of restarting it.
-    if (auto cluster = st.settings.directory
-                         ? st.settings.directory->get("cluster")
-                         : caf::actor{})
-      caf::anon_send(caf::actor_cast<cluster_actor>(cluster),
-                     clu_sync_atom::value);
+    if (auto cluster = st.settings.directory ? st.settings.directory->cluster()
+                                             : cluster_actor{})
+      caf::anon_send(cluster, clu_sync_atom::value);
   } else {
     log::warn("shard.disconnected",
               {{"shard", std::to_string(st.settings.shard)},
@@ -72,8 +70,7 @@ void nudge_relay(self_ptr self) {
   auto& dir = self->state.settings.directory;
   if (!dir)
     return;
-  if (auto relay = caf::actor_cast<event_relay_actor>(
-        dir->get(event_relay_name(self->state.settings.shard))))
+  if (auto relay = dir->relay(self->state.settings.shard))
     caf::anon_send(relay, evt_new_atom::value);
 }
 
@@ -169,7 +166,7 @@ using ints = std::vector<int64_t>;
 owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
                                 shard_store_factory open_store) {
   auto& st = self->state;
-  st.path = shard_owner_name(settings.shard);
+  st.path = node_directory::owner_name(settings.shard);
   st.settings = std::move(settings);
   st.store = open_store(st.settings);
   st.batcher = std::make_unique<commit_batcher>(
@@ -387,10 +384,6 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
 }
 
 } // namespace
-
-std::string shard_owner_name(int32_t shard) {
-  return "shard/" + std::to_string(shard);
-}
 
 shard_owner_actor
 spawn_shard_owner(caf::local_actor* parent, shard_owner_settings settings,

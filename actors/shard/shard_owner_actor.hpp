@@ -11,7 +11,7 @@
 
 namespace lunch {
 
-class actor_directory;
+class node_directory;
 class fault_injector;
 class lease_table;
 class shard_store;
@@ -21,12 +21,9 @@ struct shard_owner_settings {
   std::string dsn;
   std::string node;                           // this node's name
   std::shared_ptr<lease_table> leases;        // the epoch this node holds
-  std::shared_ptr<actor_directory> directory; // finds the cluster actor
+  std::shared_ptr<node_directory> directory; // finds the cluster actor
   std::shared_ptr<fault_injector> faults;     // null unless debug is on
 };
-
-/// The owner's name in the supervision tree: "shard/2".
-std::string shard_owner_name(int32_t shard);
 
 /// Spawns the owner of one shard on its own thread (detached). It connects
 /// as it starts and quits with `unavailable` when it cannot, or when its

@@ -121,8 +121,13 @@ int main(int argc, char** argv) {
     std::_Exit(1);
   }).detach();
   if (!root_failed) {
-    if (auto gw = node.gateway())
-      sys.middleman().unpublish(gw, port);
+    lunch::gateway_actor door;
+    {
+      std::lock_guard<std::mutex> guard{node.published->mtx};
+      door = node.published->door;
+    }
+    if (door)
+      sys.middleman().unpublish(door, port);
     lunch::stop_node(sys, node);
   }
   lunch::log::info("node.stopped", {});

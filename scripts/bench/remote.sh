@@ -27,6 +27,7 @@
 #   BENCH_BUILD_DIR  build directory (default $ROOT/build); LUNCH_BIN_DIR
 #                    defaults to its bin/
 #   BENCH_KEEP=1     keep the data, node logs and the client's output
+#   BENCH_JSON_OUT   also write the client's JSON figures to this file
 #   LUNCH_PG_DIR, LUNCH_CLUSTER_DIR  (default $ROOT/.pg-bench-remote,
 #                    $ROOT/.cluster-bench-remote; wiped at start and end)
 #   LUNCH_BASE_PORT  node ports BASE..BASE+2 (default: free)
@@ -100,6 +101,7 @@ BENCH_RC=0
   cat "$WORK/latency.err" >&2
   die "lunchbench-cluster printed nothing (exit $BENCH_RC)"
 }
+[[ -z ${BENCH_JSON_OUT:-} ]] || cp "$WORK/latency.json" "$BENCH_JSON_OUT"
 echo "done (exit $BENCH_RC)"
 
 heading "Results (ratios matter; absolute figures on a shared machine are noise)"

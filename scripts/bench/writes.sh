@@ -19,6 +19,7 @@
 #   BENCH_THREADS   lunchbench's CAF scheduler threads  (default 2)
 #   BENCH_SKIP_BUILD=1  use the binaries in LUNCH_BIN_DIR (default build/bin)
 #   BENCH_KEEP=1    keep $ROOT/.pg-bench and $ROOT/.cluster-bench afterwards
+#   BENCH_JSON_OUT  also write lunchbench's JSON figures to this file
 #   LUNCH_SHARDS    shard databases (default 4), LUNCH_BASE_PORT (default: free)
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -147,6 +148,7 @@ BENCH_RC=0
   --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads "$READS" \
   --threads "$THREADS" --json >"$WORK/lunchbench.json" || BENCH_RC=$?
 [[ -s $WORK/lunchbench.json ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
+[[ -z ${BENCH_JSON_OUT:-} ]] || cp "$WORK/lunchbench.json" "$BENCH_JSON_OUT"
 
 heading "Results (ratios matter; absolute figures on a shared machine are noise)"
 python3 - "$WORK/lunchbench.json" "$CLIENTS" "$PG1_TPS" "$PG1_P50" "$PG1_P99" \

@@ -63,9 +63,11 @@ struct member_node {
     // Unpublished first, like lunchd does: a published actor keeps the
     // system from shutting down. Its port closes, so peers that try to
     // reconnect are refused, as with a dead process.
-    if (auto gw = node.gateway()) {
+    {
       std::lock_guard<std::mutex> guard{node.published->mtx};
-      sys->middleman().unpublish(gw, *node.published->port);
+      if (node.published->door)
+        sys->middleman().unpublish(node.published->door,
+                                   *node.published->port);
     }
     stop_node(*sys, node);
     // The root runs detached: its thread ends only once nothing refers to

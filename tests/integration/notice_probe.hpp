@@ -13,7 +13,7 @@
 #include <caf/all.hpp>
 
 #include "messages/gateway_protocol.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "tests/integration/node_client.hpp"
 
 namespace lunch::test {
@@ -41,7 +41,7 @@ public:
         l->lines.push_back(describe(c));
       }};
     });
-    dir.put(recommend_name, handle_);
+    dir.put(node_directory::recommender_name, handle_);
   }
 
   ~notice_probe() {

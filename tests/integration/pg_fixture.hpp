@@ -49,7 +49,7 @@ struct node_fixture {
   caf::actor_system_config sys_cfg;
   std::unique_ptr<caf::actor_system> sys;
   running_node node;
-  gateway_actor gateway; // the first gateway of the current tree
+  router_actor gateway; // the first gateway of the current tree
 
 private:
   void start();

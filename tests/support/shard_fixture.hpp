@@ -15,7 +15,7 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "messages/errors.hpp"
-#include "runtime/actor_directory.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "tests/support/deterministic_system.hpp"
 #include "tests/support/memory_store.hpp"
@@ -42,8 +42,8 @@ struct shard_fixture : deterministic_system {
 
   std::shared_ptr<memory_db> db = std::make_shared<memory_db>();
   std::shared_ptr<lease_table> leases = std::make_shared<lease_table>();
-  std::shared_ptr<actor_directory> directory
-    = std::make_shared<actor_directory>();
+  std::shared_ptr<node_directory> directory
+    = std::make_shared<node_directory>();
   std::shared_ptr<fault_injector> faults = std::make_shared<fault_injector>();
   caf::scoped_actor self{sys}; // the parent of what the test starts
   shard_owner_actor owner;

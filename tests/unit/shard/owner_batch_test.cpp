@@ -21,7 +21,7 @@ TEST_CASE_METHOD(shard_fixture, "a crash during a batch commits nothing of it",
   REQUIRE(ask<party_view>(region, pty_get_atom::value, second).value);
   // The first join is applied in the open batch, then the owner crashes
   // on the second one, before the commit.
-  db->on_write = [this] { faults->arm(shard_owner_name(0)); };
+  db->on_write = [this] { faults->arm(node_directory::owner_name(0)); };
   auto down = watch(owner);
   auto a = request<party_view>(region, pty_join_atom::value, first,
                                std::string{"a"}, std::string{});
@@ -42,7 +42,7 @@ TEST_CASE_METHOD(shard_fixture, "a crash during a batch commits nothing of it",
   // Restarted together, the entities load what was committed; the join
   // can be made again.
   db->on_write = nullptr;
-  faults->disarm(shard_owner_name(0));
+  faults->disarm(node_directory::owner_name(0));
   stop_shard();
   start_shard();
   auto loads = db->count("load_party");
