@@ -14,8 +14,7 @@
 #   - actors/ includes no runtime/bin/, and only actors/node/ includes config/;
 #   - nothing outside tests/ includes tests/.
 # And the folders inside actors/ form no cycle (folder A includes something
-# in folder B and B, directly or through other folders, includes A), except
-# the known cycles listed below.
+# in folder B and B, directly or through other folders, includes A).
 #
 # Usage: scripts/check_layering.sh [ROOT]   (ROOT: the checkout, by default
 # this script's; tests/layering/self_test.sh runs it on fake trees).
@@ -29,29 +28,7 @@ if [[ ! -d $ROOT ]]; then
   exit 2
 fi
 
-# The folder cycles of actors/ that exist today, tolerated until the work
-# on issue 14 (typed node directory, item 4) removes them. Each entry is the
-# one include edge `A -> B` (a file in actors/A/ includes actors/B/) that
-# runs against the intended order and closes the cycle(s) named in its
-# comment. A cycle passes only if it goes through one of these edges; any
-# other cycle fails. Remove an entry when its edge is gone (the check says
-# so); the list should end up empty.
-KNOWN_CYCLE_EDGES='
-# The name "gateway": the relay, the job kinds and the scheduler include
-# actors/node/gateway_actor.hpp to send through the gateway.
-events -> node       # node <-> events (and every node -> X -> ... -> shard -> events -> node)
-jobs -> node         # node <-> jobs
-scheduler -> node    # node <-> scheduler (and node -> scheduler -> jobs -> node)
-# The shard store writes event drafts (actors/events/events.hpp); the
-# relay includes shard_owner_actor.hpp to read the outbox.
-shard -> events      # shard <-> events
-# Entities and their region: user/ and party/ include region/entity_context,
-# passivation and replay; region_actor.cpp spawns the user and party entities.
-user -> region       # user <-> region (and region -> shard -> user -> region, ...)
-party -> region      # party <-> region (and region -> shard -> notify -> party -> region)
-'
-
-export ROOT KNOWN_CYCLE_EDGES
+export ROOT
 exec python3 - <<'PY'
 import collections
 import os
@@ -134,18 +111,9 @@ for src in sources():
                     and s[1] != d[1]):
                 edges[s[1]].setdefault(d[1], site)
 
-# Folder cycles: without the known edges, the folders of actors/ must form
-# no cycle; a cycle found is printed with one include for each of its edges.
-known = set()
-for line in os.environ["KNOWN_CYCLE_EDGES"].splitlines():
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    a, b = (part.strip() for part in line.split("->"))
-    known.add((a, b))
-
-
-def path(start, goal, skip_known):
+# Folder cycles: the folders of actors/ must form no cycle; a cycle found
+# is printed with one include for each of its edges.
+def path(start, goal):
     """The shortest folder path start -> ... -> goal, or None."""
     previous = {start: None}
     queue = collections.deque([start])
@@ -158,25 +126,16 @@ def path(start, goal, skip_known):
                 here = previous[here]
             return found[::-1]
         for there in sorted(edges.get(here, {})):
-            if skip_known and (here, there) in known:
-                continue
             if there not in previous:
                 previous[there] = here
                 queue.append(there)
     return None
 
 
-for a, b in sorted(known):
-    if b not in edges.get(a, {}) or path(b, a, False) is None:
-        print("note: known cycle edge %s -> %s is gone; remove it from "
-              "KNOWN_CYCLE_EDGES" % (a, b))
-
 reported = set()
 for a in sorted(edges):
     for b in sorted(edges[a]):
-        if (a, b) in known:
-            continue
-        back = path(b, a, True)
+        back = path(b, a)
         if back is None:
             continue
         cycle = [a] + back
@@ -193,5 +152,5 @@ for a in sorted(edges):
 if failed:
     print("check_layering: the floors do not hold (see scripts/check_layering.sh)")
     sys.exit(1)
-print("check_layering: ok (%d known cycle edges tolerated)" % len(known))
+print("check_layering: ok")
 PY

@@ -5,8 +5,8 @@
 #include <caf/all.hpp>
 
 #include "actors/party/party_rules.hpp"
-#include "actors/region/passivation.hpp"
-#include "actors/region/replay.hpp"
+#include "actors/entity/passivation.hpp"
+#include "actors/entity/replay.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"

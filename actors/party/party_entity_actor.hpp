@@ -4,7 +4,7 @@
 
 #include <caf/fwd.hpp>
 
-#include "actors/region/entity_context.hpp"
+#include "actors/entity/entity_context.hpp"
 
 namespace lunch {
 

@@ -2,8 +2,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/region/passivation.hpp"
-#include "actors/region/replay.hpp"
+#include "actors/entity/passivation.hpp"
+#include "actors/entity/replay.hpp"
 #include "actors/user/points.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"

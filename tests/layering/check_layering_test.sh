@@ -126,13 +126,6 @@ put actors/shard/store.cpp '#include "actors/node/root.hpp"'
 expect_fail "a longer folder cycle" \
   "folder cycle: node -> region -> shard -> node"
 
-# A cycle closed by a known edge of the real script's list is tolerated.
-clean_tree
-put actors/events/relay.cpp '#include "actors/node/root.hpp"'
-put actors/node/relays.cpp '#include "actors/events/relay.hpp"'
-put actors/events/relay.hpp '#pragma once'
-expect_pass "a known cycle (node <-> events)"
-
 if [[ $failures -ne 0 ]]; then
   echo "$failures check_layering self-test(s) failed"
   exit 1

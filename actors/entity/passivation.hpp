@@ -14,7 +14,7 @@
 #include <caf/send.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "actors/region/entity_context.hpp"
+#include "actors/entity/entity_context.hpp"
 #include "runtime/crash_reply.hpp"
 
 namespace lunch {
