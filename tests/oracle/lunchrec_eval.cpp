@@ -36,7 +36,7 @@
 #include "actors/recommend/smart.hpp"
 #include "messages/recommend_model.hpp"
 #include "messages/recommend_results.hpp"
-#include "runtime/bin/recommend_json.hpp"
+#include "runtime/bin/lunchctl/print_recommend.hpp"
 
 namespace {
 

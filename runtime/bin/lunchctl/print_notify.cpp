@@ -1,10 +1,10 @@
-#include "runtime/bin/notify_json.hpp"
+#include "runtime/bin/lunchctl/print_notify.hpp"
 
 #include <algorithm>
 #include <iostream>
 
 #include "actors/notify/notification_rules.hpp"
-#include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/bin/lunchctl/print_table.hpp"
 
 namespace lunch::ctl {
 

@@ -1,9 +1,9 @@
-#include "runtime/bin/cache_json.hpp"
+#include "runtime/bin/lunchctl/print_cache.hpp"
 
 #include <cstdio>
 #include <string>
 
-#include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/bin/lunchctl/print_table.hpp"
 
 namespace lunch::ctl {
 

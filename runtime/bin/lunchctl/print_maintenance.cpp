@@ -1,4 +1,4 @@
-#include "runtime/bin/maintenance_json.hpp"
+#include "runtime/bin/lunchctl/print_maintenance.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -7,7 +7,7 @@
 
 #include "actors/maintenance/maintenance_rules.hpp"
 #include "actors/user/user_rules.hpp"
-#include "runtime/bin/lunchctl_output.hpp"
+#include "runtime/bin/lunchctl/print_table.hpp"
 
 namespace lunch::ctl {
 
@@ -63,7 +63,7 @@ void print_analytics(const user_analytics& x) {
   print_lines(lines);
 }
 
-json cleanup_json(const std::vector<cleanup_counts>& xs) {
+json to_json(const std::vector<cleanup_counts>& xs) {
   auto total = sum_cleanup(xs);
   return {{"expired_parties", total.parties},
           {"expired_notifications", total.notifications},
@@ -81,7 +81,7 @@ void print_cleanup(const std::vector<cleanup_counts>& xs) {
     rows.push_back(row(std::to_string(x.shard), x));
   rows.push_back(row("total", sum_cleanup(xs)));
   print_table({"SHARD", "PARTIES", "MEMBERS", "NOTIFICATIONS"}, rows);
-  auto j = cleanup_json(xs);
+  auto j = to_json(xs);
   std::cout << "expired_parties: " << j["expired_parties"]
             << ", expired_notifications: " << j["expired_notifications"]
             << ", total_cleared: " << j["total_cleared"] << '\n';

@@ -1,4 +1,4 @@
-#include "runtime/bin/schedule_json.hpp"
+#include "runtime/bin/lunchctl/print_schedule.hpp"
 
 #include <cstdio>
 

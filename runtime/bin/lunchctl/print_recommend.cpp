@@ -1,4 +1,4 @@
-#include "runtime/bin/recommend_json.hpp"
+#include "runtime/bin/lunchctl/print_recommend.hpp"
 
 namespace lunch::ctl {
 

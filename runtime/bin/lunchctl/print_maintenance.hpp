@@ -25,7 +25,7 @@ void print_analytics(const user_analytics& x);
 
 /// `maintenance cleanup`: {expired_parties, expired_notifications,
 /// total_cleared} summed over the shards.
-nlohmann::ordered_json cleanup_json(const std::vector<cleanup_counts>& xs);
+nlohmann::ordered_json to_json(const std::vector<cleanup_counts>& xs);
 
 /// One line per shard (parties, members, notifications), a total line and
 /// the summary.

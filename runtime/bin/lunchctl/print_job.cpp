@@ -1,4 +1,4 @@
-#include "runtime/bin/job_json.hpp"
+#include "runtime/bin/lunchctl/print_job.hpp"
 
 #include <cstdio>
 #include <iostream>
