@@ -25,10 +25,11 @@ struct shard_owner_settings {
   std::shared_ptr<fault_injector> faults;     // null unless debug is on
 };
 
-/// Spawns the owner of one shard on its own thread (detached). It connects
-/// as it starts and quits with `unavailable` when it cannot, or when its
-/// connection breaks later (after failing every request it holds): its
-/// supervisor restarts it with backoff. It is not linked to `parent`.
+/// Spawns the owner of one shard over its PostgreSQL database
+/// (pg_shard_store), on its own thread (detached). It connects as it starts
+/// and quits with `unavailable` when it cannot, or when its connection
+/// breaks later (after failing every request it holds): its supervisor
+/// restarts it with backoff. It is not linked to `parent`.
 ///
 /// Fencing: as it starts, it writes this node's lease epoch into the shard
 /// database (`shard_fence`; a stale owner still holding a transaction open

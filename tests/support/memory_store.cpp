@@ -66,6 +66,8 @@ void memory_store::begin_batch() {
 }
 
 void memory_store::begin_write(int64_t epoch, bool first_in_batch) {
+  if (aborted_)
+    throw std::runtime_error("current transaction is aborted");
   if (first_in_batch)
     check_fence(epoch);
   if (db_->on_write)
@@ -75,16 +77,20 @@ void memory_store::begin_write(int64_t epoch, bool first_in_batch) {
 
 void memory_store::undo_write() {
   work_ = savepoint_;
+  aborted_ = false;
 }
 
+// As PostgreSQL does, an aborted transaction's commit rolls back.
 void memory_store::commit_batch() {
-  db_->committed = std::move(*work_);
+  if (!aborted_)
+    db_->committed = std::move(*work_);
   abandon_batch();
 }
 
 void memory_store::abandon_batch() noexcept {
   work_.reset();
   savepoint_.reset();
+  aborted_ = false;
 }
 
 void memory_store::read_alone(int64_t epoch,
@@ -107,11 +113,14 @@ bool memory_store::take_events_written() {
   return std::exchange(events_written_, false);
 }
 
-memory_tables& memory_store::tx(const char* call) {
+memory_store::statement memory_store::tx(const char* call) {
   ++db_->calls[call];
   if (!work_)
     throw std::logic_error("memory_store used outside a transaction");
-  return *work_;
+  if (aborted_)
+    throw std::runtime_error("current transaction is aborted, commands "
+                             "ignored until end of transaction block");
+  return statement{*this, *work_};
 }
 
 void memory_store::emit(memory_tables& t, const events::draft& event) {
@@ -129,48 +138,48 @@ int64_t memory_store::add_ledger_row(memory_tables& t, const std::string& user,
 // -- users -------------------------------------------------------------------
 
 user_lookup memory_store::load_user(const std::string& id) {
-  auto& t = tx("load_user");
-  auto i = t.users.find(id);
-  if (i == t.users.end())
+  auto t = tx("load_user");
+  auto i = t->users.find(id);
+  if (i == t->users.end())
     return {};
   return {true, i->second};
 }
 
 user_profile memory_store::insert_user(const user_profile& p) {
-  auto& t = tx("insert_user");
-  if (t.users.count(p.employee_id) > 0)
+  auto t = tx("insert_user");
+  if (t->users.count(p.employee_id) > 0)
     throw domain_error(errc::already_exists,
                        "user " + p.employee_id + " already exists");
   auto stored = p;
   stored.created_at = memory_created_at;
-  t.users[p.employee_id] = stored;
-  emit(t, events::user_saved(stored, true));
+  t->users[p.employee_id] = stored;
+  emit(*t, events::user_saved(stored, true));
   return stored;
 }
 
 user_profile memory_store::save_user(const user_profile& p) {
-  auto& t = tx("save_user");
-  auto i = t.users.find(p.employee_id);
-  if (i == t.users.end())
+  auto t = tx("save_user");
+  auto i = t->users.find(p.employee_id);
+  if (i == t->users.end())
     throw domain_error(errc::not_found, "user " + p.employee_id + " not found");
   auto stored = p;
   stored.created_at = i->second.created_at;
   i->second = stored;
-  emit(t, events::user_saved(stored, false));
+  emit(*t, events::user_saved(stored, false));
   return stored;
 }
 
 void memory_store::delete_user(const std::string& id) {
-  auto& t = tx("delete_user");
-  if (t.users.erase(id) == 0)
+  auto t = tx("delete_user");
+  if (t->users.erase(id) == 0)
     throw domain_error(errc::not_found, "user " + id + " not found");
-  emit(t, events::user_deleted(id));
+  emit(*t, events::user_deleted(id));
 }
 
 points_mark memory_store::scan_points(const std::string& id) {
-  auto& t = tx("scan_points");
+  auto t = tx("scan_points");
   points_mark mark{db_->shard, 0, 0};
-  for (auto& r : t.ledger)
+  for (auto& r : t->ledger)
     if (r.employee_id == id) {
       mark.sum += r.points;
       mark.max_id = std::max(mark.max_id, r.id);
@@ -180,10 +189,10 @@ points_mark memory_store::scan_points(const std::string& id) {
 
 std::vector<user_summary> memory_store::search(const std::string& term,
                                                int32_t limit) {
-  auto& t = tx("search");
+  auto t = tx("search");
   auto needle = lower(term);
   std::vector<user_summary> out;
-  for (auto& [id, u] : t.users)
+  for (auto& [id, u] : t->users)
     if (lower(u.nickname).find(needle) != std::string::npos
         || lower(u.main_dish_genre).find(needle) != std::string::npos)
       out.push_back({id, u.nickname, u.main_dish_genre, db_->shard});
@@ -199,24 +208,24 @@ std::vector<user_summary> memory_store::search(const std::string& term,
 // -- the request log and the outbox ---------------------------------------
 
 std::optional<std::string> memory_store::logged_reply(const std::string& id) {
-  auto& t = tx("logged_reply");
-  auto i = t.request_log.find(id);
-  if (i == t.request_log.end())
+  auto t = tx("logged_reply");
+  auto i = t->request_log.find(id);
+  if (i == t->request_log.end())
     return std::nullopt;
   return i->second;
 }
 
 void memory_store::log_reply(const std::string& id, const std::string& reply) {
-  auto& t = tx("log_reply");
-  if (!t.request_log.emplace(id, reply).second)
+  auto t = tx("log_reply");
+  if (!t->request_log.emplace(id, reply).second)
     throw std::runtime_error("duplicate key in request_log: " + id);
 }
 
 std::vector<domain_event> memory_store::events_after(int64_t after,
                                                      int32_t limit) {
-  auto& t = tx("events_after");
+  auto t = tx("events_after");
   std::vector<domain_event> out;
-  for (auto& e : t.outbox)
+  for (auto& e : t->outbox)
     if (e.id > after && out.size() < static_cast<size_t>(limit))
       out.push_back(e);
   return out;

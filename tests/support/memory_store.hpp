@@ -11,6 +11,7 @@
 // its owner's restarts.
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -172,8 +173,36 @@ public:
   rec_shard_snapshot rec_snapshot(const std::string& today) override;
 
 private:
-  /// The tables of the current transaction; counts the call.
-  memory_tables& tx(const char* call);
+  /// One repository call in the current transaction. Like a failed SQL
+  /// statement, one that throws aborts the transaction until the write's
+  /// savepoint is rolled back to (a commit then publishes nothing).
+  class statement {
+  public:
+    statement(memory_store& store, memory_tables& tables)
+        : store_(store),
+          tables_(tables),
+          exceptions_(std::uncaught_exceptions()) {
+      // nop
+    }
+    ~statement() {
+      if (std::uncaught_exceptions() > exceptions_)
+        store_.aborted_ = true;
+    }
+    memory_tables* operator->() {
+      return &tables_;
+    }
+    memory_tables& operator*() {
+      return tables_;
+    }
+
+  private:
+    memory_store& store_;
+    memory_tables& tables_;
+    int exceptions_;
+  };
+
+  /// Starts a repository call (counted in memory_db::calls).
+  statement tx(const char* call);
   void check_fence(int64_t epoch) const;
   void emit(memory_tables& t, const events::draft& event);
   int64_t add_ledger_row(memory_tables& t, const std::string& user,
@@ -183,6 +212,7 @@ private:
   bool open_ = false;
   bool reading_ = false;
   bool events_written_ = false;
+  bool aborted_ = false;
   std::optional<memory_tables> work_;
   std::optional<memory_tables> savepoint_;
 };
