@@ -14,7 +14,7 @@
 #include "actors/node/node_root.hpp"
 #include "messages/errors.hpp"
 #include "messages/router_protocol.hpp"
-#include "runtime/node.hpp"
+#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
@@ -32,7 +32,7 @@ struct published_node {
     cfg.listen.port = 0;
     runtime::configure(node_cfg, 2);
     node_sys = std::make_unique<caf::actor_system>(node_cfg);
-    node = start_node(*node_sys, cfg, runtime::prepare_databases(cfg), true);
+    node = start_node(*node_sys, cfg, prepare_databases(cfg), true);
     std::string error;
     if (!await_gateway(node, 20s, error))
       throw std::runtime_error("node did not start: " + error);
