@@ -53,8 +53,7 @@ void say_hello(self_ptr self, const caf::node_id& nid, caf::timespan timeout,
           return;
         }
         self->request(cluster, timeout, clu_hello_atom::value, hello(self))
-          .then([=](peer_hello& h) { ok(h); },
-                [=](caf::error& e) { fail(e); });
+          .then([=](peer_hello& h) { ok(h); }, [=](caf::error& e) { fail(e); });
       },
       [=](caf::error& e) { fail(e); });
 }

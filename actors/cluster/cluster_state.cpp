@@ -3,8 +3,8 @@
 #include <caf/all.hpp>
 
 #include "actors/cluster/lease_table.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch::cluster_detail {
 

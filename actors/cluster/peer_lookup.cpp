@@ -23,12 +23,11 @@ caf::actor spawn_peer_lookup(caf::actor_system& sys, caf::node_id nid,
     return {
       [=](caf::get_atom) {
         auto rp = self->make_response_promise<caf::strong_actor_ptr>();
-        auto basp = self->home_system()
-                      .middleman()
-                      .named_broker<caf::io::basp_broker>(caf::atom("BASP"));
+        auto basp
+          = self->home_system().middleman().named_broker<caf::io::basp_broker>(
+            caf::atom("BASP"));
         // The peer's config server answers from its registry, to us.
-        self->send(basp, caf::forward_atom::value, nid,
-                   caf::atom("ConfigServ"),
+        self->send(basp, caf::forward_atom::value, nid, caf::atom("ConfigServ"),
                    caf::make_message(caf::get_atom::value, key));
         self->become(
           [=](caf::strong_actor_ptr& found) mutable {

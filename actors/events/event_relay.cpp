@@ -9,10 +9,10 @@
 #include "actors/events/events.hpp"
 #include "messages/errors.hpp"
 #include "messages/shard_protocol.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

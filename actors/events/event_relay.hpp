@@ -43,7 +43,7 @@ struct event_relay_settings {
   caf::timespan timeout;       // of every request the relay makes
   caf::timespan poll_interval; // reads the outbox at least this often
   std::shared_ptr<node_directory> directory; // owner(N), gateway()
-  std::shared_ptr<fault_injector> faults;     // null unless debug is on
+  std::shared_ptr<fault_injector> faults;    // null unless debug is on
 };
 
 /// Spawns the relay of one shard; its owner must be running.

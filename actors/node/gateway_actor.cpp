@@ -19,9 +19,9 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -138,17 +138,15 @@ void resolve_parties(self_ptr self, std::vector<party_record> parties,
   std::vector<std::string> ids;
   for (auto& p : parties)
     ids.insert(ids.end(), p.member_ids.begin(), p.member_ids.end());
-  ask_briefs(self, ids,
-             [=](std::vector<answer<member_view>> briefs) mutable {
-               std::vector<party_view> views;
-               size_t first = 0;
-               for (auto& p : parties) {
-                 views.push_back(
-                   party_view{p, members_of(p, briefs, first), false});
-                 first += p.member_ids.size();
-               }
-               done(std::move(views));
-             });
+  ask_briefs(self, ids, [=](std::vector<answer<member_view>> briefs) mutable {
+    std::vector<party_view> views;
+    size_t first = 0;
+    for (auto& p : parties) {
+      views.push_back(party_view{p, members_of(p, briefs, first), false});
+      first += p.member_ids.size();
+    }
+    done(std::move(views));
+  });
 }
 
 void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
@@ -156,10 +154,9 @@ void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
     rp.deliver(std::move(v));
     return;
   }
-  resolve_parties(self, {v.party},
-                  [=](std::vector<party_view> views) mutable {
-                    rp.deliver(std::move(views.front()));
-                  });
+  resolve_parties(self, {v.party}, [=](std::vector<party_view> views) mutable {
+    rp.deliver(std::move(views.front()));
+  });
 }
 
 // Forwards a party command to its entity and fills in the members.
@@ -728,7 +725,9 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return debug_heal(self, path);
     },
     [=](dbg_tree_atom) { return debug_tree(self); },
-    [=](dbg_crash_atom) -> void { throw injected_fault(node_directory::gateway_name); },
+    [=](dbg_crash_atom) -> void {
+      throw injected_fault(node_directory::gateway_name);
+    },
   };
 }
 

@@ -25,7 +25,7 @@ struct gateway_settings {
   std::vector<int32_t> slot_table; // slot → shard, from the catalog
   caf::timespan timeout;
   std::shared_ptr<node_directory> directory; // finds the live regions
-  std::shared_ptr<fault_injector> faults;     // null: debug commands refused
+  std::shared_ptr<fault_injector> faults;    // null: debug commands refused
 };
 
 /// Spawns the node's gateway (a child of the root supervisor). It routes
@@ -35,8 +35,7 @@ struct gateway_settings {
 /// Requests for a shard that is moving or failing over wait for its next
 /// owner (up to the request timeout), and a request whose node died is
 /// sent once more to the new owner when that is safe.
-router_actor spawn_gateway(caf::local_actor* parent,
-                           gateway_settings settings);
+router_actor spawn_gateway(caf::local_actor* parent, gateway_settings settings);
 
 /// Spawns the gateway's published door, linked to it: it accepts the
 /// public API (messages/gateway_protocol.hpp) and nothing else, and

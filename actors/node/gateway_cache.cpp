@@ -7,8 +7,8 @@
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/recommend/refresh_queue.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/gather.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 
@@ -49,8 +49,7 @@ ask_every_node(gateway_self self, Ts... xs) {
       auto timeout = self->state.settings.timeout;
       if (nodes[i].region) {
         self->request(nodes[i].region, timeout, xs...).then(ok, fail);
-      } else if (auto rec
-                 = self->state.settings.directory->recommender()) {
+      } else if (auto rec = self->state.settings.directory->recommender()) {
         self->request(rec, timeout, xs...).then(ok, fail);
       } else {
         auto err = recommender_restarting();

@@ -3,9 +3,9 @@
 #include <caf/all.hpp>
 
 #include "actors/node/routing.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

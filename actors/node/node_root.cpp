@@ -19,9 +19,9 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/scheduler/scheduler_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/supervisor.hpp"
 
 #include <unistd.h>
@@ -321,13 +321,14 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
                    cluster_child(cfg, node)};
   // Detached: the gateway's start function publishes, which blocks.
   node.root = spawn_supervisor(sys, root, publish);
-  node.directory->put(node_directory::root_name, caf::actor_cast<caf::actor>(node.root));
+  node.directory->put(node_directory::root_name,
+                      caf::actor_cast<caf::actor>(node.root));
   return node;
 }
 
 router_actor await_gateway(const running_node& node,
-                            std::chrono::milliseconds timeout,
-                            std::string& error) {
+                           std::chrono::milliseconds timeout,
+                           std::string& error) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   // Ready: every lease has a live owner and this node serves its own.
   auto shards_up = [&] { return node.progress->ready.load(); };

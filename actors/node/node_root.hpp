@@ -77,8 +77,8 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
 /// publishing failed. Returns the gateway, or an invalid
 /// handle with `error` set.
 router_actor await_gateway(const running_node& node,
-                            std::chrono::milliseconds timeout,
-                            std::string& error);
+                           std::chrono::milliseconds timeout,
+                           std::string& error);
 
 /// Sends the root an exit message and waits until the whole tree is gone.
 void stop_node(caf::actor_system& sys, const running_node& node);

@@ -40,13 +40,12 @@ delegate_all(gateway_actor::pointer self, router_actor gateway,
 
 gateway_actor spawn_public_door(caf::local_actor* parent,
                                 router_actor gateway) {
-  return parent->home_system().spawn(
-    [gateway](gateway_actor::pointer self) {
-      // Linked both ways: a crashed gateway takes its door along (the
-      // restarted one publishes a new door on the same port).
-      self->link_to(gateway);
-      return delegate_all(self, gateway, gateway_actor::signatures{});
-    });
+  return parent->home_system().spawn([gateway](gateway_actor::pointer self) {
+    // Linked both ways: a crashed gateway takes its door along (the
+    // restarted one publishes a new door on the same port).
+    self->link_to(gateway);
+    return delegate_all(self, gateway, gateway_actor::signatures{});
+  });
 }
 
 } // namespace lunch

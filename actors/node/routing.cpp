@@ -4,8 +4,8 @@
 
 #include <caf/all.hpp>
 
-#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

@@ -4,9 +4,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/party/party_rules.hpp"
 #include "actors/entity/passivation.hpp"
 #include "actors/entity/replay.hpp"
+#include "actors/party/party_rules.hpp"
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"

@@ -3,8 +3,8 @@
 #include "actors/recommend/daily.hpp"
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

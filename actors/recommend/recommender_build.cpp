@@ -6,8 +6,8 @@
 #include "actors/recommend/recommender_state.hpp"
 #include "messages/errors.hpp"
 #include "messages/router_protocol.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch::recommend_detail {
 

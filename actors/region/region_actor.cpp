@@ -12,11 +12,11 @@
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 #include "runtime/supervisor.hpp"
 
 namespace lunch {
@@ -214,14 +214,15 @@ std::vector<tree_line> tree(self_ptr self) {
   auto& st = self->state;
   auto& limit = st.settings.entity_intensity;
   auto in_window = st.crashes_window->count(self->clock().now());
-  return {tree_line{
-    0, node_directory::region_name(st.settings.shard), "entities", "on_demand", "running", 0,
-    "users " + std::to_string(st.users.size()) + " (crashes "
-      + std::to_string(st.user_crashes) + "), parties "
-      + std::to_string(st.parties.size()) + " (crashes "
-      + std::to_string(st.party_crashes) + "), in window "
-      + std::to_string(in_window) + "/" + std::to_string(limit.max_restarts)
-      + " per " + std::to_string(limit.period.count()) + " ms"}};
+  return {tree_line{0, node_directory::region_name(st.settings.shard),
+                    "entities", "on_demand", "running", 0,
+                    "users " + std::to_string(st.users.size()) + " (crashes "
+                      + std::to_string(st.user_crashes) + "), parties "
+                      + std::to_string(st.parties.size()) + " (crashes "
+                      + std::to_string(st.party_crashes) + "), in window "
+                      + std::to_string(in_window) + "/"
+                      + std::to_string(limit.max_restarts) + " per "
+                      + std::to_string(limit.period.count()) + " ms"}};
 }
 
 region_actor::behavior_type region(self_ptr self, region_settings settings,
@@ -460,7 +461,8 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](sup_tree_atom) { return tree(self); },
     [=](dbg_crash_atom) -> void {
-      throw injected_fault(node_directory::region_name(self->state.settings.shard));
+      throw injected_fault(
+        node_directory::region_name(self->state.settings.shard));
     },
     // Activates the entity if needed, so that it is that actor that throws.
     [=](dbg_crash_atom a, const std::string& id) {

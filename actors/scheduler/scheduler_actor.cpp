@@ -6,10 +6,10 @@
 
 #include "actors/scheduler/schedule_store.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/db/reconnecting.hpp"
 #include "runtime/instance_token.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

@@ -40,7 +40,7 @@ struct scheduler_settings {
   caf::timespan timeout;       // of the requests it makes
   caf::timespan cache_refresh; // zero: no refresh
   int32_t cache_refresh_batch = 256;
-  jobs::policies policies;                    // the jobs' attempts
+  jobs::policies policies;                   // the jobs' attempts
   std::shared_ptr<node_directory> directory; // "gateway"
 };
 

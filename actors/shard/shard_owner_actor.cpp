@@ -11,12 +11,12 @@
 #include "messages/cluster_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/event_protocol.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node_directory.hpp"
 
 namespace lunch {
 

@@ -19,10 +19,10 @@ class shard_store;
 struct shard_owner_settings {
   int32_t shard = 0;
   std::string dsn;
-  std::string node;                           // this node's name
-  std::shared_ptr<lease_table> leases;        // the epoch this node holds
+  std::string node;                          // this node's name
+  std::shared_ptr<lease_table> leases;       // the epoch this node holds
   std::shared_ptr<node_directory> directory; // finds the cluster actor
-  std::shared_ptr<fault_injector> faults;     // null unless debug is on
+  std::shared_ptr<fault_injector> faults;    // null unless debug is on
 };
 
 /// Spawns the owner of one shard over its PostgreSQL database

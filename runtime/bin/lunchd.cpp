@@ -12,9 +12,9 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include "actors/node/node_databases.hpp"
 #include "actors/node/node_root.hpp"
 #include "runtime/log.hpp"
-#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 
 #include <pthread.h>

@@ -35,9 +35,9 @@
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "tests/bench/bench_stats.hpp"
 #include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
+#include "tests/bench/bench_stats.hpp"
 
 namespace {
 

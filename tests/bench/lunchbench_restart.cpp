@@ -45,16 +45,16 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/transaction>
 
+#include "actors/node/node_databases.hpp"
 #include "actors/node/node_root.hpp"
 #include "actors/shard/pg_shard_store.hpp"
 #include "config/node_config.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
-#include "tests/bench/bench_stats.hpp"
 #include "runtime/db/connection.hpp"
 #include "runtime/log.hpp"
-#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
+#include "tests/bench/bench_stats.hpp"
 
 namespace {
 

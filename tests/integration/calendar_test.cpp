@@ -8,9 +8,9 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/node/node_databases.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "actors/node/node_databases.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/notice_probe.hpp"
 #include "tests/integration/pg_fixture.hpp"

@@ -11,11 +11,11 @@
 #include <catch2/catch.hpp>
 
 #include "actors/cluster/lease_table.hpp"
+#include "actors/node/node_databases.hpp"
 #include "actors/node/node_root.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/notice_probe.hpp"
@@ -66,8 +66,7 @@ struct member_node {
     {
       std::lock_guard<std::mutex> guard{node.published->mtx};
       if (node.published->door)
-        sys->middleman().unpublish(node.published->door,
-                                   *node.published->port);
+        sys->middleman().unpublish(node.published->door, *node.published->port);
     }
     stop_node(*sys, node);
     // The root runs detached: its thread ends only once nothing refers to

@@ -7,9 +7,9 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/node/node_databases.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
-#include "actors/node/node_databases.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
@@ -64,8 +64,8 @@ TEST_CASE("a user round-trips through the gateway and survives passivation",
   // entity, idle it stops, and the next request activates a fresh one.
   node.cfg.passivate_after_ms = 300;
   node.restart_node();
-  REQUIRE(ask<user_view>(node, usr_get_atom::value, std::string{"KOICA001"})
-            .value);
+  REQUIRE(
+    ask<user_view>(node, usr_get_atom::value, std::string{"KOICA001"}).value);
   CHECK(users_passivated(node));
   auto loaded = ask<user_view>(node, usr_get_atom::value,
                                std::string{"KOICA001"});

@@ -11,10 +11,10 @@
 #include <caf/io/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/node/node_databases.hpp"
 #include "actors/node/node_root.hpp"
 #include "messages/errors.hpp"
 #include "messages/router_protocol.hpp"
-#include "actors/node/node_databases.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
@@ -43,8 +43,8 @@ struct published_node {
     }
     runtime::configure(client_cfg, 2);
     client_sys = std::make_unique<caf::actor_system>(client_cfg);
-    auto published = client_sys->middleman().remote_actor<gateway_actor>(
-      "127.0.0.1", port);
+    auto published
+      = client_sys->middleman().remote_actor<gateway_actor>("127.0.0.1", port);
     if (!published)
       throw std::runtime_error("cannot connect: "
                                + client_sys->render(published.error()));
@@ -148,8 +148,8 @@ TEST_CASE("the published gateway refuses the node's internal messages",
     CHECK(unexpected(
       n.refusal(rec_snapshot_atom::value, std::string{"2026-12-01"})));
     CHECK(unexpected(n.refusal(dbg_crash_atom::value)));
-    CHECK(unexpected(n.refusal(usr_brief_atom::value,
-                               std::vector<std::string>{"p1"})));
+    CHECK(unexpected(
+      n.refusal(usr_brief_atom::value, std::vector<std::string>{"p1"})));
     auto status = n.ask<node_status>(nod_status_atom::value);
     REQUIRE(status.value);
     CHECK(status.value->unreachable_shards.empty());

@@ -15,8 +15,8 @@
 #include "actors/region/region_actor.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "messages/errors.hpp"
-#include "runtime/node_directory.hpp"
 #include "runtime/fault_injector.hpp"
+#include "runtime/node_directory.hpp"
 #include "tests/support/deterministic_system.hpp"
 #include "tests/support/memory_store.hpp"
 
