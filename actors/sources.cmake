@@ -28,6 +28,8 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_maintenance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_recommend.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_cache.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_users.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node/gateway_parties.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/public_door.cpp
   ${CMAKE_CURRENT_LIST_DIR}/recommend/builder_actor.cpp

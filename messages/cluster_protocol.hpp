@@ -35,7 +35,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/cluster_model.hpp"
-#include "messages/entity_protocol.hpp"
+#include "messages/region_protocol.hpp"
 
 namespace lunch {
 
@@ -113,6 +113,16 @@ typename Inspector::result_type inspect(Inspector& f, peer_hello& x) {
   return f(caf::meta::type_name("lunch::peer_hello"), x.node, x.cluster,
            x.routes);
 }
+
+/// The cluster, as an operator sees it (the public API):
+///   (clu_status_atom)        -> cluster_status  nodes, leases
+///   (clu_events_atom, limit) -> [cluster_event] the latest
+///   (clu_leave_atom, node)   -> text  `node` hands off its shards, then
+///                               stops
+using cluster_public = caf::typed_actor<
+  caf::replies_to<clu_status_atom>::with<cluster_status>,
+  caf::replies_to<clu_events_atom, int32_t>::with<std::vector<cluster_event>>,
+  caf::replies_to<clu_leave_atom, std::string>::with<std::string>>;
 
 using catalog_actor = caf::typed_actor<
   caf::replies_to<cat_reg_atom, node_info>::with<cluster_view>,

@@ -34,18 +34,4 @@ const char* to_string(errc x) {
   return "internal";
 }
 
-int exit_code(errc x) {
-  switch (x) {
-    case errc::none:
-      return 0;
-    case errc::unavailable:
-    case errc::timeout:
-    case errc::gave_up:
-    case errc::fenced:
-      return 3;
-    default:
-      return 1;
-  }
-}
-
 } // namespace lunch

@@ -42,9 +42,6 @@ enum class errc : uint8_t {
 /// Stable snake_case name, used on the wire to lunchctl's `--json` output.
 const char* to_string(errc x);
 
-/// lunchctl's exit code for an error: 1 domain, 2 usage, 3 unreachable.
-int exit_code(errc x);
-
 } // namespace lunch
 
 namespace lunch {

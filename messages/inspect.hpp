@@ -6,9 +6,25 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include "messages/ids.hpp"
 #include "messages/model.hpp"
 
 namespace lunch {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, user_key& x) {
+  return f(caf::meta::type_name("lunch::user_key"), x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, party_id& x) {
+  return f(caf::meta::type_name("lunch::party_id"), x.value);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_id& x) {
+  return f(caf::meta::type_name("lunch::request_id"), x.value);
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, user_profile& x) {

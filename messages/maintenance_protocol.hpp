@@ -6,8 +6,8 @@
 // shard owner (the cleanup also stops the cached entities of the parties it
 // deleted).
 //
-// Region and shard owner (writes take a request id last, "" for none; the
-// owner applies an id once):
+// Region and shard owner (writes take a request id last, empty for none;
+// the owner applies an id once):
 //   (mnt_clean_atom, party_cutoff, notification_days, request_id)
 //       -> cleanup_counts   deletes the parties dated before party_cutoff
 //       (YYYY-MM-DD; members cascade, one party.deleted event each) and the
@@ -43,25 +43,26 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/atoms.hpp"
+#include "messages/inspect.hpp"
 #include "messages/maintenance_inspect.hpp"
 
 namespace lunch {
 
 using maintenance_shard_interface = caf::typed_actor<
   caf::replies_to<mnt_clean_atom, std::string, int32_t,
-                  std::string>::with<cleanup_counts>,
+                  request_id>::with<cleanup_counts>,
   caf::replies_to<mnt_scan_atom, std::string,
                   std::string>::with<std::vector<analytics_counts>>,
   caf::replies_to<mnt_store_atom, std::string, std::vector<analytics_counts>,
-                  std::string, std::string>::with<int64_t>,
+                  std::string, request_id>::with<int64_t>,
   caf::replies_to<mnt_get_atom, std::string,
                   std::string>::with<user_analytics>>;
 
 using maintenance_gateway_interface = caf::typed_actor<
   caf::replies_to<mnt_clean_atom, std::string,
-                  std::string>::with<std::vector<cleanup_counts>>,
+                  request_id>::with<std::vector<cleanup_counts>>,
   caf::replies_to<mnt_analytics_atom, std::string, std::string,
-                  std::string>::with<analytics_summary>,
+                  request_id>::with<analytics_summary>,
   caf::replies_to<mnt_get_atom, std::string,
                   std::string>::with<user_analytics>>;
 

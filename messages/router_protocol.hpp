@@ -8,7 +8,7 @@
 //   (pts_award_atom, points_award)  -> ()   a committed award, from the
 //                                          points subscriber of a relay, to
 //                                          the user's entity
-//   (pts_scan_atom, user_id)        -> [points_mark]  every shard's ledger
+//   (pts_scan_atom, user_key)       -> [points_mark]  every shard's ledger
 //                                          sum for the user (an entity
 //                                          loading its total)
 //   (rec_snapshot_atom, today)      -> [rec_shard_snapshot]  every shard,
@@ -33,12 +33,11 @@
 #include <caf/typed_actor.hpp>
 
 #include "messages/gateway_protocol.hpp"
+#include "messages/points_protocol.hpp"
 
 namespace lunch {
 
-using router_internal = caf::typed_actor<
-  caf::reacts_to<pts_award_atom, points_award>,
-  caf::replies_to<pts_scan_atom, std::string>::with<std::vector<points_mark>>,
+using router_internal = points_internal::extend<
   caf::replies_to<rec_snapshot_atom,
                   std::string>::with<std::vector<rec_shard_snapshot>>,
   caf::reacts_to<rec_change_atom, rec_change>,

@@ -3,8 +3,13 @@
 // What every supervisor (and every actor that supervises entities) answers:
 //   (sup_tree_atom)  -> [tree_line]  its live subtree, itself first
 //   (dbg_crash_atom) -> ()           throw, for fault injection
-// The node gateway refuses to pass dbg_crash on unless the node config
-// enables fault injection.
+// The public API's fault injection (debug_public), refused (forbidden)
+// unless the node config has "debug": {"fault_injection": true}:
+//   (dbg_crash_atom, path, every_message) -> text  make the actor named
+//                                            `path` throw
+//   (dbg_heal_atom, path)                 -> bool  stop an every-message
+//                                            fault
+//   (dbg_tree_atom)                       -> [tree_line]  the whole tree
 
 #include <cstdint>
 #include <string>
@@ -38,5 +43,10 @@ typename Inspector::result_type inspect(Inspector& f, tree_line& x) {
 using supervisor_actor = caf::typed_actor<
   caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,
   caf::reacts_to<dbg_crash_atom>>;
+
+using debug_public = caf::typed_actor<
+  caf::replies_to<dbg_crash_atom, std::string, bool>::with<std::string>,
+  caf::replies_to<dbg_heal_atom, std::string>::with<bool>,
+  caf::replies_to<dbg_tree_atom>::with<std::vector<tree_line>>>;
 
 } // namespace lunch

@@ -12,10 +12,10 @@
 #include <caf/actor_cast.hpp>
 
 #include "messages/cluster_protocol.hpp"
-#include "messages/entity_protocol.hpp"
 #include "messages/event_protocol.hpp"
 #include "messages/job_protocol.hpp"
 #include "messages/recommend_protocol.hpp"
+#include "messages/region_protocol.hpp"
 #include "messages/router_protocol.hpp"
 #include "messages/schedule_protocol.hpp"
 #include "messages/shard_protocol.hpp"

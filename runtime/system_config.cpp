@@ -9,7 +9,6 @@
 #include <caf/io/middleman.hpp>
 
 #include "messages/cluster_protocol.hpp"
-#include "messages/entity_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/event_inspect.hpp"
 #include "messages/gateway_protocol.hpp"
@@ -18,6 +17,7 @@
 #include "messages/notification_inspect.hpp"
 #include "messages/recommend_inspect.hpp"
 #include "messages/recommend_protocol.hpp"
+#include "messages/region_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
 namespace lunch::runtime {
@@ -25,6 +25,9 @@ namespace lunch::runtime {
 void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.load<caf::io::middleman>();
   // add_message_type<T> also registers std::vector<T>.
+  cfg.add_message_type<user_key>("lunch::user_key");
+  cfg.add_message_type<party_id>("lunch::party_id");
+  cfg.add_message_type<request_id>("lunch::request_id");
   cfg.add_message_type<user_profile>("lunch::user_profile");
   cfg.add_message_type<user_patch>("lunch::user_patch");
   cfg.add_message_type<user_view>("lunch::user_view");

@@ -6,7 +6,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/timespan.hpp>
 
-#include "messages/entity_protocol.hpp"
+#include "messages/region_protocol.hpp"
 #include "runtime/node_directory.hpp"
 
 namespace lunch {

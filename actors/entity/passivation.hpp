@@ -4,7 +4,7 @@
 // the first request, and idle passivation: a periodic check
 // asks the region for permission to stop once the entity was idle for
 // `passivate_after`. The region grants it only if the entity has handled
-// every message it was sent (see entity_protocol.hpp).
+// every message it was sent (see messages/region_protocol.hpp).
 
 #include <chrono>
 

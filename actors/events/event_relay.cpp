@@ -109,7 +109,7 @@ void deliver_notices(self_ptr self, const domain_event& e) {
     };
     self
       ->request(gateway, st.cfg.timeout, ntf_add_atom::value, n.row,
-                n.dedupe_key)
+                n.dedupe_key, request_id{})
       .then([=](bool) { done(); },
             [=](caf::error& err) {
               // A recipient deleted since: nothing to deliver to.

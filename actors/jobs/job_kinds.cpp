@@ -93,7 +93,8 @@ void notify_batch(runner_ptr self, int64_t id, int64_t gen, json args) {
   if (!gateway)
     return;
   self
-    ->request(gateway, self->state.cfg.timeout, ntf_add_atom::value, rows, keys)
+    ->request(gateway, self->state.cfg.timeout, ntf_add_atom::value, rows, keys,
+              request_id{})
     .then(
       [=](std::vector<int64_t>& counts) {
         auto run = run_of(self, id, gen);
@@ -215,7 +216,8 @@ void run_cleanup(runner_ptr self, int64_t id, int64_t gen, const json& args) {
   // The request id makes a retried or resumed run apply once per shard.
   self
     ->request(gateway, self->state.cfg.timeout, mnt_clean_atom::value,
-              args.value("today", today()), "job:" + std::to_string(id))
+              args.value("today", today()),
+              request_id{"job:" + std::to_string(id)})
     .then(
       [=](std::vector<cleanup_counts>& shards) {
         int64_t parties = 0;
@@ -240,7 +242,8 @@ void run_analytics(runner_ptr self, int64_t id, int64_t gen, const json& args) {
   auto day = args.value("date", today());
   self
     ->request(gateway, self->state.cfg.timeout, mnt_analytics_atom::value, day,
-              args.value("user", std::string{}), "job:" + std::to_string(id))
+              args.value("user", std::string{}),
+              request_id{"job:" + std::to_string(id)})
     .then(
       [=](analytics_summary& s) {
         succeed(self, id, gen,

@@ -1,8 +1,6 @@
 #include "actors/node/gateway_actor.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <map>
 
 #include <caf/all.hpp>
 
@@ -12,12 +10,12 @@
 #include "actors/node/gateway_jobs.hpp"
 #include "actors/node/gateway_maintenance.hpp"
 #include "actors/node/gateway_notify.hpp"
+#include "actors/node/gateway_parties.hpp"
 #include "actors/node/gateway_recommend.hpp"
+#include "actors/node/gateway_users.hpp"
 #include "actors/node/routing.hpp"
-#include "actors/party/party_rules.hpp"
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
-#include "actors/user/user_rules.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/log.hpp"
@@ -28,19 +26,8 @@ namespace lunch {
 namespace {
 
 using self_ptr = gateway_self;
-template <class T>
-using promise = caf::typed_response_promise<T>;
-
-// Reads may be sent twice (to a new owner after a failover); writes only
-// when they never reached an entity.
+// Reads may be sent twice (to a new owner after a failover).
 constexpr bool read = true;
-constexpr bool write = false;
-
-// A write with a request id is applied at most once, so it may be sent
-// again too.
-bool retryable(const std::string& request_id) {
-  return !request_id.empty();
-}
 
 // Answers every request with `unavailable` while shard i's region (or its
 // owner) is being restarted, so callers fail fast instead of waiting for a
@@ -63,220 +50,8 @@ int32_t shard_of_user(self_ptr self, const std::string& id) {
   return self->state.slots.shard_of_key(id);
 }
 
-int32_t shard_of_party(self_ptr self, int64_t id) {
-  return self->state.slots.shard_of_party(id);
-}
-
 int32_t shard_count(self_ptr self) {
   return static_cast<int32_t>(self->state.routes.size());
-}
-
-// The briefs (name, preferences) of `ids`, in their order: one request per
-// shard holding some of them, not one per user. An unknown user's answer
-// is `not_found`; a shard that fails gives its error to all of its users.
-template <class Done>
-void ask_briefs(self_ptr self, const std::vector<std::string>& ids, Done done) {
-  std::map<int32_t, std::vector<size_t>> by_shard;
-  for (size_t i = 0; i < ids.size(); ++i)
-    by_shard[shard_of_user(self, ids[i])].push_back(i);
-  std::vector<int32_t> shards;
-  std::vector<std::vector<size_t>> positions;
-  for (auto& [shard, at] : by_shard) {
-    shards.push_back(shard);
-    positions.push_back(std::move(at));
-  }
-  using briefs = std::vector<member_view>;
-  gather_with<briefs>(
-    shards.size(),
-    [=](size_t k, auto ok, auto fail) {
-      std::vector<std::string> batch;
-      for (auto i : positions[k])
-        batch.push_back(ids[i]);
-      ask<briefs>(self, shards[k], read, ok, fail, usr_brief_atom::value,
-                  std::move(batch));
-    },
-    [=](std::vector<answer<briefs>> answers) mutable {
-      std::vector<answer<member_view>> result(ids.size());
-      for (size_t k = 0; k < answers.size(); ++k)
-        for (size_t j = 0; j < positions[k].size(); ++j) {
-          auto& out = result[positions[k][j]];
-          if (!answers[k].value || answers[k].value->size() <= j)
-            out.error = answers[k].error;
-          else if (auto& brief = (*answers[k].value)[j];
-                   !brief.employee_id.empty())
-            out.value = std::move(brief);
-          else
-            out.error = make_error(errc::not_found, "no such user");
-        }
-      done(std::move(result));
-    });
-}
-
-// The member views of a party from the briefs of its members; one that
-// cannot be resolved (deleted, or on an unreachable shard) is shown by id.
-std::vector<member_view> members_of(const party_record& p,
-                                    std::vector<answer<member_view>>& briefs,
-                                    size_t first) {
-  std::vector<member_view> members;
-  for (size_t i = 0; i < p.member_ids.size(); ++i) {
-    auto& brief = briefs[first + i];
-    member_view m;
-    if (brief.value)
-      m = *brief.value;
-    else
-      m.employee_id = p.member_ids[i];
-    m.is_host = p.member_ids[i] == p.host_employee_id;
-    members.push_back(std::move(m));
-  }
-  return members;
-}
-
-// Resolves the members of every party with one batch of briefs.
-template <class Done>
-void resolve_parties(self_ptr self, std::vector<party_record> parties,
-                     Done done) {
-  std::vector<std::string> ids;
-  for (auto& p : parties)
-    ids.insert(ids.end(), p.member_ids.begin(), p.member_ids.end());
-  ask_briefs(self, ids, [=](std::vector<answer<member_view>> briefs) mutable {
-    std::vector<party_view> views;
-    size_t first = 0;
-    for (auto& p : parties) {
-      views.push_back(party_view{p, members_of(p, briefs, first), false});
-      first += p.member_ids.size();
-    }
-    done(std::move(views));
-  });
-}
-
-void deliver_enriched(self_ptr self, party_view v, promise<party_view> rp) {
-  if (v.deleted) {
-    rp.deliver(std::move(v));
-    return;
-  }
-  resolve_parties(self, {v.party}, [=](std::vector<party_view> views) mutable {
-    rp.deliver(std::move(views.front()));
-  });
-}
-
-// Forwards a party command to its entity and fills in the members.
-template <class... Ts>
-void forward_party_command(self_ptr self, promise<party_view> rp, int64_t id,
-                           bool safe, Ts... xs) {
-  if (id <= 0) {
-    rp.deliver(make_error(errc::not_found,
-                          "party " + std::to_string(id) + " not found"));
-    return;
-  }
-  ask<party_view>(
-    self, shard_of_party(self, id), safe,
-    [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
-    [=](caf::error& e) mutable { rp.deliver(e); }, xs...);
-}
-
-template <class... Ts>
-promise<party_view>
-party_command(self_ptr self, int64_t id, bool safe, Ts... xs) {
-  auto rp = self->make_response_promise<party_view>();
-  forward_party_command(self, rp, id, safe, xs...);
-  return rp;
-}
-
-// Runs `next` once every id names an existing user; replies not_found (or
-// the first failure) otherwise.
-template <class T, class Next>
-void require_users(self_ptr self, std::vector<std::string> ids, promise<T> rp,
-                   Next next) {
-  ask_briefs(self, ids, [=](std::vector<answer<member_view>> answers) mutable {
-    for (size_t i = 0; i < answers.size(); ++i)
-      if (!answers[i].value) {
-        auto code = errc_of(answers[i].error);
-        rp.deliver(code == errc::not_found
-                     ? make_error(code, "user " + ids[i] + " not found")
-                     : answers[i].error);
-        return;
-      }
-    next();
-  });
-}
-
-bool party_order(const party_record& a, const party_record& b) {
-  return std::tie(a.party_date, a.party_time, a.id)
-         > std::tie(b.party_date, b.party_time, b.id);
-}
-
-caf::result<user_view> create_user(self_ptr self, usr_create_atom a,
-                                   const user_profile& p,
-                                   const std::string& rid) {
-  if (auto v = validate_profile(p); !v.ok())
-    return make_error(v);
-  return forward<user_view>(self, shard_of_user(self, p.employee_id),
-                            retryable(rid), a, p, rid);
-}
-
-// Existence first, then the memberships and ledger rows on every shard,
-// then the user row: a failed purge leaves the user intact and the delete
-// can be retried (the purge itself is idempotent).
-promise<user_view> delete_user(self_ptr self, usr_delete_atom a,
-                               const std::string& id, const std::string& rid) {
-  auto rp = self->make_response_promise<user_view>();
-  auto home = shard_of_user(self, id);
-  auto purge_and_delete = [=]() mutable {
-    ask_all<std::vector<int64_t>>(
-      self, true,
-      [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
-        if (auto err = first_failure(answers)) {
-          rp.deliver(err);
-          return;
-        }
-        ask<user_view>(
-          self, home, retryable(rid),
-          [=](user_view& v) mutable { rp.deliver(v); },
-          [=](caf::error& e) mutable { rp.deliver(e); }, a, id, rid);
-      },
-      db_purge_atom::value, id);
-  };
-  ask<user_view>(
-    self, home, read, [=](user_view&) mutable { purge_and_delete(); },
-    [=](caf::error& e) mutable {
-      // A repeated delete finds the user gone: the entity answers it from
-      // the request log.
-      if (errc_of(e) == errc::not_found && retryable(rid))
-        ask<user_view>(
-          self, home, true, [=](user_view& v) mutable { rp.deliver(v); },
-          [=](caf::error& e) mutable { rp.deliver(e); }, a, id, rid);
-      else
-        rp.deliver(e);
-    },
-    usr_get_atom::value, id);
-  return rp;
-}
-
-caf::result<party_view> create_party(self_ptr self, pty_create_atom a,
-                                     party_record p, const std::string& rid) {
-  normalize_members(p);
-  if (auto v = validate_new_party(p); !v.ok())
-    return make_error(v);
-  auto rp = self->make_response_promise<party_view>();
-  require_users(self, p.member_ids, rp, [=]() mutable {
-    ask<party_view>(
-      self, shard_of_user(self, p.host_employee_id), retryable(rid),
-      [=](party_view& v) mutable { deliver_enriched(self, v, rp); },
-      [=](caf::error& e) mutable { rp.deliver(e); }, a, p, rid);
-  });
-  return rp;
-}
-
-caf::result<party_view> join_party(self_ptr self, pty_join_atom a, int64_t id,
-                                   const std::string& user,
-                                   const std::string& rid) {
-  if (user.empty())
-    return make_error(errc::invalid_argument, "employee_id: required");
-  auto rp = self->make_response_promise<party_view>();
-  require_users(self, {user}, rp, [=]() mutable {
-    forward_party_command(self, rp, id, retryable(rid), a, id, user, rid);
-  });
-  return rp;
 }
 
 // Cluster commands go to this node's cluster actor.
@@ -316,142 +91,42 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
         [](caf::error&) {});
   return {
     // -- users ---------------------------------------------------------
-    [=](usr_create_atom a, const user_profile& p) {
-      return create_user(self, a, p, {});
+    [=](usr_create_atom, const user_profile& p, const request_id& rid) {
+      return create_user(self, p, rid);
     },
-    [=](usr_create_atom a, const user_profile& p, const std::string& rid) {
-      return create_user(self, a, p, rid);
+    [=](usr_get_atom, const user_key& id) { return get_user(self, id); },
+    [=](usr_update_atom, const user_patch& p, const request_id& rid) {
+      return update_user(self, p, rid);
     },
-    [=](usr_get_atom a, const std::string& id) {
-      return forward<user_view>(self, shard_of_user(self, id), read, a, id);
+    [=](usr_delete_atom, const user_key& id, const request_id& rid) {
+      return delete_user(self, id, rid);
     },
-    [=](usr_update_atom a, const user_patch& p) {
-      return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
-                                write, a, p, std::string{});
-    },
-    [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
-      return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
-                                retryable(rid), a, p, rid);
-    },
-    [=](usr_delete_atom a, const std::string& id) {
-      return delete_user(self, a, id, {});
-    },
-    [=](usr_delete_atom a, const std::string& id, const std::string& rid) {
-      return delete_user(self, a, id, rid);
-    },
-    [=](usr_search_atom a, const std::string& term,
-        int32_t limit) -> caf::result<std::vector<user_summary>> {
-      if (term.empty())
-        return make_error(errc::invalid_argument,
-                          "q: a search term is required");
-      if (limit < 1 || limit > 1000)
-        return make_error(errc::invalid_argument,
-                          "limit: must be between 1 and 1000");
-      auto rp = self->make_response_promise<std::vector<user_summary>>();
-      ask_all<std::vector<user_summary>>(
-        self, read,
-        [=](std::vector<answer<std::vector<user_summary>>> answers) mutable {
-          if (auto err = first_failure(answers)) {
-            rp.deliver(err);
-            return;
-          }
-          std::vector<user_summary> all;
-          for (auto& x : answers)
-            all.insert(all.end(), x.value->begin(), x.value->end());
-          std::sort(all.begin(), all.end(), [](auto& x, auto& y) {
-            return std::tie(x.nickname, x.employee_id)
-                   < std::tie(y.nickname, y.employee_id);
-          });
-          if (all.size() > static_cast<size_t>(limit))
-            all.resize(limit);
-          rp.deliver(std::move(all));
-        },
-        a, term, limit);
-      return rp;
+    [=](usr_search_atom, const std::string& term, int32_t limit) {
+      return search_users(self, term, limit);
     },
     [=](usr_shard_atom, const std::string& key) {
       auto slot = slot_of(key);
       return key_location{key, slot, self->state.slots.shard_of_slot(slot)};
     },
     // -- parties -------------------------------------------------------
-    [=](pty_create_atom a, const party_record& p) {
-      return create_party(self, a, p, {});
+    [=](pty_create_atom, const party_record& p, const request_id& rid) {
+      return create_party(self, p, rid);
     },
-    [=](pty_create_atom a, const party_record& p, const std::string& rid) {
-      return create_party(self, a, p, rid);
+    [=](pty_get_atom, party_id id) { return get_party(self, id); },
+    [=](pty_join_atom, party_id id, const user_key& user,
+        const request_id& rid) { return join_party(self, id, user, rid); },
+    [=](pty_leave_atom, party_id id, const user_key& user,
+        const request_id& rid) { return leave_party(self, id, user, rid); },
+    [=](pty_update_atom, const party_patch& p, const request_id& rid) {
+      return update_party(self, p, rid);
     },
-    [=](pty_get_atom a, int64_t id) {
-      return party_command(self, id, read, a, id);
+    [=](pty_delete_atom, party_id id, const user_key& user,
+        const request_id& rid) { return delete_party(self, id, user, rid); },
+    [=](pty_mine_atom, const user_key& user, bool regular_only) {
+      return parties_of(self, user, regular_only);
     },
-    [=](pty_join_atom a, int64_t id, const std::string& user) {
-      return join_party(self, a, id, user, {});
-    },
-    [=](pty_join_atom a, int64_t id, const std::string& user,
-        const std::string& rid) { return join_party(self, a, id, user, rid); },
-    [=](pty_leave_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, write, a, id, user, std::string{});
-    },
-    [=](pty_leave_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return party_command(self, id, retryable(rid), a, id, user, rid);
-    },
-    [=](pty_update_atom a, const party_patch& p) {
-      return party_command(self, p.id, write, a, p, std::string{});
-    },
-    [=](pty_update_atom a, const party_patch& p, const std::string& rid) {
-      return party_command(self, p.id, retryable(rid), a, p, rid);
-    },
-    [=](pty_delete_atom a, int64_t id, const std::string& user) {
-      return party_command(self, id, write, a, id, user, std::string{});
-    },
-    [=](pty_delete_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return party_command(self, id, retryable(rid), a, id, user, rid);
-    },
-    [=](pty_mine_atom a, const std::string& user, bool regular_only) {
-      auto rp = self->make_response_promise<std::vector<party_view>>();
-      ask_all<std::vector<party_record>>(
-        self, read,
-        [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
-          if (auto err = first_failure(answers)) {
-            rp.deliver(err);
-            return;
-          }
-          std::vector<party_record> all;
-          for (auto& x : answers)
-            for (auto& p : *x.value)
-              if (!regular_only || !p.is_from_match)
-                all.push_back(std::move(p));
-          std::sort(all.begin(), all.end(), party_order);
-          resolve_parties(self, std::move(all),
-                          [=](std::vector<party_view> views) mutable {
-                            rp.deliver(std::move(views));
-                          });
-        },
-        a, user);
-      return rp;
-    },
-    [=](pty_list_atom a, party_filter filter) {
-      auto rp = self->make_response_promise<std::vector<party_record>>();
-      filter.limit = std::clamp(filter.limit, 1, 1000);
-      ask_all<std::vector<party_record>>(
-        self, read,
-        [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
-          if (auto err = first_failure(answers)) {
-            rp.deliver(err);
-            return;
-          }
-          std::vector<party_record> all;
-          for (auto& x : answers)
-            all.insert(all.end(), x.value->begin(), x.value->end());
-          std::sort(all.begin(), all.end(),
-                    [](auto& x, auto& y) { return x.id > y.id; });
-          if (all.size() > static_cast<size_t>(filter.limit))
-            all.resize(filter.limit);
-          rp.deliver(std::move(all));
-        },
-        a, filter);
-      return rp;
+    [=](pty_list_atom, const party_filter& filter) {
+      return list_parties(self, filter);
     },
     // -- shards and node -----------------------------------------------
     [=](shd_map_atom) { return self->state.slots.ranges(); },
@@ -535,7 +210,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       if (auto target = target_of(self, shard_of_user(self, award.employee_id)))
         self->send(target, a, award);
     },
-    [=](pts_scan_atom a, const std::string& user) {
+    [=](pts_scan_atom a, const user_key& user) {
       auto rp = self->make_response_promise<std::vector<points_mark>>();
       ask_all<points_mark>(
         self, read,
@@ -550,67 +225,44 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return rp;
     },
     // -- calendar entries ----------------------------------------------
-    [=](cal_add_atom, const calendar_entry& e) {
-      return add_calendar_entry(self, e, {});
-    },
-    [=](cal_add_atom, const calendar_entry& e, const std::string& rid) {
+    [=](cal_add_atom, const calendar_entry& e, const request_id& rid) {
       return add_calendar_entry(self, e, rid);
     },
-    [=](cal_list_atom, const std::string& user) {
+    [=](cal_list_atom, const user_key& user) {
       return list_calendar(self, user);
     },
-    [=](cal_delete_atom, const std::string& user, int64_t id) {
-      return delete_calendar_entry(self, user, id, {});
-    },
-    [=](cal_delete_atom, const std::string& user, int64_t id,
-        const std::string& rid) {
+    [=](cal_delete_atom, const user_key& user, int64_t id,
+        const request_id& rid) {
       return delete_calendar_entry(self, user, id, rid);
     },
     // -- the notification inbox ----------------------------------------
-    [=](ntf_add_atom, const notification& n, const std::string& key) {
-      return add_notification(self, n, key, {});
-    },
     [=](ntf_add_atom, const notification& n, const std::string& key,
-        const std::string& rid) { return add_notification(self, n, key, rid); },
+        const request_id& rid) { return add_notification(self, n, key, rid); },
     [=](ntf_add_atom, const std::vector<notification>& ns,
-        const std::vector<std::string>& keys) {
-      return add_notifications(self, ns, keys, {});
-    },
-    [=](ntf_add_atom, const std::vector<notification>& ns,
-        const std::vector<std::string>& keys, const std::string& rid) {
+        const std::vector<std::string>& keys, const request_id& rid) {
       return add_notifications(self, ns, keys, rid);
     },
-    [=](ntf_list_atom, const std::string& user, bool unread_only) {
+    [=](ntf_list_atom, const user_key& user, bool unread_only) {
       return list_notifications(self, user, unread_only);
     },
-    [=](ntf_read_atom, int64_t id) { return read_notification(self, id, {}); },
-    [=](ntf_read_atom, int64_t id, const std::string& rid) {
+    [=](ntf_read_atom, int64_t id, const request_id& rid) {
       return read_notification(self, id, rid);
     },
-    [=](ntf_readall_atom, const std::string& user) {
-      return read_all_notifications(self, user, {});
-    },
-    [=](ntf_readall_atom, const std::string& user, const std::string& rid) {
+    [=](ntf_readall_atom, const user_key& user, const request_id& rid) {
       return read_all_notifications(self, user, rid);
     },
-    [=](ntf_delete_atom, int64_t id) {
-      return delete_notification(self, id, {});
-    },
-    [=](ntf_delete_atom, int64_t id, const std::string& rid) {
+    [=](ntf_delete_atom, int64_t id, const request_id& rid) {
       return delete_notification(self, id, rid);
     },
-    [=](ntf_clear_atom, const std::string& user) {
-      return clear_read_notifications(self, user, {});
-    },
-    [=](ntf_clear_atom, const std::string& user, const std::string& rid) {
+    [=](ntf_clear_atom, const user_key& user, const request_id& rid) {
       return clear_read_notifications(self, user, rid);
     },
     // -- data jobs: cleanup and user analytics (spec §5) -----------------
-    [=](mnt_clean_atom, const std::string& today, const std::string& rid) {
+    [=](mnt_clean_atom, const std::string& today, const request_id& rid) {
       return cleanup_expired_data(self, today, rid);
     },
     [=](mnt_analytics_atom, const std::string& day, const std::string& user,
-        const std::string& rid) {
+        const request_id& rid) {
       return process_user_analytics(self, day, user, rid);
     },
     [=](mnt_get_atom, const std::string& user, const std::string& day) {

@@ -47,13 +47,13 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
   // Check the path before anything is crashed or armed.
   bool user = starts_with(path, "user/");
   bool party = starts_with(path, "party/");
-  int64_t party_id = 0;
+  int64_t party_number = 0;
   if (user && path.size() == 5)
     return make_error(errc::invalid_argument, path + ": the id is missing");
   if (party) {
     try {
       size_t used = 0;
-      party_id = std::stoll(path.substr(6), &used);
+      party_number = std::stoll(path.substr(6), &used);
       if (used != path.size() - 6)
         throw std::invalid_argument(path);
     } catch (const std::exception&) {
@@ -77,9 +77,9 @@ caf::result<std::string> debug_crash(gateway_self self, const std::string& path,
     st.settings.faults->arm(path);
   } else if (user || party) {
     auto shard = user ? st.slots.shard_of_key(path.substr(5))
-                      : st.slots.shard_of_party(party_id);
-    bool sent = user ? crash_entity(self, shard, path.substr(5))
-                     : crash_entity(self, shard, party_id);
+                      : st.slots.shard_of_party(party_number);
+    bool sent = user ? crash_entity(self, shard, user_key{path.substr(5)})
+                     : crash_entity(self, shard, party_id{party_number});
     if (!sent)
       return make_error(errc::unavailable, "shard " + std::to_string(shard)
                                              + " has no serving owner now");

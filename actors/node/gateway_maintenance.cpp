@@ -32,17 +32,15 @@ void store_analytics(gateway_self self,
                      caf::typed_response_promise<analytics_summary> rp,
                      std::vector<std::vector<analytics_counts>> per_shard,
                      std::vector<int32_t> targets, const std::string& day,
-                     const std::string& only_user,
-                     const std::string& request_id) {
+                     const std::string& only_user, const request_id& rid) {
   auto shards = self->state.routes.size();
   gather_with<int64_t>(
     targets.size(),
     [=](size_t i, auto ok, auto fail) {
       auto shard = targets[i];
-      ask<int64_t>(self, shard, !request_id.empty(), ok, fail,
-                   mnt_store_atom::value, day,
-                   per_shard[static_cast<size_t>(shard)], only_user,
-                   shard_request_id(request_id, shard));
+      ask<int64_t>(self, shard, !rid.empty(), ok, fail, mnt_store_atom::value,
+                   day, per_shard[static_cast<size_t>(shard)], only_user,
+                   request_id{shard_request_id(rid.value, shard)});
     },
     [=](std::vector<answer<int64_t>> written) mutable {
       if (auto err = first_failure(by_shard(written, targets, shards))) {
@@ -65,7 +63,7 @@ void store_analytics(gateway_self self,
 
 caf::result<std::vector<cleanup_counts>>
 cleanup_expired_data(gateway_self self, const std::string& today,
-                     const std::string& request_id) {
+                     const request_id& rid) {
   auto cutoff = party_cutoff(today);
   if (!cutoff)
     return bad_date("today");
@@ -75,10 +73,10 @@ cleanup_expired_data(gateway_self self, const std::string& today,
     shards,
     [=](size_t i, auto ok, auto fail) {
       auto shard = static_cast<int32_t>(i);
-      ask<cleanup_counts>(self, shard, !request_id.empty(), ok, fail,
+      ask<cleanup_counts>(self, shard, !rid.empty(), ok, fail,
                           mnt_clean_atom::value, *cutoff,
                           notification_retention_days,
-                          shard_request_id(request_id, shard));
+                          request_id{shard_request_id(rid.value, shard)});
     },
     [=](std::vector<answer<cleanup_counts>> answers) mutable {
       if (auto err = first_failure(answers)) {
@@ -95,8 +93,7 @@ cleanup_expired_data(gateway_self self, const std::string& today,
 
 caf::result<analytics_summary>
 process_user_analytics(gateway_self self, const std::string& day,
-                       const std::string& only_user,
-                       const std::string& request_id) {
+                       const std::string& only_user, const request_id& rid) {
   if (!is_iso_date(day))
     return bad_date("date");
   auto rp = self->make_response_promise<analytics_summary>();
@@ -119,7 +116,7 @@ process_user_analytics(gateway_self self, const std::string& day,
       else
         targets.push_back(self->state.slots.shard_of_key(only_user));
       store_analytics(self, rp, std::move(per_shard), std::move(targets), day,
-                      only_user, request_id);
+                      only_user, rid);
     },
     mnt_scan_atom::value, day, only_user);
   return rp;

@@ -23,15 +23,14 @@ namespace lunch {
 /// naming it (the others' deletions stay; resend with the same request id).
 caf::result<std::vector<cleanup_counts>>
 cleanup_expired_data(gateway_self self, const std::string& today,
-                     const std::string& request_id);
+                     const request_id& rid);
 
 /// Writes the `day` analytics row of every user (or only `only_user`):
 /// every shard is scanned, each user's counts summed and sent to the
 /// user's shard with the preferences read there.
 caf::result<analytics_summary>
 process_user_analytics(gateway_self self, const std::string& day,
-                       const std::string& only_user,
-                       const std::string& request_id);
+                       const std::string& only_user, const request_id& rid);
 
 /// `user`'s analytics row of `day` ("" = the latest).
 caf::result<user_analytics> read_user_analytics(gateway_self self,

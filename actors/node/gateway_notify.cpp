@@ -48,19 +48,19 @@ struct shard_batch {
 
 caf::result<bool> add_notification(gateway_self self, notification n,
                                    const std::string& dedupe_key,
-                                   const std::string& request_id) {
+                                   const request_id& rid) {
   if (auto v = prepare(n); !v.ok())
     return make_error(v);
   // A used dedupe key inserts nothing, so a resend cannot add a second row.
-  bool safe = !dedupe_key.empty() || !request_id.empty();
+  bool safe = !dedupe_key.empty() || !rid.empty();
   return forward<bool>(self, shard_of_user(self, n.employee_id), safe,
-                       ntf_add_atom::value, n, dedupe_key, request_id);
+                       ntf_add_atom::value, n, dedupe_key, rid);
 }
 
 caf::result<std::vector<int64_t>>
 add_notifications(gateway_self self, std::vector<notification> ns,
                   const std::vector<std::string>& dedupe_keys,
-                  const std::string& request_id) {
+                  const request_id& rid) {
   if (!dedupe_keys.empty() && dedupe_keys.size() != ns.size())
     return make_error(errc::invalid_argument,
                       "dedupe_keys: give none or one per notification");
@@ -87,9 +87,9 @@ add_notifications(gateway_self self, std::vector<notification> ns,
     batches.size(),
     [=](size_t i, auto ok, auto fail) {
       const auto& b = batches[i];
-      bool safe = b.all_keyed || !request_id.empty();
+      bool safe = b.all_keyed || !rid.empty();
       ask<std::vector<int64_t>>(self, b.shard, safe, ok, fail,
-                                ntf_add_atom::value, b.ns, b.keys, request_id);
+                                ntf_add_atom::value, b.ns, b.keys, rid);
     },
     [=](std::vector<answer<std::vector<int64_t>>> answers) mutable {
       // By shard, so that a failure names the shards that did not answer.
@@ -112,47 +112,47 @@ add_notifications(gateway_self self, std::vector<notification> ns,
   return rp;
 }
 
-caf::result<notification_inbox> list_notifications(gateway_self self,
-                                                   const std::string& user,
-                                                   bool unread_only) {
-  if (user.empty())
+caf::result<notification_inbox>
+list_notifications(gateway_self self, const user_key& user, bool unread_only) {
+  if (user.value.empty())
     return no_user();
-  return forward<notification_inbox>(self, shard_of_user(self, user), true,
-                                     ntf_list_atom::value, user, unread_only);
+  return forward<notification_inbox>(self, shard_of_user(self, user.value),
+                                     true, ntf_list_atom::value, user,
+                                     unread_only);
 }
 
 caf::result<notification> read_notification(gateway_self self, int64_t id,
-                                            const std::string& request_id) {
+                                            const request_id& rid) {
   if (id <= 0)
     return no_notification(id);
-  return forward<notification>(self, shard_of_id(self, id), !request_id.empty(),
-                               ntf_read_atom::value, id, request_id);
+  return forward<notification>(self, shard_of_id(self, id), !rid.empty(),
+                               ntf_read_atom::value, id, rid);
 }
 
 caf::result<int64_t> read_all_notifications(gateway_self self,
-                                            const std::string& user,
-                                            const std::string& request_id) {
-  if (user.empty())
+                                            const user_key& user,
+                                            const request_id& rid) {
+  if (user.value.empty())
     return no_user();
-  return forward<int64_t>(self, shard_of_user(self, user), !request_id.empty(),
-                          ntf_readall_atom::value, user, request_id);
+  return forward<int64_t>(self, shard_of_user(self, user.value), !rid.empty(),
+                          ntf_readall_atom::value, user, rid);
 }
 
 caf::result<bool> delete_notification(gateway_self self, int64_t id,
-                                      const std::string& request_id) {
+                                      const request_id& rid) {
   if (id <= 0)
     return no_notification(id);
-  return forward<bool>(self, shard_of_id(self, id), !request_id.empty(),
-                       ntf_delete_atom::value, id, request_id);
+  return forward<bool>(self, shard_of_id(self, id), !rid.empty(),
+                       ntf_delete_atom::value, id, rid);
 }
 
 caf::result<int64_t> clear_read_notifications(gateway_self self,
-                                              const std::string& user,
-                                              const std::string& request_id) {
-  if (user.empty())
+                                              const user_key& user,
+                                              const request_id& rid) {
+  if (user.value.empty())
     return no_user();
-  return forward<int64_t>(self, shard_of_user(self, user), !request_id.empty(),
-                          ntf_clear_atom::value, user, request_id);
+  return forward<int64_t>(self, shard_of_user(self, user.value), !rid.empty(),
+                          ntf_clear_atom::value, user, rid);
 }
 
 } // namespace lunch

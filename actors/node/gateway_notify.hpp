@@ -20,7 +20,7 @@ namespace lunch {
 /// inserted, false if `dedupe_key` was used before.
 caf::result<bool> add_notification(gateway_self self, notification n,
                                    const std::string& dedupe_key,
-                                   const std::string& request_id);
+                                   const request_id& rid);
 
 /// Adds a batch: one owner request per shard, answers summed into
 /// {inserted, duplicates, missing_users}. `dedupe_keys` is empty or one
@@ -29,29 +29,28 @@ caf::result<bool> add_notification(gateway_self self, notification n,
 caf::result<std::vector<int64_t>>
 add_notifications(gateway_self self, std::vector<notification> ns,
                   const std::vector<std::string>& dedupe_keys,
-                  const std::string& request_id);
+                  const request_id& rid);
 
 /// `user`'s unread count and newest 50 (or the unread ones).
-caf::result<notification_inbox> list_notifications(gateway_self self,
-                                                   const std::string& user,
-                                                   bool unread_only);
+caf::result<notification_inbox>
+list_notifications(gateway_self self, const user_key& user, bool unread_only);
 
 /// Marks notification `id` read and returns it.
 caf::result<notification> read_notification(gateway_self self, int64_t id,
-                                            const std::string& request_id);
+                                            const request_id& rid);
 
 /// Marks all of `user`'s notifications read; how many were unread.
 caf::result<int64_t> read_all_notifications(gateway_self self,
-                                            const std::string& user,
-                                            const std::string& request_id);
+                                            const user_key& user,
+                                            const request_id& rid);
 
 /// Deletes notification `id` (true).
 caf::result<bool> delete_notification(gateway_self self, int64_t id,
-                                      const std::string& request_id);
+                                      const request_id& rid);
 
 /// Deletes `user`'s read notifications; how many.
 caf::result<int64_t> clear_read_notifications(gateway_self self,
-                                              const std::string& user,
-                                              const std::string& request_id);
+                                              const user_key& user,
+                                              const request_id& rid);
 
 } // namespace lunch

@@ -14,7 +14,7 @@
 
 #include "actors/node/gateway_actor.hpp"
 #include "actors/shard/slot_map.hpp"
-#include "messages/entity_protocol.hpp"
+#include "messages/region_protocol.hpp"
 #include "messages/router_protocol.hpp"
 
 namespace lunch {

@@ -42,9 +42,11 @@ void forget(self_ptr self, view_promise rp) {
   rp.deliver(std::move(last));
 }
 
-void delete_party(self_ptr self, view_promise rp, const std::string& rid) {
+void delete_party(self_ptr self, view_promise rp, const request_id& rid) {
   auto& st = self->state;
-  self->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id, rid)
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value,
+              party_id{st.id}, rid)
     .await([=](bool) mutable { forget(self, rp); },
            [=](caf::error& e) mutable { rp.deliver(e); });
 }
@@ -55,14 +57,14 @@ view_promise when_loaded(self_ptr self, F fn) {
     st.exists = x.found;
     st.party = std::move(x.party);
   };
-  return lunch::when_loaded<party_view, party_lookup>(self, self->state.id,
-                                                      store, fn);
+  return lunch::when_loaded<party_view, party_lookup>(
+    self, party_id{self->state.id}, store, fn);
 }
 
 // Checks that the party exists, then runs `fn(rp)`. A write (`rid` set)
 // to a party that is gone may be the repeat of the delete that removed it.
 template <class F>
-view_promise when_present(self_ptr self, F fn, const std::string& rid = {}) {
+view_promise when_present(self_ptr self, F fn, const request_id& rid = {}) {
   return when_loaded(self, [=](view_promise rp) mutable {
     if (!self->state.exists)
       refuse_unless_applied(self, rid, missing(self->state), rp,
@@ -82,7 +84,7 @@ void deliver_current(self_ptr self, view_promise rp) {
 }
 
 void join(self_ptr self, const std::string& user, view_promise rp,
-          const std::string& rid) {
+          const request_id& rid) {
   auto& st = self->state;
   if (auto v = check_join(st.party, user); !v.ok()) {
     refuse_unless_applied(self, rid, make_error(v), rp,
@@ -90,8 +92,8 @@ void join(self_ptr self, const std::string& user, view_promise rp,
     return;
   }
   self
-    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value, st.id, user,
-              points_party_joined, rid)
+    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value,
+              party_id{st.id}, user_key{user}, points_party_joined, rid)
     .await(
       [=](points_award& award) mutable {
         auto& st = self->state;
@@ -109,7 +111,7 @@ void join(self_ptr self, const std::string& user, view_promise rp,
 }
 
 void leave(self_ptr self, const std::string& user, view_promise rp,
-           const std::string& rid) {
+           const request_id& rid) {
   auto& st = self->state;
   auto decision = check_leave(st.party, user);
   if (!decision.result.ok()) {
@@ -122,8 +124,8 @@ void leave(self_ptr self, const std::string& user, view_promise rp,
     return;
   }
   self
-    ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value, st.id, user,
-              rid)
+    ->request(st.ctx.owner, st.ctx.timeout, db_rmmem_atom::value,
+              party_id{st.id}, user_key{user}, rid)
     .await(
       [=](bool) mutable {
         auto& members = self->state.party.member_ids;
@@ -135,7 +137,7 @@ void leave(self_ptr self, const std::string& user, view_promise rp,
 }
 
 void update(self_ptr self, const party_patch& patch, view_promise rp,
-            const std::string& rid) {
+            const request_id& rid) {
   auto& st = self->state;
   auto changed = st.party;
   if (auto v = check_host(st.party, patch.actor_id); !v.ok()) {
@@ -155,39 +157,37 @@ void update(self_ptr self, const party_patch& patch, view_promise rp,
       [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
-party_impl::behavior_type party_entity(self_ptr self, int64_t id,
-                                       entity_context ctx) {
+party_impl::behavior_type party_entity_behavior(self_ptr self, int64_t id,
+                                                entity_context ctx) {
   self->state.id = id;
   self->state.path = "party/" + std::to_string(id);
   self->state.ctx = ctx;
   answer_crashes(self, self->state.path);
   start_idle_checks<party_impl>(self);
   return {
-    [=](pty_get_atom, int64_t) {
+    [=](pty_get_atom, party_id) {
       return when_present(self, [=](view_promise rp) mutable {
         rp.deliver(party_view{self->state.party, {}, false});
       });
     },
-    [=](pty_join_atom, int64_t, const std::string& user,
-        const std::string& rid) {
+    [=](pty_join_atom, party_id, const user_key& user, const request_id& rid) {
       return when_present(
-        self, [=](view_promise rp) { join(self, user, rp, rid); }, rid);
+        self, [=](view_promise rp) { join(self, user.value, rp, rid); }, rid);
     },
-    [=](pty_leave_atom, int64_t, const std::string& user,
-        const std::string& rid) {
+    [=](pty_leave_atom, party_id, const user_key& user, const request_id& rid) {
       return when_present(
-        self, [=](view_promise rp) { leave(self, user, rp, rid); }, rid);
+        self, [=](view_promise rp) { leave(self, user.value, rp, rid); }, rid);
     },
-    [=](pty_update_atom, const party_patch& patch, const std::string& rid) {
+    [=](pty_update_atom, const party_patch& patch, const request_id& rid) {
       return when_present(
         self, [=](view_promise rp) { update(self, patch, rp, rid); }, rid);
     },
-    [=](pty_delete_atom, int64_t, const std::string& actor,
-        const std::string& rid) {
+    [=](pty_delete_atom, party_id, const user_key& actor,
+        const request_id& rid) {
       return when_present(
         self,
         [=](view_promise rp) mutable {
-          if (auto v = check_host(self->state.party, actor); !v.ok())
+          if (auto v = check_host(self->state.party, actor.value); !v.ok())
             rp.deliver(make_error(v));
           else
             delete_party(self, rp, rid);
@@ -195,7 +195,9 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
         rid);
     },
     [=](dbg_crash_atom) -> void { throw injected_fault(self->state.path); },
-    [=](idle_atom) { on_idle_check<party_impl>(self, self->state.id); },
+    [=](idle_atom) {
+      on_idle_check<party_impl>(self, party_id{self->state.id});
+    },
   };
 }
 
@@ -203,7 +205,8 @@ party_impl::behavior_type party_entity(self_ptr self, int64_t id,
 
 party_entity_actor spawn_party_entity(caf::local_actor* parent, int64_t id,
                                       entity_context ctx) {
-  auto h = parent->spawn<caf::linked>(party_entity, id, std::move(ctx));
+  auto h = parent->spawn<caf::linked>(party_entity_behavior, id,
+                                      std::move(ctx));
   return caf::actor_cast<party_entity_actor>(h);
 }
 

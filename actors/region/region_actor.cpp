@@ -65,7 +65,7 @@ entity_context context(self_ptr self) {
 
 // Returns the user's entity, activating it if needed, and counts the
 // message about to be sent to it.
-user_entity_actor& user_entity(self_ptr self, const std::string& id) {
+user_entity_actor& user_entity_of(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.users.find(id);
   if (i == st.users.end())
@@ -77,7 +77,7 @@ user_entity_actor& user_entity(self_ptr self, const std::string& id) {
   return i->second.handle;
 }
 
-party_entity_actor& party_entity(self_ptr self, int64_t id) {
+party_entity_actor& party_entity_of(self_ptr self, int64_t id) {
   auto& st = self->state;
   auto i = st.parties.find(id);
   if (i == st.parties.end())
@@ -184,13 +184,13 @@ void on_exit(self_ptr self, caf::exit_msg& msg) {
 // The briefs of many users of this shard in one answer (a party's
 // members): one hop for the gateway instead of one per member.
 caf::typed_response_promise<std::vector<member_view>>
-briefs(self_ptr self, usr_brief_atom a, const std::vector<std::string>& ids) {
+briefs(self_ptr self, usr_brief_atom a, const std::vector<user_key>& ids) {
   auto rp = self->make_response_promise<std::vector<member_view>>();
   ++self->state.inflight;
   gather<member_view>(
     ids.size(),
     [=](size_t i) {
-      return self->request(user_entity(self, ids[i]),
+      return self->request(user_entity_of(self, ids[i].value),
                            self->state.settings.timeout, a, ids[i]);
     },
     [=](std::vector<answer<member_view>> answers) mutable {
@@ -235,22 +235,20 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
   answer_crashes(self, node_directory::region_name(st.settings.shard));
   return {
     // -- users: routed to the entity -----------------------------------
-    [=](usr_create_atom a, const user_profile& p, const std::string& rid) {
-      return self->delegate(user_entity(self, p.employee_id), a, p, rid);
+    [=](usr_create_atom a, const user_profile& p, const request_id& rid) {
+      return self->delegate(user_entity_of(self, p.employee_id), a, p, rid);
     },
-    [=](usr_get_atom a, const std::string& id) {
-      return self->delegate(user_entity(self, id), a, id);
+    [=](usr_get_atom a, const user_key& id) {
+      return self->delegate(user_entity_of(self, id.value), a, id);
     },
-    [=](usr_update_atom a, const user_patch& p, const std::string& rid) {
-      return self->delegate(user_entity(self, p.values.employee_id), a, p, rid);
+    [=](usr_update_atom a, const user_patch& p, const request_id& rid) {
+      return self->delegate(user_entity_of(self, p.values.employee_id), a, p,
+                            rid);
     },
-    [=](usr_delete_atom a, const std::string& id, const std::string& rid) {
-      return self->delegate(user_entity(self, id), a, id, rid);
+    [=](usr_delete_atom a, const user_key& id, const request_id& rid) {
+      return self->delegate(user_entity_of(self, id.value), a, id, rid);
     },
-    [=](usr_brief_atom a, const std::string& id) {
-      return self->delegate(user_entity(self, id), a, id);
-    },
-    [=](usr_brief_atom a, const std::vector<std::string>& ids) {
+    [=](usr_brief_atom a, const std::vector<user_key>& ids) {
       return briefs(self, a, ids);
     },
     [=](pts_award_atom a, const points_award& award) {
@@ -262,25 +260,25 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       }
     },
     // -- parties: routed to the entity ---------------------------------
-    [=](pty_get_atom a, int64_t id) {
-      return self->delegate(party_entity(self, id), a, id);
+    [=](pty_get_atom a, party_id id) {
+      return self->delegate(party_entity_of(self, id.value), a, id);
     },
-    [=](pty_join_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return self->delegate(party_entity(self, id), a, id, user, rid);
+    [=](pty_join_atom a, party_id id, const user_key& user,
+        const request_id& rid) {
+      return self->delegate(party_entity_of(self, id.value), a, id, user, rid);
     },
-    [=](pty_leave_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return self->delegate(party_entity(self, id), a, id, user, rid);
+    [=](pty_leave_atom a, party_id id, const user_key& user,
+        const request_id& rid) {
+      return self->delegate(party_entity_of(self, id.value), a, id, user, rid);
     },
-    [=](pty_update_atom a, const party_patch& p, const std::string& rid) {
-      return self->delegate(party_entity(self, p.id), a, p, rid);
+    [=](pty_update_atom a, const party_patch& p, const request_id& rid) {
+      return self->delegate(party_entity_of(self, p.id), a, p, rid);
     },
-    [=](pty_delete_atom a, int64_t id, const std::string& user,
-        const std::string& rid) {
-      return self->delegate(party_entity(self, id), a, id, user, rid);
+    [=](pty_delete_atom a, party_id id, const user_key& user,
+        const request_id& rid) {
+      return self->delegate(party_entity_of(self, id.value), a, id, user, rid);
     },
-    [=](pty_create_atom, const party_record& p, const std::string& rid) {
+    [=](pty_create_atom, const party_record& p, const request_id& rid) {
       auto rp = self->make_response_promise<party_view>();
       ++self->state.inflight;
       self
@@ -309,17 +307,17 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     [=](usr_search_atom a, const std::string& term, int32_t limit) {
       return self->delegate(self->state.owner, a, term, limit);
     },
-    [=](pty_mine_atom a, const std::string& user) {
+    [=](pty_mine_atom a, const user_key& user) {
       return self->delegate(self->state.owner, a, user);
     },
     [=](pty_list_atom a, const party_filter& filter) {
       return self->delegate(self->state.owner, a, filter);
     },
     [=](shd_stats_atom a) { return self->delegate(self->state.owner, a); },
-    [=](pts_scan_atom a, const std::string& user) {
+    [=](pts_scan_atom a, const user_key& user) {
       return self->delegate(self->state.owner, a, user);
     },
-    [=](db_purge_atom a, const std::string& user) {
+    [=](db_purge_atom a, const user_key& user) {
       auto rp = self->make_response_promise<std::vector<int64_t>>();
       ++self->state.inflight;
       self->request(self->state.owner, self->state.settings.timeout, a, user)
@@ -336,44 +334,43 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       return rp;
     },
     // -- calendar entries and recommendations: straight to the owner -----
-    [=](cal_add_atom, const calendar_entry& e, const std::string& rid) {
-      return self->delegate(self->state.owner, db_insert_atom::value, e, rid);
+    [=](cal_add_atom a, const calendar_entry& e, const request_id& rid) {
+      return self->delegate(self->state.owner, a, e, rid);
     },
-    [=](cal_list_atom a, const std::string& user) {
+    [=](cal_list_atom a, const user_key& user) {
       return self->delegate(self->state.owner, a, user);
     },
-    [=](cal_delete_atom, const std::string& user, int64_t id,
-        const std::string& rid) {
-      return self->delegate(self->state.owner, db_delete_atom::value, user, id,
-                            rid);
+    [=](cal_delete_atom a, const user_key& user, int64_t id,
+        const request_id& rid) {
+      return self->delegate(self->state.owner, a, user, id, rid);
     },
     // -- the notification inbox: straight to the owner -------------------
     [=](ntf_add_atom a, const notification& n, const std::string& dedupe_key,
-        const std::string& rid) {
+        const request_id& rid) {
       return self->delegate(self->state.owner, a, n, dedupe_key, rid);
     },
     [=](ntf_add_atom a, const std::vector<notification>& ns,
-        const std::vector<std::string>& dedupe_keys, const std::string& rid) {
+        const std::vector<std::string>& dedupe_keys, const request_id& rid) {
       return self->delegate(self->state.owner, a, ns, dedupe_keys, rid);
     },
-    [=](ntf_list_atom a, const std::string& user, bool unread_only) {
+    [=](ntf_list_atom a, const user_key& user, bool unread_only) {
       return self->delegate(self->state.owner, a, user, unread_only);
     },
-    [=](ntf_read_atom a, int64_t id, const std::string& rid) {
+    [=](ntf_read_atom a, int64_t id, const request_id& rid) {
       return self->delegate(self->state.owner, a, id, rid);
     },
-    [=](ntf_readall_atom a, const std::string& user, const std::string& rid) {
+    [=](ntf_readall_atom a, const user_key& user, const request_id& rid) {
       return self->delegate(self->state.owner, a, user, rid);
     },
-    [=](ntf_delete_atom a, int64_t id, const std::string& rid) {
+    [=](ntf_delete_atom a, int64_t id, const request_id& rid) {
       return self->delegate(self->state.owner, a, id, rid);
     },
-    [=](ntf_clear_atom a, const std::string& user, const std::string& rid) {
+    [=](ntf_clear_atom a, const user_key& user, const request_id& rid) {
       return self->delegate(self->state.owner, a, user, rid);
     },
     // -- the data jobs (spec §5): to the owner ---------------------------
     [=](mnt_clean_atom a, const std::string& party_cutoff, int32_t days,
-        const std::string& rid) {
+        const request_id& rid) {
       auto rp = self->make_response_promise<cleanup_counts>();
       ++self->state.inflight;
       self
@@ -397,7 +394,7 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
     },
     [=](mnt_store_atom a, const std::string& day,
         const std::vector<analytics_counts>& counts, const std::string& user,
-        const std::string& rid) {
+        const request_id& rid) {
       return self->delegate(self->state.owner, a, day, counts, user, rid);
     },
     [=](mnt_get_atom a, const std::string& user, const std::string& day) {
@@ -453,11 +450,11 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
                            static_cast<int64_t>(st.parties.size()),
                            st.user_crashes + st.party_crashes};
     },
-    [=](passivate_atom, const std::string& id, int64_t handled) {
-      return grant_passivation(self, self->state.users, id, handled);
+    [=](passivate_atom, const user_key& id, int64_t handled) {
+      return grant_passivation(self, self->state.users, id.value, handled);
     },
-    [=](passivate_atom, int64_t id, int64_t handled) {
-      return grant_passivation(self, self->state.parties, id, handled);
+    [=](passivate_atom, party_id id, int64_t handled) {
+      return grant_passivation(self, self->state.parties, id.value, handled);
     },
     [=](sup_tree_atom) { return tree(self); },
     [=](dbg_crash_atom) -> void {
@@ -465,11 +462,11 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
         node_directory::region_name(self->state.settings.shard));
     },
     // Activates the entity if needed, so that it is that actor that throws.
-    [=](dbg_crash_atom a, const std::string& id) {
-      self->send(user_entity(self, id), a);
+    [=](dbg_crash_atom a, const user_key& id) {
+      self->send(user_entity_of(self, id.value), a);
     },
-    [=](dbg_crash_atom a, int64_t id) {
-      self->send(party_entity(self, id), a);
+    [=](dbg_crash_atom a, party_id id) {
+      self->send(party_entity_of(self, id.value), a);
     },
   };
 }

@@ -7,7 +7,7 @@
 #include <caf/fwd.hpp>
 #include <caf/timespan.hpp>
 
-#include "messages/entity_protocol.hpp"
+#include "messages/region_protocol.hpp"
 #include "runtime/supervision_policy.hpp"
 
 namespace lunch {

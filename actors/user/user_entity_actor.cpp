@@ -48,7 +48,7 @@ void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
     rp.deliver(make_view(st));
     return;
   }
-  self->request(gateway, st.ctx.timeout, pts_scan_atom::value, st.id)
+  self->request(gateway, st.ctx.timeout, pts_scan_atom::value, user_key{st.id})
     .await(
       [=](std::vector<points_mark>& marks) mutable {
         auto& st = self->state;
@@ -67,18 +67,19 @@ caf::typed_response_promise<T> when_loaded(self_ptr self, F fn) {
     st.exists = x.found;
     st.profile = std::move(x.profile);
   };
-  return lunch::when_loaded<T, user_lookup>(self, self->state.id, store, fn);
+  return lunch::when_loaded<T, user_lookup>(self, user_key{self->state.id},
+                                            store, fn);
 }
 
-user_impl::behavior_type user_entity(self_ptr self, std::string id,
-                                     entity_context ctx) {
+user_impl::behavior_type user_entity_behavior(self_ptr self, std::string id,
+                                              entity_context ctx) {
   self->state.id = id;
   self->state.path = "user/" + id;
   self->state.ctx = ctx;
   answer_crashes(self, self->state.path);
   start_idle_checks<user_impl>(self);
   return {
-    [=](usr_create_atom, user_profile p, const std::string& rid) {
+    [=](usr_create_atom, user_profile p, const request_id& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (st.exists) {
@@ -111,7 +112,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
             [=](caf::error& e) mutable { rp.deliver(e); });
       });
     },
-    [=](usr_get_atom, const std::string&) {
+    [=](usr_get_atom, const user_key&) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         if (!self->state.exists) {
           rp.deliver(missing(self->state));
@@ -120,7 +121,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
         deliver_view(self, rp);
       });
     },
-    [=](usr_update_atom, const user_patch& patch, const std::string& rid) {
+    [=](usr_update_atom, const user_patch& patch, const request_id& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {
@@ -144,7 +145,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
             [=](caf::error& e) mutable { rp.deliver(e); });
       });
     },
-    [=](usr_delete_atom, const std::string&, const std::string& rid) {
+    [=](usr_delete_atom, const user_key&, const request_id& rid) {
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {
@@ -155,8 +156,8 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
           return;
         }
         self
-          ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value, st.id,
-                    rid)
+          ->request(st.ctx.owner, st.ctx.timeout, db_delete_atom::value,
+                    user_key{st.id}, rid)
           .await(
             [=](bool) mutable {
               auto& st = self->state;
@@ -169,7 +170,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
             [=](caf::error& e) mutable { rp.deliver(e); });
       });
     },
-    [=](usr_brief_atom, const std::string&) {
+    [=](usr_brief_atom, const user_key&) {
       return when_loaded<member_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {
@@ -189,7 +190,9 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
         st.tally.apply(award);
     },
     [=](dbg_crash_atom) -> void { throw injected_fault(self->state.path); },
-    [=](idle_atom) { on_idle_check<user_impl>(self, self->state.id); },
+    [=](idle_atom) {
+      on_idle_check<user_impl>(self, user_key{self->state.id});
+    },
   };
 }
 
@@ -197,7 +200,7 @@ user_impl::behavior_type user_entity(self_ptr self, std::string id,
 
 user_entity_actor spawn_user_entity(caf::local_actor* parent, std::string id,
                                     entity_context ctx) {
-  auto h = parent->spawn<caf::linked>(user_entity, std::move(id),
+  auto h = parent->spawn<caf::linked>(user_entity_behavior, std::move(id),
                                       std::move(ctx));
   return caf::actor_cast<user_entity_actor>(h);
 }

@@ -259,7 +259,9 @@ void issue_write(driver_ptr self, clock_type::time_point sent) {
     --st.creates_left;
     ++out->creates;
     auto ok = on_ok<party_view>(self, sent, &out->create_lat);
-    self->request(st.gw, st.timeout, pty_create_atom::value, bench_party(self))
+    self
+      ->request(st.gw, st.timeout, pty_create_atom::value, bench_party(self),
+                request_id{})
       .then(
         [=](party_view& v) {
           auto& st = self->state;
@@ -281,7 +283,9 @@ void issue_write(driver_ptr self, clock_type::time_point sent) {
     close_party(self, party); // full once the joins in flight land
   auto err = on_error(self, sent, {errc::party_full, errc::already_joined},
                       &out->join_lat);
-  self->request(st.gw, st.timeout, pty_join_atom::value, party, user)
+  self
+    ->request(st.gw, st.timeout, pty_join_atom::value, party_id{party},
+              user_key{user}, request_id{})
     .then(on_ok<party_view>(self, sent, &out->join_lat), [=](caf::error& e) {
       // This join added no one.
       auto& st = self->state;
@@ -300,7 +304,8 @@ void issue(driver_ptr self, op_kind kind, int64_t index) {
   switch (kind) {
     case op_kind::create_user:
       self
-        ->request(st.gw, st.timeout, usr_create_atom::value, bench_user(index))
+        ->request(st.gw, st.timeout, usr_create_atom::value, bench_user(index),
+                  request_id{})
         .then(on_ok<user_view>(self, sent),
               on_error(self, sent, {errc::already_exists}));
       break;
@@ -308,13 +313,15 @@ void issue(driver_ptr self, op_kind kind, int64_t index) {
       issue_write(self, sent);
       break;
     case op_kind::warm_read:
-      self->request(st.gw, st.timeout, usr_get_atom::value, user_id(index))
+      self
+        ->request(st.gw, st.timeout, usr_get_atom::value,
+                  user_key{user_id(index)})
         .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
       break;
     case op_kind::read:
       self
         ->request(st.gw, st.timeout, usr_get_atom::value,
-                  user_id(random_below(self, st.opts.users)))
+                  user_key{user_id(random_below(self, st.opts.users))})
         .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
       break;
   }

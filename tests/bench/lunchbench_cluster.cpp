@@ -156,7 +156,9 @@ std::optional<std::string> user_on_shard(caf::actor_system& sys,
   auto deadline = steady::now() + std::chrono::seconds(30);
   for (;;) {
     bool ok = false;
-    self->request(gw, timeout, usr_create_atom::value, bench_user(*found))
+    self
+      ->request(gw, timeout, usr_create_atom::value, bench_user(*found),
+                request_id{})
       .receive([&](user_view&) { ok = true; },
                [&](caf::error& e) {
                  if (errc_of(e) == errc::already_exists)
@@ -303,7 +305,7 @@ void probe_send(probe_ptr self) {
   patch.fields = {"nickname"};
   auto sent = wall_ns();
   auto sent_steady = steady::now();
-  self->request(st.gw, st.timeout, usr_update_atom::value, patch)
+  self->request(st.gw, st.timeout, usr_update_atom::value, patch, request_id{})
     .then(
       [=](user_view&) {
         auto& st = self->state;
@@ -498,7 +500,8 @@ void latency_send(latency_ptr self) {
   auto node = static_cast<size_t>(index % n);
   bool measured = index / n >= st.opts.warmup;
   auto sent = steady::now();
-  self->request(st.gws[node], st.timeout, usr_get_atom::value, st.user)
+  self
+    ->request(st.gws[node], st.timeout, usr_get_atom::value, user_key{st.user})
     .then(
       [=](user_view&) {
         if (measured)
@@ -727,7 +730,7 @@ int run_check(const check_options& opts) {
       }
       bool ok = false;
       while (!id.empty() && !ok) {
-        self->request(*gw, timeout, usr_get_atom::value, id)
+        self->request(*gw, timeout, usr_get_atom::value, user_key{id})
           .receive([&](user_view&) { ok = true; },
                    [&](caf::error& e) {
                      if (errc_of(e) == errc::not_found)

@@ -283,7 +283,9 @@ void send_probe(driver_ptr self) {
   ++st.attempts;
   auto err = [self, gen](caf::error& e) { on_probe_error(self, gen, e); };
   if (spec(self).probe == probe_kind::get) {
-    self->request(st.gw, remaining(self), usr_get_atom::value, st.opts.user)
+    self
+      ->request(st.gw, remaining(self), usr_get_atom::value,
+                user_key{st.opts.user})
       .then([self, gen](user_view&) { on_probe_ok(self, gen); }, err);
     return;
   }
@@ -292,7 +294,9 @@ void send_probe(driver_ptr self) {
   patch.values.nickname = "restart bench "
                           + std::to_string(++st.nickname_counter);
   patch.fields = {"nickname"};
-  self->request(st.gw, remaining(self), usr_update_atom::value, patch)
+  self
+    ->request(st.gw, remaining(self), usr_update_atom::value, patch,
+              request_id{})
     .then([self, gen](user_view&) { on_probe_ok(self, gen); }, err);
 }
 
@@ -372,7 +376,9 @@ int32_t setup_user(caf::actor_system& sys, const gateway_actor& gw,
   caf::scoped_actor self{sys};
   auto timeout = std::chrono::seconds(10);
   bool ok = false;
-  self->request(gw, timeout, usr_create_atom::value, bench_profile(id))
+  self
+    ->request(gw, timeout, usr_create_atom::value, bench_profile(id),
+              request_id{})
     .receive([&](user_view&) { ok = true; },
              [&](caf::error& e) {
                if (errc_of(e) == errc::already_exists)

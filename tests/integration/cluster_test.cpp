@@ -117,11 +117,11 @@ TEST_CASE("a joining node gets its share and every node serves every shard",
     auto& via = shard % 2 == 0 ? a : b;
     auto created = via.ask<user_view>(usr_create_atom::value,
                                       test::person(id, "n" + id),
-                                      std::string{"create-" + id});
+                                      request_id{"create-" + id});
     REQUIRE(created.value);
     CHECK(created.value->shard == shard);
-    auto from_a = a.ask<user_view>(usr_get_atom::value, id);
-    auto from_b = b.ask<user_view>(usr_get_atom::value, id);
+    auto from_a = a.ask<user_view>(usr_get_atom::value, user_key{id});
+    auto from_b = b.ask<user_view>(usr_get_atom::value, user_key{id});
     REQUIRE(from_a.value);
     REQUIRE(from_b.value);
     CHECK(from_a.value->profile.nickname == "n" + id);
@@ -152,45 +152,48 @@ TEST_CASE("a crashed node's shards are taken over and acknowledged writes stay",
   // A party on alpha's shard 0, joined through beta.
   auto host = ids_on_shard(0, 1, "h")[0];
   auto guests = ids_on_shard(3, 3, "g");
-  REQUIRE(
-    b.ask<user_view>(usr_create_atom::value, test::person(host, host)).value);
+  REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(host, host),
+                           request_id{})
+            .value);
   for (auto& g : guests)
-    REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(g, g)).value);
+    REQUIRE(
+      b.ask<user_view>(usr_create_atom::value, test::person(g, g), request_id{})
+        .value);
   auto party = b.ask<party_view>(pty_create_atom::value,
                                  test::lunch_party(host, 3, {}),
-                                 std::string{"party-1"});
+                                 request_id{"party-1"});
   REQUIRE(party.value);
   auto pid = party.value->party.id;
-  REQUIRE(b.ask<party_view>(pty_join_atom::value, pid, guests[0],
-                            std::string{"join-0"})
+  REQUIRE(b.ask<party_view>(pty_join_atom::value, party_id{pid},
+                            user_key{guests[0]}, request_id{"join-0"})
             .value);
   a->crash();
   // beta takes shards 0 and 1 over (epoch 2) and serves the party.
   REQUIRE(
     test::eventually([&] { return b.shards_held().size() == 4; }, settle));
-  auto after = b.ask<party_view>(pty_get_atom::value, pid);
+  auto after = b.ask<party_view>(pty_get_atom::value, party_id{pid});
   REQUIRE(after.value);
   CHECK(after.value->party.member_ids
         == std::vector<std::string>{host, guests[0]});
   // A retried write (same request id) is applied once: the original answer.
-  auto again = b.ask<party_view>(pty_join_atom::value, pid, guests[0],
-                                 std::string{"join-0"});
+  auto again = b.ask<party_view>(pty_join_atom::value, party_id{pid},
+                                 user_key{guests[0]}, request_id{"join-0"});
   REQUIRE(again.value);
   CHECK(again.value->party.member_ids.size() == 2);
-  auto other = b.ask<party_view>(pty_join_atom::value, pid, guests[0],
-                                 std::string{"join-0b"});
+  auto other = b.ask<party_view>(pty_join_atom::value, party_id{pid},
+                                 user_key{guests[0]}, request_id{"join-0b"});
   CHECK(other.code == errc::already_joined);
   auto same_party = b.ask<party_view>(pty_create_atom::value,
                                       test::lunch_party(host, 3, {}),
-                                      std::string{"party-1"});
+                                      request_id{"party-1"});
   REQUIRE(same_party.value);
   CHECK(same_party.value->party.id == pid);
   // max_members holds across the takeover: 3 seats, host + 2 guests.
-  CHECK(b.ask<party_view>(pty_join_atom::value, pid, guests[1],
-                          std::string{"join-1"})
+  CHECK(b.ask<party_view>(pty_join_atom::value, party_id{pid},
+                          user_key{guests[1]}, request_id{"join-1"})
           .value);
-  CHECK(b.ask<party_view>(pty_join_atom::value, pid, guests[2],
-                          std::string{"join-2"})
+  CHECK(b.ask<party_view>(pty_join_atom::value, party_id{pid},
+                          user_key{guests[2]}, request_id{"join-2"})
           .code
         == errc::party_full);
   CHECK(test::query_int(dbs.shard_dsn(0), "SELECT count(*) FROM party_members")
@@ -228,7 +231,7 @@ TEST_CASE("a stale owner is fenced out of its shard database",
     errc code = errc::none;
     self
       ->request(owner, 10s, db_insert_atom::value, test::person(id, id),
-                std::string{})
+                request_id{})
       .receive([&](user_profile&) {},
                [&](caf::error& e) { code = errc_of(e); });
     return code;
@@ -274,10 +277,10 @@ TEST_CASE("change notices reach every node, snapshots cross nodes",
   auto x = ids_on_shard(0, 1, "x")[0];
   auto y = ids_on_shard(3, 1, "y")[0];
   REQUIRE(b.ask<user_view>(usr_create_atom::value, test::person(x, "엑스"),
-                           std::string{"nx"})
+                           request_id{"nx"})
             .value);
   REQUIRE(a.ask<user_view>(usr_create_atom::value, test::person(y, "와이"),
-                           std::string{"ny"})
+                           request_id{"ny"})
             .value);
   auto both = test::sorted(
     {"user_upsert " + x + " 엑스", "user_upsert " + y + " 와이"});
@@ -292,7 +295,7 @@ TEST_CASE("change notices reach every node, snapshots cross nodes",
       c.title = "송년회";
       return c;
     }(),
-    std::string{"cy"});
+    request_id{"cy"});
   REQUIRE(e.value);
   auto added = std::vector<std::string>{"calendar_add " + y + " #"
                                         + std::to_string(e.value->id)};

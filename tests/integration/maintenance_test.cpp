@@ -34,13 +34,15 @@ int64_t create_party(test::node_fixture& node, const std::string& host,
                      const std::string& date) {
   auto p = test::lunch_party(host, 4);
   p.party_date = date;
-  auto v = ask<party_view>(node, pty_create_atom::value, p);
+  auto v = ask<party_view>(node, pty_create_atom::value, p, request_id{});
   REQUIRE(v.value);
   return v.value->party.id;
 }
 
 void join(test::node_fixture& node, int64_t party, const std::string& user) {
-  REQUIRE(ask<party_view>(node, pty_join_atom::value, party, user).value);
+  REQUIRE(ask<party_view>(node, pty_join_atom::value, party_id{party},
+                          user_key{user}, request_id{})
+            .value);
 }
 
 notification note(const std::string& user, const std::string& type) {
@@ -90,20 +92,23 @@ TEST_CASE("S25: the cleanup deletes the T-8 party and the 31-day notification",
   auto guest = test::ids_on_shard(2, 1, "cl")[0];
   auto reader = test::ids_on_shard(3, 1, "cl")[0];
   for (auto& id : {host, guest, reader})
-    REQUIRE(
-      ask<user_view>(node, usr_create_atom::value, person(id, "n" + id)).value);
+    REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, "n" + id),
+                           request_id{})
+              .value);
   auto old_party = create_party(node, host, t_minus_8);
   auto recent_party = create_party(node, host, t_minus_6);
   join(node, old_party, guest);
   // The old party's entity is active (cached) before the cleanup.
-  REQUIRE(ask<party_view>(node, pty_get_atom::value, old_party).value);
+  REQUIRE(
+    ask<party_view>(node, pty_get_atom::value, party_id{old_party}).value);
   for (auto type : {"system", "general"})
-    REQUIRE(
-      ask<bool>(node, ntf_add_atom::value, note(reader, type), none).value);
+    REQUIRE(ask<bool>(node, ntf_add_atom::value, note(reader, type), none,
+                      request_id{})
+              .value);
   age_notifications(node, 3, reader, "system", 31);
   age_notifications(node, 3, reader, "general", 29);
   auto cleaned = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                                  today, std::string{"s25-1"});
+                                                  today, request_id{"s25-1"});
   REQUIRE(cleaned.value);
   auto& per_shard = *cleaned.value;
   REQUIRE(per_shard.size() == 4);
@@ -120,9 +125,10 @@ TEST_CASE("S25: the cleanup deletes the T-8 party and the 31-day notification",
   CHECK(per_shard[3].notifications == 1);
   // The T-8 party is gone with its members (also from the entity cache),
   // with one party.deleted event; the T-6 party stays.
-  CHECK(ask<party_view>(node, pty_get_atom::value, old_party).code
+  CHECK(ask<party_view>(node, pty_get_atom::value, party_id{old_party}).code
         == errc::not_found);
-  auto kept = ask<party_view>(node, pty_get_atom::value, recent_party);
+  auto kept = ask<party_view>(node, pty_get_atom::value,
+                              party_id{recent_party});
   REQUIRE(kept.value);
   CHECK(kept.value->party.party_date == t_minus_6);
   auto dsn1 = node.dbs.shard_dsn(1);
@@ -139,7 +145,8 @@ TEST_CASE("S25: the cleanup deletes the T-8 party and the 31-day notification",
         == 1);
   CHECK(deleted_events(node, 1, recent_party) == 0);
   // The 29-day notification stays.
-  auto box = ask<notification_inbox>(node, ntf_list_atom::value, reader, false);
+  auto box = ask<notification_inbox>(node, ntf_list_atom::value,
+                                     user_key{reader}, false);
   REQUIRE(box.value);
   REQUIRE(box.value->notifications.size() == 1);
   CHECK(box.value->notifications[0].type == "general");
@@ -147,27 +154,28 @@ TEST_CASE("S25: the cleanup deletes the T-8 party and the 31-day notification",
   // expired party waiting: it answers the first result.
   auto late = create_party(node, host, t_minus_8);
   auto again = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                                today, std::string{"s25-1"});
+                                                today, request_id{"s25-1"});
   REQUIRE(again.value);
   CHECK(total(*again.value).parties == 1);
   CHECK(total(*again.value).notifications == 1);
   CHECK(total(*again.value).members == 2);
-  REQUIRE(ask<party_view>(node, pty_get_atom::value, late).value);
+  REQUIRE(ask<party_view>(node, pty_get_atom::value, party_id{late}).value);
   CHECK(deleted_events(node, 1, old_party) == 1);
   CHECK(deleted_events(node, 1, late) == 0);
   // A new request id deletes it; then nothing is left to delete.
   auto next = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                               today, std::string{"s25-2"});
+                                               today, request_id{"s25-2"});
   REQUIRE(next.value);
   CHECK(total(*next.value).parties == 1);
   CHECK(total(*next.value).members == 1);
   CHECK(total(*next.value).notifications == 0);
   CHECK(deleted_events(node, 1, late) == 1);
   auto empty = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                                today, none);
+                                                today, request_id{});
   REQUIRE(empty.value);
   CHECK(total(*empty.value).parties + total(*empty.value).notifications == 0);
-  REQUIRE(ask<party_view>(node, pty_get_atom::value, recent_party).value);
+  REQUIRE(
+    ask<party_view>(node, pty_get_atom::value, party_id{recent_party}).value);
 }
 
 TEST_CASE("the cleanup compares real dates on every shard and refuses bad ones",
@@ -177,8 +185,9 @@ TEST_CASE("the cleanup compares real dates on every shard and refuses bad ones",
   for (int32_t shard = 0; shard < 4; ++shard)
     hosts.push_back(test::ids_on_shard(shard, 1, "cd")[0]);
   for (auto& id : hosts)
-    REQUIRE(
-      ask<user_view>(node, usr_create_atom::value, person(id, "n" + id)).value);
+    REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, "n" + id),
+                           request_id{})
+              .value);
   // Today 2026-03-03: the cutoff is 2026-02-24 across the month's end.
   std::vector<int64_t> expired{create_party(node, hosts[0], "2026-02-23"),
                                create_party(node, hosts[2], "2025-12-31")};
@@ -187,8 +196,8 @@ TEST_CASE("the cleanup compares real dates on every shard and refuses bad ones",
                             create_party(node, hosts[0], "2026-12-01")};
   join(node, expired[1], hosts[1]);
   join(node, expired[1], hosts[3]);
-  auto r = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                            std::string{"2026-03-03"}, none);
+  auto r = ask<std::vector<cleanup_counts>>(
+    node, mnt_clean_atom::value, std::string{"2026-03-03"}, request_id{});
   REQUIRE(r.value);
   CHECK((*r.value)[0].parties == 1);
   CHECK((*r.value)[0].members == 1);
@@ -196,19 +205,19 @@ TEST_CASE("the cleanup compares real dates on every shard and refuses bad ones",
   CHECK((*r.value)[2].members == 3);
   CHECK(total(*r.value).parties == 2);
   for (auto id : expired)
-    CHECK(ask<party_view>(node, pty_get_atom::value, id).code
+    CHECK(ask<party_view>(node, pty_get_atom::value, party_id{id}).code
           == errc::not_found);
   for (auto id : kept)
-    CHECK(ask<party_view>(node, pty_get_atom::value, id).value);
+    CHECK(ask<party_view>(node, pty_get_atom::value, party_id{id}).value);
   // The boundary day itself (T-7) stays.
   auto boundary = create_party(node, hosts[1], t_minus_7);
-  REQUIRE(
-    ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value, today, none)
-      .value);
-  CHECK(ask<party_view>(node, pty_get_atom::value, boundary).value);
+  REQUIRE(ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value, today,
+                                           request_id{})
+            .value);
+  CHECK(ask<party_view>(node, pty_get_atom::value, party_id{boundary}).value);
   for (auto bad : {"2026-02-30", "2026-3-03", "", "today"}) {
-    auto refused = ask<std::vector<cleanup_counts>>(node, mnt_clean_atom::value,
-                                                    std::string{bad}, none);
+    auto refused = ask<std::vector<cleanup_counts>>(
+      node, mnt_clean_atom::value, std::string{bad}, request_id{});
     CHECK(refused.code == errc::invalid_argument);
     CHECK(refused.message == "today: must be a date YYYY-MM-DD");
   }
@@ -237,9 +246,11 @@ struct analytics_fixture {
     hp.allergies = {"없음"};
     hp.preferred_time = "12:30";
     hp.frequent_areas = {"강남구"};
-    REQUIRE(ask<user_view>(node, usr_create_atom::value, hp).value);
+    REQUIRE(
+      ask<user_view>(node, usr_create_atom::value, hp, request_id{}).value);
     for (auto& id : {m, j, z, gone})
-      REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, "n" + id))
+      REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, "n" + id),
+                             request_id{})
                 .value);
     p1 = create_party(node, h, "2026-12-01");
     join(node, p1, m);
@@ -269,7 +280,7 @@ struct analytics_fixture {
   analytics_summary run(const std::string& day, const std::string& user,
                         const std::string& rid) {
     auto r = ask<analytics_summary>(node, mnt_analytics_atom::value, day, user,
-                                    rid);
+                                    request_id{rid});
     REQUIRE(r.value);
     return *r.value;
   }
@@ -340,7 +351,7 @@ TEST_CASE("analytics sum memberships and ledgers over shards, one user or all",
   CHECK(f.get(f.h, none).day == today);
   // Unknown users, missing rows and bad input.
   auto unknown = ask<analytics_summary>(node, mnt_analytics_atom::value, today,
-                                        std::string{"nobody"}, none);
+                                        std::string{"nobody"}, request_id{});
   CHECK(unknown.code == errc::not_found);
   CHECK(unknown.message == "user nobody not found");
   auto missing = ask<user_analytics>(node, mnt_get_atom::value, f.h,
@@ -353,7 +364,7 @@ TEST_CASE("analytics sum memberships and ledgers over shards, one user or all",
     == "no analytics for user nobody");
   for (auto bad : {"2026-02-30", "", "15/06/2026"})
     CHECK(ask<analytics_summary>(node, mnt_analytics_atom::value,
-                                 std::string{bad}, none, none)
+                                 std::string{bad}, none, request_id{})
             .message
           == "date: must be a date YYYY-MM-DD");
   CHECK(ask<user_analytics>(node, mnt_get_atom::value, f.h,
@@ -377,7 +388,8 @@ TEST_CASE("an analytics rerun overwrites its rows, a request id applies once",
   patch.values.employee_id = f.h;
   patch.values.food_preferences = {"중식"};
   patch.fields = {"food_preferences"};
-  REQUIRE(ask<user_view>(node, usr_update_atom::value, patch).value);
+  REQUIRE(
+    ask<user_view>(node, usr_update_atom::value, patch, request_id{}).value);
   // The same request id: the first answer, nothing written.
   CHECK(f.run(today, none, "rr-1").users == 5);
   check_counts(f.get(f.j, today), 1, 0, 30, 0);
@@ -393,7 +405,9 @@ TEST_CASE("an analytics rerun overwrites its rows, a request id applies once",
                             "SELECT count(*) FROM user_analytics");
   CHECK(rows == 5);
   // A deleted user's rows go with the user; later runs skip them.
-  REQUIRE(ask<user_view>(node, usr_delete_atom::value, f.gone).value);
+  REQUIRE(
+    ask<user_view>(node, usr_delete_atom::value, user_key{f.gone}, request_id{})
+      .value);
   CHECK(ask<user_analytics>(node, mnt_get_atom::value, f.gone, none).code
         == errc::not_found);
   CHECK(
@@ -402,17 +416,18 @@ TEST_CASE("an analytics rerun overwrites its rows, a request id applies once",
                                              + f.gone + "'")
     == 0);
   CHECK(f.run(today, none, "rr-3").users == 4);
-  CHECK(
-    ask<analytics_summary>(node, mnt_analytics_atom::value, today, f.gone, none)
-      .code
-    == errc::not_found);
+  CHECK(ask<analytics_summary>(node, mnt_analytics_atom::value, today, f.gone,
+                               request_id{})
+          .code
+        == errc::not_found);
 }
 
 TEST_CASE("events every subscriber has had leave the outbox after an hour",
           "[node][maintenance][events]") {
   test::node_fixture node;
   auto host = test::ids_on_shard(1, 1, "ob")[0];
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(host, "n" + host))
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(host, "n" + host),
+                         request_id{})
             .value);
   auto dsn = node.dbs.shard_dsn(1);
   auto newest = [&] {

@@ -48,14 +48,14 @@ TEST_CASE("a user round-trips through the gateway and survives passivation",
   // active count cannot race passivation however slow the machine.
   test::node_fixture node{4, 86400000};
   auto created = ask<user_view>(node, usr_create_atom::value,
-                                person("KOICA001", "홍길동"));
+                                person("KOICA001", "홍길동"), request_id{});
   REQUIRE(created.value);
   CHECK(created.value->shard == 1);
   CHECK(created.value->profile.preferred_time == "12:00"); // default
   CHECK(created.value->profile.lunch_styles
         == std::vector<std::string>{"새로운 맛집 탐방"});
   auto again = ask<user_view>(node, usr_create_atom::value,
-                              person("KOICA001", "다른이름"));
+                              person("KOICA001", "다른이름"), request_id{});
   CHECK(again.code == errc::already_exists);
   auto status = ask<node_status>(node, nod_status_atom::value);
   REQUIRE(status.value);
@@ -65,10 +65,9 @@ TEST_CASE("a user round-trips through the gateway and survives passivation",
   node.cfg.passivate_after_ms = 300;
   node.restart_node();
   REQUIRE(
-    ask<user_view>(node, usr_get_atom::value, std::string{"KOICA001"}).value);
+    ask<user_view>(node, usr_get_atom::value, user_key{"KOICA001"}).value);
   CHECK(users_passivated(node));
-  auto loaded = ask<user_view>(node, usr_get_atom::value,
-                               std::string{"KOICA001"});
+  auto loaded = ask<user_view>(node, usr_get_atom::value, user_key{"KOICA001"});
   REQUIRE(loaded.value);
   CHECK(loaded.value->profile.nickname == "홍길동");
   CHECK(loaded.value->profile.created_at == created.value->profile.created_at);
@@ -76,24 +75,26 @@ TEST_CASE("a user round-trips through the gateway and survives passivation",
 
 TEST_CASE("concurrent joins never exceed max_members", "[node][party]") {
   test::node_fixture node;
-  REQUIRE(
-    ask<user_view>(node, usr_create_atom::value, person("host", "h")).value);
+  REQUIRE(ask<user_view>(node, usr_create_atom::value, person("host", "h"),
+                         request_id{})
+            .value);
   for (int i = 0; i < 30; ++i)
     REQUIRE(ask<user_view>(node, usr_create_atom::value,
-                           person("j" + std::to_string(i), "j"))
+                           person("j" + std::to_string(i), "j"), request_id{})
               .value);
   auto party = ask<party_view>(node, pty_create_atom::value,
-                               lunch_party("host", 4));
+                               lunch_party("host", 4), request_id{});
   REQUIRE(party.value);
   auto id = party.value->party.id;
   // All 30 joins are in flight at once.
   caf::scoped_actor self{*node.sys};
   std::vector<decltype(self->request(node.gateway, 30s, pty_join_atom::value,
-                                     id, std::string{}))>
+                                     party_id{id}, user_key{}, request_id{}))>
     pending;
   for (int i = 0; i < 30; ++i)
-    pending.push_back(self->request(node.gateway, 30s, pty_join_atom::value, id,
-                                    "j" + std::to_string(i)));
+    pending.push_back(
+      self->request(node.gateway, 30s, pty_join_atom::value, party_id{id},
+                    user_key{"j" + std::to_string(i)}, request_id{}));
   int joined = 0, full = 0;
   for (auto& h : pending)
     h.receive([&](party_view&) { ++joined; },
@@ -113,28 +114,36 @@ TEST_CASE("concurrent joins never exceed max_members", "[node][party]") {
 TEST_CASE("points are counted exactly once across shards", "[node][points]") {
   test::node_fixture node{4, 300};
   auto [a, b] = ids_on_two_shards();
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(a, "a")).value);
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(b, "b")).value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person(a, "a"), request_id{})
+      .value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person(b, "b"), request_id{})
+      .value);
   // a hosts two parties (+50 each, on a's shard) and joins two parties
   // hosted by b (+30 each, ledger rows on b's shard).
   for (int i = 0; i < 2; ++i) {
-    REQUIRE(
-      ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4)).value);
-    auto p = ask<party_view>(node, pty_create_atom::value, lunch_party(b, 4));
+    REQUIRE(ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4),
+                            request_id{})
+              .value);
+    auto p = ask<party_view>(node, pty_create_atom::value, lunch_party(b, 4),
+                             request_id{});
     REQUIRE(p.value);
-    REQUIRE(
-      ask<party_view>(node, pty_join_atom::value, p.value->party.id, a).value);
+    REQUIRE(ask<party_view>(node, pty_join_atom::value,
+                            party_id{p.value->party.id}, user_key{a},
+                            request_id{})
+              .value);
   }
-  auto view = ask<user_view>(node, usr_get_atom::value, a);
+  auto view = ask<user_view>(node, usr_get_atom::value, user_key{a});
   REQUIRE(view.value);
   CHECK(view.value->total_points == 160);
   CHECK(view.value->current_level == 1);
   // After passivation the total is rebuilt from both ledgers.
   REQUIRE(users_passivated(node));
-  view = ask<user_view>(node, usr_get_atom::value, a);
+  view = ask<user_view>(node, usr_get_atom::value, user_key{a});
   REQUIRE(view.value);
   CHECK(view.value->total_points == 160);
-  auto hb = ask<user_view>(node, usr_get_atom::value, b);
+  auto hb = ask<user_view>(node, usr_get_atom::value, user_key{b});
   REQUIRE(hb.value);
   CHECK(hb.value->total_points == 100);
 }
@@ -144,11 +153,12 @@ TEST_CASE("every acknowledged write of a burst is committed",
   test::node_fixture node;
   caf::scoped_actor self{*node.sys};
   std::vector<decltype(self->request(node.gateway, 30s, usr_create_atom::value,
-                                     user_profile{}))>
+                                     user_profile{}, request_id{}))>
     pending;
   for (int i = 0; i < 400; ++i)
     pending.push_back(self->request(node.gateway, 30s, usr_create_atom::value,
-                                    person("b" + std::to_string(i), "b")));
+                                    person("b" + std::to_string(i), "b"),
+                                    request_id{}));
   int acked = 0;
   for (auto& h : pending)
     h.receive([&](user_view&) { ++acked; }, [&](caf::error&) {});
@@ -164,23 +174,34 @@ TEST_CASE("deleting a user removes them from parties on every shard",
           "[node][user]") {
   test::node_fixture node;
   auto [a, b] = ids_on_two_shards();
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(a, "a")).value);
-  REQUIRE(ask<user_view>(node, usr_create_atom::value, person(b, "b")).value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person(a, "a"), request_id{})
+      .value);
+  REQUIRE(
+    ask<user_view>(node, usr_create_atom::value, person(b, "b"), request_id{})
+      .value);
   auto hosted = ask<party_view>(node, pty_create_atom::value,
-                                lunch_party(b, 4, {a}));
+                                lunch_party(b, 4, {a}), request_id{});
   REQUIRE(hosted.value);
-  auto own = ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4));
+  auto own = ask<party_view>(node, pty_create_atom::value, lunch_party(a, 4),
+                             request_id{});
   REQUIRE(own.value);
-  REQUIRE(ask<user_view>(node, usr_delete_atom::value, a).value);
+  REQUIRE(
+    ask<user_view>(node, usr_delete_atom::value, user_key{a}, request_id{})
+      .value);
   auto after = ask<party_view>(node, pty_get_atom::value,
-                               hosted.value->party.id);
+                               party_id{hosted.value->party.id});
   REQUIRE(after.value);
   CHECK(after.value->party.member_ids == std::vector<std::string>{b});
-  CHECK(ask<party_view>(node, pty_get_atom::value, own.value->party.id).code
+  CHECK(
+    ask<party_view>(node, pty_get_atom::value, party_id{own.value->party.id})
+      .code
+    == errc::not_found);
+  CHECK(ask<user_view>(node, usr_get_atom::value, user_key{a}).code
         == errc::not_found);
-  CHECK(ask<user_view>(node, usr_get_atom::value, a).code == errc::not_found);
   // A new account with the same id starts from zero points.
-  auto again = ask<user_view>(node, usr_create_atom::value, person(a, "a2"));
+  auto again = ask<user_view>(node, usr_create_atom::value, person(a, "a2"),
+                              request_id{});
   REQUIRE(again.value);
   CHECK(again.value->total_points == 0);
 }
@@ -188,14 +209,15 @@ TEST_CASE("deleting a user removes them from parties on every shard",
 TEST_CASE("a restarted node serves what the previous one acknowledged",
           "[node]") {
   test::node_fixture node;
-  REQUIRE(
-    ask<user_view>(node, usr_create_atom::value, person("TEST001", "테스트"))
-      .value);
+  REQUIRE(ask<user_view>(node, usr_create_atom::value,
+                         person("TEST001", "테스트"), request_id{})
+            .value);
   auto p = ask<party_view>(node, pty_create_atom::value,
-                           lunch_party("TEST001", 2));
+                           lunch_party("TEST001", 2), request_id{});
   REQUIRE(p.value);
   node.restart_node();
-  auto got = ask<party_view>(node, pty_get_atom::value, p.value->party.id);
+  auto got = ask<party_view>(node, pty_get_atom::value,
+                             party_id{p.value->party.id});
   REQUIRE(got.value);
   CHECK(got.value->members.size() == 1);
   CHECK(got.value->members[0].nickname == "테스트");

@@ -108,8 +108,10 @@ bool unexpected(const std::string& error) {
 TEST_CASE("the published gateway refuses the node's internal messages",
           "[api]") {
   published_node n;
-  REQUIRE(n.ask<user_view>(usr_create_atom::value, person("p1", "민수")).value);
-  auto before = n.ask<user_view>(usr_get_atom::value, std::string{"p1"});
+  REQUIRE(
+    n.ask<user_view>(usr_create_atom::value, person("p1", "민수"), request_id{})
+      .value);
+  auto before = n.ask<user_view>(usr_get_atom::value, user_key{"p1"});
   REQUIRE(before.value);
   REQUIRE(before.value->total_points == 0);
   // The published handle is the door, not the gateway the node's own
@@ -119,8 +121,8 @@ TEST_CASE("the published gateway refuses the node's internal messages",
   SECTION("points can not be awarded from outside") {
     points_award award{"p1", before.value->shard, 999999, 1000};
     CHECK(unexpected(n.refusal(pts_award_atom::value, award)));
-    CHECK(unexpected(n.refusal(pts_scan_atom::value, std::string{"p1"})));
-    auto after = n.ask<user_view>(usr_get_atom::value, std::string{"p1"});
+    CHECK(unexpected(n.refusal(pts_scan_atom::value, user_key{"p1"})));
+    auto after = n.ask<user_view>(usr_get_atom::value, user_key{"p1"});
     REQUIRE(after.value);
     CHECK(after.value->total_points == 0);
   }
@@ -138,7 +140,7 @@ TEST_CASE("the published gateway refuses the node's internal messages",
       CHECK(s.error.empty());
     caf::scoped_actor self{*n.node_sys};
     bool inside = false;
-    self->request(n.node.gateway(), 10s, usr_get_atom::value, std::string{"p1"})
+    self->request(n.node.gateway(), 10s, usr_get_atom::value, user_key{"p1"})
       .receive([&](user_view&) { inside = true; }, [](caf::error&) {});
     CHECK(inside);
   }
@@ -149,7 +151,7 @@ TEST_CASE("the published gateway refuses the node's internal messages",
       n.refusal(rec_snapshot_atom::value, std::string{"2026-12-01"})));
     CHECK(unexpected(n.refusal(dbg_crash_atom::value)));
     CHECK(unexpected(
-      n.refusal(usr_brief_atom::value, std::vector<std::string>{"p1"})));
+      n.refusal(usr_brief_atom::value, std::vector<user_key>{user_key{"p1"}})));
     auto status = n.ask<node_status>(nod_status_atom::value);
     REQUIRE(status.value);
     CHECK(status.value->unreachable_shards.empty());

@@ -47,26 +47,29 @@ TEST_CASE("the snapshot has each shard's users, memberships and calendar",
   pa.frequent_areas = {"판교"};
   pa.preferred_time = "12:30";
   for (auto& p : {pa, person(b, "비"), person(c, "씨"), person(d, "디")})
-    REQUIRE(ask<user_view>(node, usr_create_atom::value, p).value);
+    REQUIRE(
+      ask<user_view>(node, usr_create_atom::value, p, request_id{}).value);
   // Today is 2026-06-15: two past parties, two from today on.
   auto p1 = ask<party_view>(node, pty_create_atom::value,
-                            party_on(a, "2026-06-01", {b, c}));
+                            party_on(a, "2026-06-01", {b, c}), request_id{});
   auto p2 = ask<party_view>(node, pty_create_atom::value,
-                            party_on(a, "2026-06-10", {b}));
+                            party_on(a, "2026-06-10", {b}), request_id{});
   auto p3 = ask<party_view>(node, pty_create_atom::value,
-                            party_on(b, "2026-06-15", {c}));
+                            party_on(b, "2026-06-15", {c}), request_id{});
   auto p4 = ask<party_view>(node, pty_create_atom::value,
-                            party_on(c, "2026-07-01", {}));
+                            party_on(c, "2026-07-01", {}), request_id{});
   for (auto* p : {&p1, &p2, &p3, &p4})
     REQUIRE(p->value);
-  REQUIRE(
-    ask<party_view>(node, pty_join_atom::value, p4.value->party.id, a).value);
+  REQUIRE(ask<party_view>(node, pty_join_atom::value,
+                          party_id{p4.value->party.id}, user_key{a},
+                          request_id{})
+            .value);
   auto trip = entry(d, "2026-06-20", "출장");
   trip.recurrence = "monthly";
   trip.until = "2026-12-20";
-  auto e1 = ask<calendar_entry>(node, cal_add_atom::value, trip);
+  auto e1 = ask<calendar_entry>(node, cal_add_atom::value, trip, request_id{});
   auto e2 = ask<calendar_entry>(node, cal_add_atom::value,
-                                entry(d, "2026-06-16", "휴가"));
+                                entry(d, "2026-06-16", "휴가"), request_id{});
   REQUIRE(e1.value);
   REQUIRE(e2.value);
 

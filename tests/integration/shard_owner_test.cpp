@@ -48,13 +48,13 @@ TEST_CASE("a failing statement does not undo the rest of its batch",
   // does not exist: its INSERT fails with a foreign-key violation between
   // two good writes.
   auto a = self->request(owner, 10s, db_insert_atom::value, person("a"),
-                         std::string{});
+                         request_id{});
   auto bad = self->request(owner, 10s, db_insert_atom::value,
-                           party_of("nobody"), std::string{});
+                           party_of("nobody"), request_id{});
   auto dup = self->request(owner, 10s, db_insert_atom::value, person("a"),
-                           std::string{});
+                           request_id{});
   auto b = self->request(owner, 10s, db_insert_atom::value, person("b"),
-                         std::string{});
+                         request_id{});
   std::vector<errc> codes;
   auto record = [&](caf::error& e) { codes.push_back(errc_of(e)); };
   a.receive([&](user_profile&) { codes.push_back(errc::none); }, record);

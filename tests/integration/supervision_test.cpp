@@ -68,15 +68,19 @@ TEST_CASE("a crashed shard owner restarts with its entities, which reload "
   test::node_fixture node{4, 60000, with_faults};
   auto ids = ids_on_shard(2, 3, "c");
   for (auto& id : ids)
-    REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, id)).value);
+    REQUIRE(
+      ask<user_view>(node, usr_create_atom::value, person(id, id), request_id{})
+        .value);
   REQUIRE(ask<user_view>(node, usr_update_atom::value,
-                         nickname_patch(ids[0], "before-crash"))
+                         nickname_patch(ids[0], "before-crash"), request_id{})
             .value);
   auto party = ask<party_view>(node, pty_create_atom::value,
-                               lunch_party(ids[0], 4, {ids[1]}));
+                               lunch_party(ids[0], 4, {ids[1]}), request_id{});
   REQUIRE(party.value);
   auto id = party.value->party.id;
-  REQUIRE(ask<party_view>(node, pty_join_atom::value, id, ids[2]).value);
+  REQUIRE(ask<party_view>(node, pty_join_atom::value, party_id{id},
+                          user_key{ids[2]}, request_id{})
+            .value);
   CHECK(crash(node, "shard/2") == "shard/2 was made to throw");
   // The crash is asynchronous: wait until the tree shows the restart, so
   // that the reads below come from the new entities.
@@ -89,7 +93,7 @@ TEST_CASE("a crashed shard owner restarts with its entities, which reload "
   {
     test::reply<party_view> got;
     REQUIRE(eventually([&] {
-      got = ask<party_view>(node, pty_get_atom::value, id);
+      got = ask<party_view>(node, pty_get_atom::value, party_id{id});
       return got.value.has_value();
     }));
     REQUIRE(got.value->members.size() == 3);
@@ -113,7 +117,7 @@ TEST_CASE("writes racing an owner crash all get answers, and exactly the "
   caf::scoped_actor self{*node.sys};
   auto gateway = node.node.gateway();
   using handle = decltype(self->request(gateway, 30s, usr_create_atom::value,
-                                        user_profile{}));
+                                        user_profile{}, request_id{}));
   std::vector<std::string> acknowledged;
   std::vector<errc> failures;
   auto collect = [&](std::vector<handle>& pending, size_t first) {
@@ -126,15 +130,15 @@ TEST_CASE("writes racing an owner crash all get answers, and exactly the "
   // 100 writes before the crash, then 200 in flight around it.
   std::vector<handle> pending;
   for (size_t i = 0; i < 100; ++i)
-    pending.push_back(
-      self->request(gateway, 30s, usr_create_atom::value, person(ids[i], "r")));
+    pending.push_back(self->request(gateway, 30s, usr_create_atom::value,
+                                    person(ids[i], "r"), request_id{}));
   collect(pending, 0);
   REQUIRE(acknowledged.size() == 100);
   for (size_t i = 100; i < ids.size(); ++i) {
     if (i == 120)
       self->send(gateway, dbg_crash_atom::value, std::string{"shard/1"}, false);
-    pending.push_back(
-      self->request(gateway, 30s, usr_create_atom::value, person(ids[i], "r")));
+    pending.push_back(self->request(gateway, 30s, usr_create_atom::value,
+                                    person(ids[i], "r"), request_id{}));
   }
   collect(pending, 100);
   // Requests bounced unhandled by the dying entities are sent again by the
@@ -148,7 +152,7 @@ TEST_CASE("writes racing an owner crash all get answers, and exactly the "
                                 "LIKE 'race%'");
   CHECK(stored == static_cast<int64_t>(acknowledged.size()));
   for (auto& id : acknowledged)
-    CHECK(ask<user_view>(node, usr_get_atom::value, id).value);
+    CHECK(ask<user_view>(node, usr_get_atom::value, user_key{id}).value);
   CHECK(line_of(tree(node), "shard/1").restarts == 1);
 }
 
@@ -157,12 +161,14 @@ TEST_CASE("crashed entities come back on the next request with their state",
   test::node_fixture node{4, 60000, with_faults};
   auto ids = ids_on_shard(3, 2, "e");
   for (auto& id : ids)
-    REQUIRE(ask<user_view>(node, usr_create_atom::value, person(id, id)).value);
+    REQUIRE(
+      ask<user_view>(node, usr_create_atom::value, person(id, id), request_id{})
+        .value);
   auto party = ask<party_view>(node, pty_create_atom::value,
-                               lunch_party(ids[0], 3, {ids[1]}));
+                               lunch_party(ids[0], 3, {ids[1]}), request_id{});
   REQUIRE(party.value);
   auto pid = party.value->party.id;
-  auto before = ask<user_view>(node, usr_get_atom::value, ids[1]);
+  auto before = ask<user_view>(node, usr_get_atom::value, user_key{ids[1]});
   REQUIRE(before.value);
   CHECK(crash(node, "user/" + ids[1])
         == "user/" + ids[1] + " was made to throw");
@@ -170,13 +176,13 @@ TEST_CASE("crashed entities come back on the next request with their state",
         == "party/" + std::to_string(pid) + " was made to throw");
   test::reply<user_view> user;
   REQUIRE(eventually([&] {
-    user = ask<user_view>(node, usr_get_atom::value, ids[1]);
+    user = ask<user_view>(node, usr_get_atom::value, user_key{ids[1]});
     return user.value.has_value();
   }));
   CHECK(user.value->profile.nickname == ids[1]);
   CHECK(user.value->total_points == before.value->total_points);
   CHECK(user.value->profile.email == before.value->profile.email);
-  auto got = ask<party_view>(node, pty_get_atom::value, pid);
+  auto got = ask<party_view>(node, pty_get_atom::value, party_id{pid});
   REQUIRE(got.value);
   CHECK(got.value->members.size() == 2);
   auto entities = line_of(tree(node), "entities/3");
@@ -207,7 +213,8 @@ TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
   auto looping = ids_on_shard(0, 1, "loop")[0];
   auto healthy = ids_on_shard(2, 1, "fine")[0];
   for (auto& id : {looping, healthy}) {
-    auto created = ask<user_view>(node, usr_create_atom::value, person(id, id));
+    auto created = ask<user_view>(node, usr_create_atom::value, person(id, id),
+                                  request_id{});
     INFO(to_string(created.code) << ": " << created.message);
     REQUIRE(created.value);
   }
@@ -218,13 +225,13 @@ TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
   while (!escalated && attempts < 2000) {
     ++attempts;
     auto r = ask<user_view>(node, usr_update_atom::value,
-                            nickname_patch(looping, "x"));
+                            nickname_patch(looping, "x"), request_id{});
     codes.push_back(r.code);
     escalated = line_of(tree(node), "shards/0").restarts > 0;
     // Another shard serves reads and writes throughout.
     if (attempts % 10 == 0)
       REQUIRE(ask<user_view>(node, usr_update_atom::value,
-                             nickname_patch(healthy, "ok"))
+                             nickname_patch(healthy, "ok"), request_id{})
                 .value);
   }
   REQUIRE(escalated);
@@ -239,12 +246,12 @@ TEST_CASE("a crash loop ends in escalation, not a hot loop, while the other "
   REQUIRE(ask<bool>(node, dbg_heal_atom::value, std::string{"shard/0"}).value);
   CHECK(eventually([&] {
     return ask<user_view>(node, usr_update_atom::value,
-                          nickname_patch(looping, "healed"))
+                          nickname_patch(looping, "healed"), request_id{})
       .value.has_value();
   }));
-  CHECK(
-    ask<user_view>(node, usr_get_atom::value, looping).value->profile.nickname
-    == "healed");
+  CHECK(ask<user_view>(node, usr_get_atom::value, user_key{looping})
+          .value->profile.nickname
+        == "healed");
 }
 
 TEST_CASE("debug commands are refused without fault injection",

@@ -133,7 +133,7 @@ struct shard_fixture : deterministic_system {
   }
 
   /// A party of `host` with room for `max_members`.
-  int64_t add_party(const std::string& host, int32_t max_members) {
+  party_id add_party(const std::string& host, int32_t max_members) {
     party_record p;
     p.id = db->committed.next_id++;
     p.host_employee_id = host;
@@ -143,11 +143,11 @@ struct shard_fixture : deterministic_system {
     p.max_members = max_members;
     p.member_ids = {host};
     db->committed.parties[p.id] = p;
-    return p.id;
+    return party_id{p.id};
   }
 
-  std::vector<std::string> members_of(int64_t party) const {
-    auto i = db->committed.parties.find(party);
+  std::vector<std::string> members_of(party_id party) const {
+    auto i = db->committed.parties.find(party.value);
     return i == db->committed.parties.end() ? std::vector<std::string>{}
                                             : i->second.member_ids;
   }

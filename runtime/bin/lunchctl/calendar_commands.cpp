@@ -50,7 +50,7 @@ void setup_calendar(CLI::App& app, command& chosen) {
     cmd->add_option("--user", *user, "employee id")->required();
     on_run(cmd, chosen, [user](session& s) {
       return ask_and_print<std::vector<calendar_entry>>(
-        s, print_calendar, cal_list_atom::value, *user);
+        s, print_calendar, cal_list_atom::value, user_key{*user});
     });
   }
   {
@@ -61,7 +61,8 @@ void setup_calendar(CLI::App& app, command& chosen) {
     cmd->add_option("ID", *id, "entry id")->required()->check(positive_id);
     on_run(cmd, chosen, [user, id](session& s) {
       return ask_and_print<calendar_entry>(s, print_calendar_entry,
-                                           cal_delete_atom::value, *user, *id,
+                                           cal_delete_atom::value,
+                                           user_key{*user}, *id,
                                            s.request_id());
     });
   }

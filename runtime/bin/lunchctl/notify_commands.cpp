@@ -19,7 +19,7 @@ using ordered_json = nlohmann::ordered_json;
 sender_names senders_of(session& s, const std::vector<notification>& xs) {
   sender_names names;
   for (const auto& id : sender_ids(xs))
-    if (auto v = s.ask<user_view>(usr_get_atom::value, id))
+    if (auto v = s.ask<user_view>(usr_get_atom::value, user_key{id}))
       names[id] = v->profile.nickname;
   return names;
 }
@@ -33,7 +33,7 @@ void add_user_count_command(CLI::App* notify, command& chosen, const char* name,
   auto user = std::make_shared<std::string>();
   cmd->add_option("USER", *user, "employee id")->required();
   on_run(cmd, chosen, [user, sentence](session& s) {
-    return s.ask<int64_t>(Atom::value, *user, s.request_id())
+    return s.ask<int64_t>(Atom::value, user_key{*user}, s.request_id())
       .then([&](int64_t n) {
         auto text = sentence(n);
         return s.print(ordered_json{{"message", text}, {"count", n}},
@@ -86,7 +86,8 @@ void setup_notify(CLI::App& app, command& chosen) {
     auto unread = std::make_shared<bool>(false);
     cmd->add_flag("--unread", *unread, "only the unread ones");
     on_run(cmd, chosen, [user, unread](session& s) {
-      return s.ask<notification_inbox>(ntf_list_atom::value, *user, *unread)
+      return s
+        .ask<notification_inbox>(ntf_list_atom::value, user_key{*user}, *unread)
         .then([&](const notification_inbox& v) {
           // Only the JSON names senders: skip the lookups for a table.
           auto senders = s.json_output() ? senders_of(s, v.notifications)

@@ -102,8 +102,9 @@ void setup_party(CLI::App& app, command& chosen) {
     auto cmd = party->add_subcommand("get", "show a party");
     auto id = std::make_shared<int64_t>();
     cmd->add_option("PID", *id)->required();
-    on_run(cmd, chosen,
-           [id](session& s) { return ask_party(s, pty_get_atom::value, *id); });
+    on_run(cmd, chosen, [id](session& s) {
+      return ask_party(s, pty_get_atom::value, party_id{*id});
+    });
   }
   {
     auto cmd = party->add_subcommand("list", "list parties");
@@ -131,10 +132,10 @@ void setup_party(CLI::App& app, command& chosen) {
     cmd->add_option("USER", *user)->required();
     bool join = std::string{verb} == "join";
     on_run(cmd, chosen, [id, user, join](session& s) {
-      return join
-               ? ask_party(s, pty_join_atom::value, *id, *user, s.request_id())
-               : ask_party(s, pty_leave_atom::value, *id, *user,
-                           s.request_id());
+      return join ? ask_party(s, pty_join_atom::value, party_id{*id},
+                              user_key{*user}, s.request_id())
+                  : ask_party(s, pty_leave_atom::value, party_id{*id},
+                              user_key{*user}, s.request_id());
     });
   }
   add_update(party, chosen);
@@ -145,7 +146,8 @@ void setup_party(CLI::App& app, command& chosen) {
     cmd->add_option("PID", *id)->required();
     cmd->add_option("--as", *actor, "the host's id")->required();
     on_run(cmd, chosen, [id, actor](session& s) {
-      return ask_party(s, pty_delete_atom::value, *id, *actor, s.request_id());
+      return ask_party(s, pty_delete_atom::value, party_id{*id},
+                       user_key{*actor}, s.request_id());
     });
   }
   {
@@ -156,7 +158,8 @@ void setup_party(CLI::App& app, command& chosen) {
     cmd->add_flag("--regular", *regular, "only normal (not random) parties");
     on_run(cmd, chosen, [user, regular](session& s) {
       return s
-        .ask<std::vector<party_view>>(pty_mine_atom::value, *user, *regular)
+        .ask<std::vector<party_view>>(pty_mine_atom::value, user_key{*user},
+                                      *regular)
         .then([&](const std::vector<party_view>& xs) {
           auto doc = json::array();
           std::vector<party_record> records;

@@ -97,8 +97,8 @@ public:
           const session_options& opts);
 
   /// The request id of the next write.
-  std::string request_id() {
-    return ids_.next();
+  lunch::request_id request_id() {
+    return lunch::request_id{ids_.next()};
   }
 
   bool json_output() const {

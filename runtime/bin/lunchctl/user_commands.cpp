@@ -121,7 +121,8 @@ void add_profile_commands(CLI::App* user, command& chosen) {
     auto id = std::make_shared<std::string>();
     cmd->add_option("ID", *id)->required();
     on_run(cmd, chosen, [id](session& s) {
-      return ask_and_print<user_view>(s, print_user, usr_get_atom::value, *id);
+      return ask_and_print<user_view>(s, print_user, usr_get_atom::value,
+                                      user_key{*id});
     });
   }
   {
@@ -147,9 +148,10 @@ void add_profile_commands(CLI::App* user, command& chosen) {
     flags->add(cmd, false);
     on_run(cmd, chosen, [id, flags](session& s) {
       auto patch = flags->patch(*id);
-      auto v = patch.fields.empty() ? s.ask<user_view>(usr_get_atom::value, *id)
-                                    : s.ask<user_view>(usr_update_atom::value,
-                                                       patch, s.request_id());
+      auto v = patch.fields.empty()
+                 ? s.ask<user_view>(usr_get_atom::value, user_key{*id})
+                 : s.ask<user_view>(usr_update_atom::value, patch,
+                                    s.request_id());
       return v.then([&](const user_view& u) {
         return s.print(prefs_json(u.profile), [&] { print_prefs(u.profile); });
       });
@@ -180,7 +182,8 @@ void setup_user(CLI::App& app, command& chosen) {
     auto id = std::make_shared<std::string>();
     cmd->add_option("ID", *id)->required();
     on_run(cmd, chosen, [id](session& s) {
-      return s.ask<user_view>(usr_delete_atom::value, *id, s.request_id())
+      return s
+        .ask<user_view>(usr_delete_atom::value, user_key{*id}, s.request_id())
         .then([&](const user_view&) {
           return s.print(json{{"message", "user deleted"},
                               {"employee_id", *id}},

@@ -14,13 +14,13 @@ TEST_CASE_METHOD(shard_fixture,
                  "[entity][passivation]") {
   add_user("u1");
   start_shard();
-  REQUIRE(ask<user_view>(region, usr_get_atom::value, std::string{"u1"}).value);
+  REQUIRE(ask<user_view>(region, usr_get_atom::value, user_key{"u1"}).value);
   CHECK(status().active_users == 1);
   CHECK(db->count("load_user") == 1);
   SECTION("a quiet entity stops, and the next request starts it again") {
     run_for(passivate_after);
     CHECK(status().active_users == 0);
-    auto again = ask<user_view>(region, usr_get_atom::value, std::string{"u1"});
+    auto again = ask<user_view>(region, usr_get_atom::value, user_key{"u1"});
     REQUIRE(again.value);
     CHECK(again.value->profile.nickname == "nick-u1");
     CHECK(db->count("load_user") == 2); // loaded afresh
@@ -29,8 +29,7 @@ TEST_CASE_METHOD(shard_fixture,
     // The client sends before the entity's idle tick is handled: the
     // region forwards the request, then refuses the stop (the entity has
     // not handled everything it was sent).
-    auto late = request<user_view>(region, usr_get_atom::value,
-                                   std::string{"u1"});
+    auto late = request<user_view>(region, usr_get_atom::value, user_key{"u1"});
     sched.advance_time(passivate_after);
     sched.run();
     REQUIRE(late->answered);
@@ -45,8 +44,7 @@ TEST_CASE_METHOD(shard_fixture,
   SECTION("a request after the stop was granted starts a fresh entity") {
     sched.advance_time(passivate_after);
     sched.run_once(); // the entity's tick: it asks the region
-    auto late = request<user_view>(region, usr_get_atom::value,
-                                   std::string{"u1"});
+    auto late = request<user_view>(region, usr_get_atom::value, user_key{"u1"});
     sched.run();
     REQUIRE(late->answered);
     REQUIRE(late->value);
@@ -62,9 +60,9 @@ TEST_CASE_METHOD(shard_fixture,
   auto party = add_party("host", 2); // one place left
   start_shard();
   auto a = request<party_view>(region, pty_join_atom::value, party,
-                               std::string{"a"}, std::string{});
+                               user_key{"a"}, request_id{});
   auto b = request<party_view>(region, pty_join_atom::value, party,
-                               std::string{"b"}, std::string{});
+                               user_key{"b"}, request_id{});
   sched.run();
   REQUIRE(a->answered);
   REQUIRE(b->answered);

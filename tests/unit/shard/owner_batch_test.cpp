@@ -24,9 +24,9 @@ TEST_CASE_METHOD(shard_fixture, "a crash during a batch commits nothing of it",
   db->on_write = [this] { faults->arm(node_directory::owner_name(0)); };
   auto down = watch(owner);
   auto a = request<party_view>(region, pty_join_atom::value, first,
-                               std::string{"a"}, std::string{});
+                               user_key{"a"}, request_id{});
   auto b = request<party_view>(region, pty_join_atom::value, second,
-                               std::string{"b"}, std::string{});
+                               user_key{"b"}, request_id{});
   sched.run();
   CHECK(*down);
   REQUIRE(a->answered);
@@ -51,7 +51,7 @@ TEST_CASE_METHOD(shard_fixture, "a crash during a batch commits nothing of it",
   CHECK(view.value->party.member_ids == std::vector<std::string>{"host"});
   CHECK(db->count("load_party") == loads + 1);
   auto again = ask<party_view>(region, pty_join_atom::value, first,
-                               std::string{"a"}, std::string{});
+                               user_key{"a"}, request_id{});
   REQUIRE(again.value);
   CHECK(members_of(first) == std::vector<std::string>{"host", "a"});
 }
@@ -69,7 +69,7 @@ TEST_CASE_METHOD(shard_fixture,
   db->fence_owner = "node-b";
   auto down = watch(owner);
   auto join = ask<party_view>(region, pty_join_atom::value, party,
-                              std::string{"a"}, std::string{});
+                              user_key{"a"}, request_id{});
   CHECK(join.code() == errc::fenced);
   CHECK(*down); // the stale owner quit
   CHECK(members_of(party) == std::vector<std::string>{"host"});
@@ -91,8 +91,7 @@ TEST_CASE_METHOD(shard_fixture,
   SECTION("at the owner: the stored reply is the answer") {
     auto join = [&] {
       return ask<points_award>(owner, db_addmem_atom::value, party,
-                               std::string{"a"}, int64_t{10},
-                               std::string{"req-1"});
+                               user_key{"a"}, int64_t{10}, request_id{"req-1"});
     };
     auto first = join();
     auto repeat = join();
@@ -105,14 +104,13 @@ TEST_CASE_METHOD(shard_fixture,
     CHECK(db->committed.request_log.count("req-1") == 1);
     // Without an id, the same write is a new one (and refused).
     auto plain = ask<points_award>(owner, db_addmem_atom::value, party,
-                                   std::string{"a"}, int64_t{10},
-                                   std::string{});
+                                   user_key{"a"}, int64_t{10}, request_id{});
     CHECK(plain.code() == errc::already_joined);
   }
   SECTION("through the entity: a repeat succeeds with the current state") {
     auto join = [&] {
-      return ask<party_view>(region, pty_join_atom::value, party,
-                             std::string{"a"}, std::string{"req-2"});
+      return ask<party_view>(region, pty_join_atom::value, party, user_key{"a"},
+                             request_id{"req-2"});
     };
     auto first = join();
     auto repeat = join();
@@ -124,7 +122,7 @@ TEST_CASE_METHOD(shard_fixture,
     CHECK(members_of(party) == std::vector<std::string>{"host", "a"});
     // The same join under a new id is refused as usual.
     auto other = ask<party_view>(region, pty_join_atom::value, party,
-                                 std::string{"a"}, std::string{"req-3"});
+                                 user_key{"a"}, request_id{"req-3"});
     CHECK(other.code() == errc::already_joined);
   }
 }
@@ -141,7 +139,7 @@ TEST_CASE_METHOD(shard_fixture,
   };
   auto insert = [&](const std::string& id) {
     return request<user_profile>(owner, db_insert_atom::value, person(id),
-                                 std::string{});
+                                 request_id{});
   };
   // Queued back to back: one batch, the repeat fails in its savepoint.
   auto a = insert("a");
