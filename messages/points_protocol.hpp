@@ -4,13 +4,22 @@
 // shard (a join is recorded on the party's shard). A user entity counts it
 // once (a scan of every shard), then adds each committed award exactly once
 // (points_tally: an award counts only above the shard's counted ledger id).
+// An award takes one path: from the writer that committed it (the region
+// for a new party's host, the party entity for a joiner) through the
+// node's router to the region of the user's shard, which passes it to the
+// user's entity if one is active (an entity activated later scans anyway).
 //
-// entity (and the region, which passes it to an active entity only):
+// entity:
 //   (pts_award_atom, points_award)  -> ()  a committed award to count
-// region and shard owner:
+// region:
+//   (pts_award_atom, points_award)  -> bool (true)  passed on, or no
+//                                      entity active
 //   (pts_scan_atom, user_key)       -> points_mark  this shard's ledger sum
+// shard owner:
+//   (pts_scan_atom, user_key)       -> points_mark
 // router (the node's internal bus; never published):
-//   (pts_award_atom, points_award)  -> ()  to the user's entity, wherever
+//   (pts_award_atom, points_award)  -> bool  to the region of the user's
+//                                      shard, wherever it is served
 //   (pts_scan_atom, user_key)       -> [points_mark]  every shard that
 //                                      answers, for an entity loading its
 //                                      total
@@ -31,7 +40,11 @@ using points_entity
 using points_shard = caf::typed_actor<
   caf::replies_to<pts_scan_atom, user_key>::with<points_mark>>;
 
-using points_internal = points_entity::extend<
+using points_region = points_shard::extend<
+  caf::replies_to<pts_award_atom, points_award>::with<bool>>;
+
+using points_internal = caf::typed_actor<
+  caf::replies_to<pts_award_atom, points_award>::with<bool>,
   caf::replies_to<pts_scan_atom, user_key>::with<std::vector<points_mark>>>;
 
 } // namespace lunch

@@ -78,8 +78,8 @@ using region_own = caf::typed_actor<
   caf::reacts_to<dbg_crash_atom, party_id>>;
 
 using region_actor = user_region::extend_with<
-  points_entity, points_shard, party_region, calendar_interface,
-  notification_interface, maintenance_shard_interface, recommend_user_interface,
+  points_region, party_region, calendar_interface, notification_interface,
+  maintenance_shard_interface, recommend_user_interface,
   recommend_cache_interface, region_own>;
 
 } // namespace lunch

@@ -5,9 +5,9 @@
 // only the node's actors send; the handle is found through the node
 // directory and is never published, so no client can send these.
 //
-//   (pts_award_atom, points_award)  -> ()   a committed award, from the
-//                                          points subscriber of a relay, to
-//                                          the user's entity
+//   (pts_award_atom, points_award)  -> bool  a committed award, from the
+//                                          party entity that committed it,
+//                                          to the user's region
 //   (pts_scan_atom, user_key)       -> [points_mark]  every shard's ledger
 //                                          sum for the user (an entity
 //                                          loading its total)

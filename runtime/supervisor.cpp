@@ -1,9 +1,6 @@
 #include "runtime/supervisor.hpp"
 
 #include <algorithm>
-#include <deque>
-#include <optional>
-#include <set>
 
 #include <caf/all.hpp>
 
@@ -13,101 +10,13 @@
 #include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
 #include "runtime/log.hpp"
+#include "runtime/supervisor_state.hpp"
 
 namespace lunch {
 
 namespace {
 
-// Private messages: a backoff delay has passed; a stopping child is late.
-using sup_restart_atom = caf::atom_constant<caf::atom("sup_rst")>;
-using sup_kill_atom = caf::atom_constant<caf::atom("sup_kill")>;
-
-using supervisor_impl = supervisor_actor::extend<
-  caf::reacts_to<sup_restart_atom, uint64_t>,
-  caf::reacts_to<sup_kill_atom, uint64_t>,
-  caf::replies_to<sup_add_atom, int32_t>::with<bool>,
-  caf::replies_to<sup_remove_atom, std::string>::with<bool>>;
-
-enum class status {
-  running,    // alive
-  stopping,   // asked to stop (or queued to be), not down yet
-  restarting, // down, a restart is planned
-  stopped,    // down for good (or never started)
-};
-
-const char* to_string(status x) {
-  switch (x) {
-    case status::running:
-      return "running";
-    case status::stopping:
-      return "stopping";
-    case status::restarting:
-      return "restarting";
-    case status::stopped:
-      return "stopped";
-  }
-  return "?";
-}
-
-const char* to_string(child_kind x) {
-  switch (x) {
-    case child_kind::worker:
-      return "worker";
-    case child_kind::supervisor:
-      return "supervisor";
-    case child_kind::entities:
-      return "entities";
-  }
-  return "?";
-}
-
-struct child {
-  child(child_spec s, supervision::backoff b)
-      : spec(std::move(s)), backoff(std::move(b)) {
-    // nop
-  }
-
-  child_spec spec;
-  supervision::backoff backoff;
-  caf::actor handle;
-  status state = status::restarting;
-  uint64_t generation = 0; // incremented on every start
-  int64_t restarts = 0;
-  int64_t escalations = 0; // times it quit with errc::gave_up
-  bool removed = false;    // a temporary child that stopped, or removed
-  bool removing = false;   // sup_remove asked for it: never restart
-  std::vector<caf::typed_response_promise<bool>> removal_waiters;
-  std::string last_exit;
-};
-
-// Children that stop together and start again, in index order, once all
-// of them are down and the backoff delay has passed.
-struct pending_restart {
-  uint64_t timer = 0; // only the latest timer counts
-  std::set<size_t> members;
-  bool due = false;
-};
-
-// The live children, shared with the functor that stops them if the
-// supervisor itself dies (children are monitored, not linked, so that a
-// child's death never reaches the supervisor as an exit message).
-using live_children = std::shared_ptr<std::vector<caf::actor>>;
-
-struct supervisor_state {
-  supervisor_spec spec;
-  live_children live = std::make_shared<std::vector<caf::actor>>();
-  std::vector<child> children;
-  std::optional<supervision::restart_window> window;
-  std::vector<pending_restart> pending;
-  std::deque<size_t> stop_queue; // stopped one at a time, in this order
-  std::optional<size_t> stopping;
-  bool shutting_down = false;
-  caf::error exit_reason;
-  uint64_t next_timer = 1;
-  static inline const char* name = "lunch.supervisor";
-};
-
-using self_ptr = supervisor_impl::stateful_pointer<supervisor_state>;
+using namespace supervision_detail;
 
 log::fields about(self_ptr self, const child& c) {
   return {{"supervisor", self->state.spec.name}, {"child", c.spec.name}};
@@ -444,83 +353,6 @@ void on_kill_timer(self_ptr self, uint64_t generation) {
   f.emplace_back("shutdown_ms", std::to_string(c.spec.shutdown.count()));
   log::error("supervisor.child_killed", f);
   self->send_exit(c.handle, caf::exit_reason::kill);
-}
-
-tree_line own_line(self_ptr self) {
-  auto& st = self->state;
-  int64_t restarts = 0;
-  for (auto& c : st.children)
-    restarts += c.restarts;
-  auto now = self->clock().now();
-  return tree_line{0,
-                   st.spec.name,
-                   "supervisor",
-                   supervision::to_string(st.spec.strategy),
-                   "running",
-                   0,
-                   "child restarts " + std::to_string(restarts) + ", in window "
-                     + std::to_string(st.window->count(now)) + "/"
-                     + std::to_string(st.spec.intensity.max_restarts) + " per "
-                     + std::to_string(st.spec.intensity.period.count())
-                     + " ms"};
-}
-
-std::string child_detail(const child& c) {
-  std::string d;
-  if (c.escalations > 0)
-    d = "escalations " + std::to_string(c.escalations);
-  if (c.restarts > 0 && !c.last_exit.empty())
-    d += (d.empty() ? "" : ", ") + std::string("last exit: ") + c.last_exit;
-  return d;
-}
-
-caf::typed_response_promise<std::vector<tree_line>> tree(self_ptr self) {
-  auto rp = self->make_response_promise<std::vector<tree_line>>();
-  std::vector<size_t> nested;
-  std::vector<caf::actor> handles;
-  for (size_t j = 0; j < self->state.children.size(); ++j) {
-    auto& c = self->state.children[j];
-    if (c.spec.kind != child_kind::worker && c.state == status::running) {
-      nested.push_back(j);
-      handles.push_back(c.handle);
-    }
-  }
-  auto timeout = self->state.spec.tree_timeout;
-  gather<std::vector<tree_line>>(
-    handles.size(),
-    [=](size_t k) {
-      return self->request(handles[k], timeout, sup_tree_atom::value);
-    },
-    [=](std::vector<answer<std::vector<tree_line>>> answers) mutable {
-      auto& st = self->state;
-      std::vector<tree_line> lines{own_line(self)};
-      for (size_t j = 0; j < st.children.size(); ++j) {
-        auto& c = st.children[j];
-        if (c.removed)
-          continue;
-        auto k = std::find(nested.begin(), nested.end(), j) - nested.begin();
-        bool has_subtree = static_cast<size_t>(k) < nested.size()
-                           && answers[k].value && !answers[k].value->empty();
-        if (!has_subtree) {
-          lines.push_back(tree_line{1, c.spec.name, to_string(c.spec.kind), "",
-                                    to_string(c.state), c.restarts,
-                                    child_detail(c)});
-          continue;
-        }
-        auto sub = std::move(*answers[k].value);
-        sub.front().restarts = c.restarts;
-        sub.front().state = to_string(c.state);
-        auto extra = child_detail(c);
-        if (!extra.empty())
-          sub.front().detail += "; " + extra;
-        for (auto& line : sub) {
-          line.depth += 1;
-          lines.push_back(std::move(line));
-        }
-      }
-      rp.deliver(std::move(lines));
-    });
-  return rp;
 }
 
 supervisor_impl::behavior_type supervisor(self_ptr self, supervisor_spec spec) {

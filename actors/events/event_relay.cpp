@@ -126,21 +126,17 @@ void deliver_notices(self_ptr self, const domain_event& e) {
   }
 }
 
-// Points and recommendations are handed to this node's gateway, which
-// passes them on; with no gateway (it restarts) they wait.
-void deliver_to_gateway(self_ptr self, const std::string& subscriber,
-                        const domain_event& e) {
+// Change notices are handed to this node's gateway, which passes them on;
+// with no gateway (it restarts) they wait.
+void deliver_changes(self_ptr self, const std::string& subscriber,
+                     const domain_event& e) {
   auto gateway = gateway_of(self);
   if (!gateway) {
     finish(self, subscriber, e.id, false);
     return;
   }
-  if (subscriber == events::points_subscriber)
-    for (auto& award : events::awards_of(e))
-      self->send(gateway, pts_award_atom::value, award);
-  else
-    for (auto& change : events::rec_changes_of(e))
-      self->send(gateway, rec_change_atom::value, change);
+  for (auto& change : events::rec_changes_of(e))
+    self->send(gateway, rec_change_atom::value, change);
   finish(self, subscriber, e.id, true);
 }
 
@@ -150,7 +146,7 @@ void deliver(self_ptr self, const std::string& subscriber,
     if (subscriber == events::notifications_subscriber)
       deliver_notices(self, e);
     else
-      deliver_to_gateway(self, subscriber, e);
+      deliver_changes(self, subscriber, e);
   } catch (const std::exception& x) {
     // A payload this code cannot read would block its entity forever.
     log::error("events.unreadable",

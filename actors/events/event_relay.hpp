@@ -10,8 +10,6 @@
 //                  recipient's shard; a dedupe key per event and recipient,
 //                  so a repeated delivery inserts nothing), acked by the
 //                  recipient's shard; a failure is retried with backoff
-//   points         hands the awards to the gateway, which tells the user's
-//                  entity (it counts each ledger row once)
 //   recommend      hands the change notices to the gateway, which spreads
 //                  them to every node's recommender
 // Cursors are saved in the shard database (outbox_cursors) as they move.

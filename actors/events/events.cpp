@@ -176,8 +176,8 @@ draft schedule_changed(const calendar_entry& e, bool added) {
 }
 
 const std::vector<std::string>& subscribers() {
-  static const std::vector<std::string> all{
-    notifications_subscriber, points_subscriber, recommend_subscriber};
+  static const std::vector<std::string> all{notifications_subscriber,
+                                            recommend_subscriber};
   return all;
 }
 
@@ -209,12 +209,6 @@ std::vector<notice> notices_of(const domain_event& e, int32_t shard) {
       out.push_back(points_notice(e, shard, award, "party_joined"));
   }
   return out;
-}
-
-std::vector<points_award> awards_of(const domain_event& e) {
-  if (e.kind != "party.created" && e.kind != "party.joined")
-    return {};
-  return {award_of(json::parse(e.payload).at("award"))};
 }
 
 std::vector<rec_change> rec_changes_of(const domain_event& e) {

@@ -55,7 +55,6 @@ draft schedule_changed(const calendar_entry& e, bool added);
 
 /// The subscribers, each with its own cursor per shard.
 inline constexpr const char* notifications_subscriber = "notifications";
-inline constexpr const char* points_subscriber = "points";
 inline constexpr const char* recommend_subscriber = "recommend";
 const std::vector<std::string>& subscribers();
 
@@ -75,9 +74,6 @@ struct notice {
 /// of 50 points or more (§8.1). `shard` is the event's shard (part of the
 /// dedupe key, as event ids are per shard).
 std::vector<notice> notices_of(const domain_event& e, int32_t shard);
-
-/// Points: the awards a user entity should count (it counts each once).
-std::vector<points_award> awards_of(const domain_event& e);
 
 /// Recommendations: the change notices of the event.
 std::vector<rec_change> rec_changes_of(const domain_event& e);

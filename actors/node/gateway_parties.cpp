@@ -225,18 +225,13 @@ caf::result<party_view> delete_party(self_ptr self, party_id id,
 caf::result<std::vector<party_view>>
 parties_of(self_ptr self, const user_key& user, bool regular_only) {
   auto rp = self->make_response_promise<std::vector<party_view>>();
-  ask_all<std::vector<party_record>>(
-    self, read,
-    [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
-      if (auto err = first_failure(answers)) {
-        rp.deliver(err);
-        return;
-      }
-      std::vector<party_record> all;
-      for (auto& x : answers)
-        for (auto& p : *x.value)
-          if (!regular_only || !p.is_from_match)
-            all.push_back(std::move(p));
+  ask_all_joined<party_record>(
+    self, rp,
+    [=](std::vector<party_record> all) mutable {
+      if (regular_only)
+        all.erase(std::remove_if(all.begin(), all.end(),
+                                 [](auto& p) { return p.is_from_match; }),
+                  all.end());
       std::sort(all.begin(), all.end(), party_order);
       resolve_parties(self, std::move(all),
                       [=](std::vector<party_view> views) mutable {
@@ -251,16 +246,9 @@ caf::result<std::vector<party_record>> list_parties(self_ptr self,
                                                     party_filter filter) {
   auto rp = self->make_response_promise<std::vector<party_record>>();
   filter.limit = std::clamp(filter.limit, 1, 1000);
-  ask_all<std::vector<party_record>>(
-    self, read,
-    [=](std::vector<answer<std::vector<party_record>>> answers) mutable {
-      if (auto err = first_failure(answers)) {
-        rp.deliver(err);
-        return;
-      }
-      std::vector<party_record> all;
-      for (auto& x : answers)
-        all.insert(all.end(), x.value->begin(), x.value->end());
+  ask_all_joined<party_record>(
+    self, rp,
+    [=](std::vector<party_record> all) mutable {
       std::sort(all.begin(), all.end(),
                 [](auto& x, auto& y) { return x.id > y.id; });
       if (all.size() > static_cast<size_t>(filter.limit))

@@ -89,16 +89,9 @@ search_users(self_ptr self, const std::string& term, int32_t limit) {
     return make_error(errc::invalid_argument,
                       "limit: must be between 1 and 1000");
   auto rp = self->make_response_promise<std::vector<user_summary>>();
-  ask_all<std::vector<user_summary>>(
-    self, read,
-    [=](std::vector<answer<std::vector<user_summary>>> answers) mutable {
-      if (auto err = first_failure(answers)) {
-        rp.deliver(err);
-        return;
-      }
-      std::vector<user_summary> all;
-      for (auto& x : answers)
-        all.insert(all.end(), x.value->begin(), x.value->end());
+  ask_all_joined<user_summary>(
+    self, rp,
+    [=](std::vector<user_summary> all) mutable {
       std::sort(all.begin(), all.end(), [](auto& x, auto& y) {
         return std::tie(x.nickname, x.employee_id)
                < std::tie(y.nickname, y.employee_id);

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <utility>
@@ -174,6 +175,26 @@ void ask_all(gateway_self self, bool safe, Done done, Ts... xs) {
       ask<T>(self, static_cast<int32_t>(i), safe, ok, fail, xs...);
     },
     std::move(done));
+}
+
+/// Asks every shard's region a read whose answer is a list: `done` gets
+/// the lists joined in shard order, or `rp` the first failure.
+template <class T, class Promise, class Done, class... Ts>
+void ask_all_joined(gateway_self self, Promise rp, Done done, Ts... xs) {
+  ask_all<std::vector<T>>(
+    self, true,
+    [=](std::vector<answer<std::vector<T>>> answers) mutable {
+      if (auto err = first_failure(answers)) {
+        rp.deliver(err);
+        return;
+      }
+      std::vector<T> all;
+      for (auto& x : answers)
+        all.insert(all.end(), std::make_move_iterator(x.value->begin()),
+                   std::make_move_iterator(x.value->end()));
+      done(std::move(all));
+    },
+    xs...);
 }
 
 } // namespace lunch

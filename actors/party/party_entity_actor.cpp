@@ -10,6 +10,7 @@
 #include "actors/user/points.hpp"
 #include "messages/errors.hpp"
 #include "runtime/crash_reply.hpp"
+#include "runtime/log.hpp"
 
 namespace lunch {
 
@@ -83,12 +84,53 @@ void deliver_current(self_ptr self, view_promise rp) {
   rp.deliver(party_view{self->state.party, {}, false});
 }
 
+// The joiner's points go to the joiner's entity, which may live on another
+// shard and node: through the router to the region serving the user, the
+// one path an award takes. The ledger row is committed already; an award
+// that cannot be delivered leaves that entity's total short until it is
+// next activated (it then scans every ledger).
+void announce(self_ptr self, const points_award& award) {
+  auto& st = self->state;
+  auto undelivered = [award](const std::string& why) {
+    log::warn("points.award_undelivered",
+              {{"user", award.employee_id},
+               {"ledger_id", std::to_string(award.ledger_id)},
+               {"error", why}});
+  };
+  auto gateway = st.ctx.gateway();
+  if (!gateway) {
+    undelivered("the gateway is restarting");
+    return;
+  }
+  self->request(gateway, st.ctx.timeout, pts_award_atom::value, award)
+    .then([](bool) {},
+          [undelivered](caf::error& e) { undelivered(message_of(e)); });
+}
+
+// A repeated join that was applied before, perhaps on a node that died
+// before it announced the award: the owner answers the same request id
+// with the logged award, which is announced again (counted once).
+void repeat_join(self_ptr self, const std::string& user, const request_id& rid,
+                 view_promise rp) {
+  auto& st = self->state;
+  self
+    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value,
+              party_id{st.id}, user_key{user}, points_party_joined, rid)
+    .await(
+      [=](points_award& award) mutable {
+        announce(self, award);
+        deliver_current(self, rp);
+      },
+      [=](caf::error&) mutable { deliver_current(self, rp); });
+}
+
 void join(self_ptr self, const std::string& user, view_promise rp,
           const request_id& rid) {
   auto& st = self->state;
   if (auto v = check_join(st.party, user); !v.ok()) {
-    refuse_unless_applied(self, rid, make_error(v), rp,
-                          [=](view_promise rp) { deliver_current(self, rp); });
+    refuse_unless_applied(self, rid, make_error(v), rp, [=](view_promise rp) {
+      repeat_join(self, user, rid, rp);
+    });
     return;
   }
   self
@@ -96,16 +138,12 @@ void join(self_ptr self, const std::string& user, view_promise rp,
               party_id{st.id}, user_key{user}, points_party_joined, rid)
     .await(
       [=](points_award& award) mutable {
-        auto& st = self->state;
-        auto& members = st.party.member_ids;
+        auto& members = self->state.party.member_ids;
         if (std::find(members.begin(), members.end(), award.employee_id)
             == members.end())
           members.push_back(award.employee_id);
-        // The joiner's entity may live on another shard. (Without a
-        // gateway, its next activation scans the ledgers anyway.)
-        if (auto gateway = st.ctx.gateway())
-          caf::anon_send(gateway, pts_award_atom::value, award);
-        rp.deliver(party_view{st.party, {}, false});
+        announce(self, award);
+        rp.deliver(party_view{self->state.party, {}, false});
       },
       [=](caf::error& e) mutable { rp.deliver(e); });
 }
