@@ -128,9 +128,9 @@ expect_rc 0 -- ctl --json node status
 expect_json 'd["unreachable_shards"]' '[]'
 
 # Keys by shard, asked of the node (`user shard`): KEYSn lists keys of
-# shard n. Wanted: 1 on shard 0, 4 on shard 1, 48 on shard 2, 1 on shard 3.
+# shard n. Wanted: 1 on shard 0, 4 on shard 1, 120 on shard 2, 1 on shard 3.
 KEYS0=() KEYS1=() KEYS2=() KEYS3=()
-for ((i = 1; i <= 1000; i++)); do
+for ((i = 1; i <= 2000; i++)); do
   out=$("$BIN/lunchctl" --node "$NODE" --json user shard "k$i") ||
     fatal "lunchctl user shard k$i failed: $out"
   [[ $out =~ \"shard\":([0-3]), ]] || fatal "user shard k$i: unexpected answer $out"
@@ -140,10 +140,10 @@ for ((i = 1; i <= 1000; i++)); do
     2) KEYS2+=("k$i") ;;
     3) KEYS3+=("k$i") ;;
   esac
-  ((${#KEYS0[@]} >= 1 && ${#KEYS1[@]} >= 4 && ${#KEYS2[@]} >= 48 && ${#KEYS3[@]} >= 1)) && break
+  ((${#KEYS0[@]} >= 1 && ${#KEYS1[@]} >= 4 && ${#KEYS2[@]} >= 120 && ${#KEYS3[@]} >= 1)) && break
 done
 echo "keys per shard after $i lookups: ${#KEYS0[@]} ${#KEYS1[@]} ${#KEYS2[@]} ${#KEYS3[@]}"
-((${#KEYS2[@]} >= 48)) || fatal "fewer than 48 keys on shard 2 among k1..k1000"
+((${#KEYS2[@]} >= 120)) || fatal "fewer than 120 keys on shard 2 among k1..k2000"
 stop_lunchd_with TERM
 
 # -----------------------------------------------------------------------------
@@ -275,7 +275,7 @@ s4_writer() {
 rm -f "$WORK"/s4.*
 for w in 0 1 2; do
   : >"$WORK/s4.$w.log"
-  s4_writer "$w" "${KEYS2[@]:$((w * 16)):16}" &
+  s4_writer "$w" "${KEYS2[@]:$((w * 40)):40}" &
   BG_PIDS+=($!)
 done
 s4_writes() { # [AWK-CONDITION]: how many writes the writers logged
@@ -290,18 +290,23 @@ s4_started() {
 }
 wait_until 30 s4_started || fatal "the writers logged no write in 30 s"
 log_mark
-# At least 6 crashes, and more (up to 20) until a write was refused while
-# the shard restarted: how many writes a restart catches depends on the
-# machine's speed, that one is refused does not.
+# At least 6 crashes, and more (up to 40, while the writers still have
+# keys) until a write was refused while the shard restarted: how many
+# writes a restart catches depends on the machine's speed, that one is
+# refused does not. The writers have keys enough (120) to keep writing
+# through every crash even where each lunchctl takes a second.
+s4_writing() {
+  (($(s4_writes) < 120))
+}
 CRASHES=0
-while ((CRASHES < 6 || ($(s4_writes '$2 != 0') == 0 && CRASHES < 20))); do
+while ((CRASHES < 6 || ($(s4_writes '$2 != 0') == 0 && CRASHES < 40))) && s4_writing; do
   CRASHES=$((CRASHES + 1))
   expect_rc 0 -- ctl debug crash shard/2
   expect_eq "output of debug crash shard/2" "shard/2 was made to throw" "$OUT"
   expect_tree shard/2="$CRASHES" entities/2="$CRASHES" events/2="$CRASHES"
   sleep 0.15 # pacing: writes go on between the crashes
 done
-# Enough writes (30 of the 48 keys) before the writers stop.
+# Enough writes (30 of the 120 keys) before the writers stop.
 s4_enough() {
   (($(s4_writes) >= 30))
 }
@@ -315,7 +320,7 @@ n_acked=$(awk '$2 == 0' "$WORK/s4.all" | wc -l)
 n_failed=$((n_total - n_acked))
 echo "writes to shard 2: $n_total, $n_acked acknowledged, $n_failed failed"
 LAST_CMD="3 writers: lunchctl user create (shard 2) under $CRASHES crashes of shard/2"
-expect_eq "enough writes ran (>= 30 of 48; got $n_total)" 1 "$((n_total >= 30))"
+expect_eq "enough writes ran (>= 30 of 120; got $n_total)" 1 "$((n_total >= 30))"
 expect_eq "writes acknowledged (>= 5; got $n_acked)" 1 "$((n_acked >= 5))"
 expect_eq "writes refused while the shard restarted (>= 1; got $n_failed)" 1 "$((n_failed >= 1))"
 expect_eq "writes with an exit code other than 0 and 3" "" \
