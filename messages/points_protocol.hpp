@@ -7,18 +7,16 @@
 // An award takes one path: from the writer that committed it (the region
 // for a new party's host, the party entity for a joiner) through the
 // node's router to the region of the user's shard, which passes it to the
-// user's entity if one is active (an entity activated later scans anyway).
+// user's entity if one is active. It is a plain send: an entity activated
+// later, restarted or moved with its shard scans the ledgers anyway.
 //
-// entity:
-//   (pts_award_atom, points_award)  -> ()  a committed award to count
-// region:
-//   (pts_award_atom, points_award)  -> bool (true)  passed on, or no
-//                                      entity active
+// entity and region:
+//   (pts_award_atom, points_award)  -> ()  a committed award to count (the
+//                                      region: only an active entity)
+// region and shard owner:
 //   (pts_scan_atom, user_key)       -> points_mark  this shard's ledger sum
-// shard owner:
-//   (pts_scan_atom, user_key)       -> points_mark
 // router (the node's internal bus; never published):
-//   (pts_award_atom, points_award)  -> bool  to the region of the user's
+//   (pts_award_atom, points_award)  -> ()  to the region of the user's
 //                                      shard, wherever it is served
 //   (pts_scan_atom, user_key)       -> [points_mark]  every shard that
 //                                      answers, for an entity loading its
@@ -40,11 +38,9 @@ using points_entity
 using points_shard = caf::typed_actor<
   caf::replies_to<pts_scan_atom, user_key>::with<points_mark>>;
 
-using points_region = points_shard::extend<
-  caf::replies_to<pts_award_atom, points_award>::with<bool>>;
+using points_region = points_shard::extend_with<points_entity>;
 
-using points_internal = caf::typed_actor<
-  caf::replies_to<pts_award_atom, points_award>::with<bool>,
+using points_internal = points_entity::extend<
   caf::replies_to<pts_scan_atom, user_key>::with<std::vector<points_mark>>>;
 
 } // namespace lunch

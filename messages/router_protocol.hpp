@@ -5,7 +5,7 @@
 // only the node's actors send; the handle is found through the node
 // directory and is never published, so no client can send these.
 //
-//   (pts_award_atom, points_award)  -> bool  a committed award, from the
+//   (pts_award_atom, points_award)  -> ()   a committed award, from the
 //                                          party entity that committed it,
 //                                          to the user's region
 //   (pts_scan_atom, user_key)       -> [points_mark]  every shard's ledger

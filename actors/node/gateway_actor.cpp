@@ -206,9 +206,9 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     // -- points --------------------------------------------------------
     [=](pts_award_atom a, const points_award& award) {
-      // Safe to send twice: an entity counts each ledger id once.
-      return forward<bool>(self, shard_of_user(self, award.employee_id), read,
-                           a, award);
+      // An entity activated later (the shard is moving) scans anyway.
+      if (auto target = target_of(self, shard_of_user(self, award.employee_id)))
+        self->send(target, a, award);
     },
     [=](pts_scan_atom a, const user_key& user) {
       auto rp = self->make_response_promise<std::vector<points_mark>>();

@@ -86,25 +86,17 @@ void deliver_current(self_ptr self, view_promise rp) {
 
 // The joiner's points go to the joiner's entity, which may live on another
 // shard and node: through the router to the region serving the user, the
-// one path an award takes. The ledger row is committed already; an award
-// that cannot be delivered leaves that entity's total short until it is
-// next activated (it then scans every ledger).
+// one path an award takes. The ledger row is committed already; an entity
+// that misses the award (its gateway restarting) shows the ledgers' total
+// again when it is next activated.
 void announce(self_ptr self, const points_award& award) {
-  auto& st = self->state;
-  auto undelivered = [award](const std::string& why) {
+  if (auto gateway = self->state.ctx.gateway())
+    self->send(gateway, pts_award_atom::value, award);
+  else
     log::warn("points.award_undelivered",
               {{"user", award.employee_id},
                {"ledger_id", std::to_string(award.ledger_id)},
-               {"error", why}});
-  };
-  auto gateway = st.ctx.gateway();
-  if (!gateway) {
-    undelivered("the gateway is restarting");
-    return;
-  }
-  self->request(gateway, st.ctx.timeout, pts_award_atom::value, award)
-    .then([](bool) {},
-          [undelivered](caf::error& e) { undelivered(message_of(e)); });
+               {"error", "the gateway is restarting"}});
 }
 
 // A repeated join that was applied before, perhaps on a node that died

@@ -258,7 +258,6 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
         ++i->second.forwarded;
         self->send(i->second.handle, a, award);
       }
-      return true;
     },
     // -- parties: routed to the entity ---------------------------------
     [=](pty_get_atom a, party_id id) {
