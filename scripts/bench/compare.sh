@@ -8,14 +8,19 @@
 #   scripts/bench/compare.sh BEFORE_BIN AFTER_BIN
 #
 # The runs alternate (before, after, after, before) so that a drift of the
-# machine's load weighs on both sides alike. The knobs of writes.sh and
-# remote.sh apply (BENCH_PARTIES, BENCH_READS, BENCH_REQUESTS, ...).
+# machine's load weighs on both sides alike. On a shared machine one round
+# swings by 20% either way: BENCH_ROUNDS=N (default 1) repeats the round N
+# times and compares the medians of each side's N figures, printing the
+# lowest and highest per-round ratio beside them. The knobs of writes.sh
+# and remote.sh apply (BENCH_PARTIES, BENCH_READS, BENCH_REQUESTS, ...).
 # Exit 1 if a run fails.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 (($# == 2)) || die "usage: $SCRIPT_NAME BEFORE_BIN AFTER_BIN"
+ROUNDS=${BENCH_ROUNDS:-1}
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "BENCH_ROUNDS must be a positive integer (got '$ROUNDS')"
 BEFORE=$(cd "$1" && pwd) || die "no folder $1"
 AFTER=$(cd "$2" && pwd) || die "no folder $2"
 for bin in "$BEFORE" "$AFTER"; do
@@ -27,55 +32,63 @@ ensure_packages
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/compare.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 
-# run BENCH SIDE: one benchmark with one side's binaries, its figures kept.
+# run BENCH SIDE ROUND: one benchmark with one side's binaries, its figures
+# kept.
 run() {
-  local bench=$1 side=$2 bin
+  local bench=$1 side=$2 round=$3 bin name
   bin=$([[ $side == before ]] && echo "$BEFORE" || echo "$AFTER")
-  heading "$bench.sh with the $side binaries ($bin)"
-  BENCH_SKIP_BUILD=1 LUNCH_BIN_DIR=$bin BENCH_JSON_OUT=$OUT/$bench-$side.json \
-    "$ROOT/scripts/bench/$bench.sh" >"$OUT/$bench-$side.log" 2>&1 || {
-    tail -n 20 "$OUT/$bench-$side.log" >&2
+  name=$bench-$side-$round
+  heading "$bench.sh with the $side binaries ($bin), round $round of $ROUNDS"
+  BENCH_SKIP_BUILD=1 LUNCH_BIN_DIR=$bin BENCH_JSON_OUT=$OUT/$name.json \
+    "$ROOT/scripts/bench/$bench.sh" >"$OUT/$name.log" 2>&1 || {
+    tail -n 20 "$OUT/$name.log" >&2
     die "$bench.sh failed with the $side binaries"
   }
-  sed -n '/^=== Results/,$p' "$OUT/$bench-$side.log"
+  sed -n '/^=== Results/,$p' "$OUT/$name.log"
 }
 
-run writes before
-run writes after
-run remote after
-run remote before
+for ((round = 1; round <= ROUNDS; round++)); do
+  run writes before "$round"
+  run writes after "$round"
+  run remote after "$round"
+  run remote before "$round"
+done
 
-heading "After / before (one run; ratios matter, absolute figures are noise)"
-python3 - "$OUT" <<'PY'
-import json, os, sys
-out = sys.argv[1]
-def load(name):
-    return json.load(open(os.path.join(out, name)))
-wb, wa = load("writes-before.json"), load("writes-after.json")
-rb, ra = load("remote-before.json"), load("remote-after.json")
+heading "After / before (medians of $ROUNDS round(s); ratios matter, absolute figures are noise)"
+python3 - "$OUT" "$ROUNDS" <<'PY'
+import json, os, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def load(bench, side):
+    return [json.load(open(os.path.join(out, "%s-%s-%d.json" % (bench, side, r))))
+            for r in range(1, rounds + 1)]
+wb, wa = load("writes", "before"), load("writes", "after")
+rb, ra = load("remote", "before"), load("remote", "after")
 rows = []
-def add(name, b, a, higher_is_better):
-    if not b or not a:
+def add(name, get, before, after, higher_is_better):
+    b = [get(x) for x in before]
+    a = [get(x) for x in after]
+    if not all(b) or not all(a):
         return
-    ratio = a / b
+    ratio = statistics.median(a) / statistics.median(b)
+    per_round = [y / x for x, y in zip(b, a)]
     better = ratio >= 1 if higher_is_better else ratio <= 1
-    rows.append((name, b, a, ratio, "better" if better else "worse"))
+    rows.append((name, statistics.median(b), statistics.median(a), ratio,
+                 min(per_round), max(per_round), "better" if better else "worse"))
 for key, label in (("writes", "writes"), ("reads", "cached reads")):
-    b, a = wb.get(key, {}), wa.get(key, {})
-    add(label + " ops/s", b.get("ops_per_s"), a.get("ops_per_s"), True)
-    add(label + " p50 ms", b.get("p50_ms"), a.get("p50_ms"), False)
-    add(label + " p99 ms", b.get("p99_ms"), a.get("p99_ms"), False)
-b, a = wb.get("writes", {}), wa.get("writes", {})
-add("joins p50 ms", b.get("join_p50_ms"), a.get("join_p50_ms"), False)
-add("joins p99 ms", b.get("join_p99_ms"), a.get("join_p99_ms"), False)
-add("creates p50 ms", b.get("create_p50_ms"), a.get("create_p50_ms"), False)
-for label in ("direct", "forwarded"):
-    b, a = rb["nodes"].get(label, {}), ra["nodes"].get(label, {})
-    add("remote %s p50 us" % label, b.get("p50_us"), a.get("p50_us"), False)
-    add("remote %s p99 us" % label, b.get("p99_us"), a.get("p99_us"), False)
-print("%-28s %12s %12s %8s" % ("", "before", "after", "after/before"))
-for name, b, a, ratio, verdict in rows:
-    print("%-28s %12.2f %12.2f %8.2fx  %s" % (name, b, a, ratio, verdict))
-errors = [r.get("errors", 0) for r in (wb, wa, rb, ra)]
+    for field, unit, up in (("ops_per_s", "ops/s", True), ("p50_ms", "p50 ms", False),
+                            ("p99_ms", "p99 ms", False)):
+        add("%s %s" % (label, unit), lambda x, k=key, f=field: x.get(k, {}).get(f),
+            wb, wa, up)
+for field, label in (("join_p50_ms", "joins p50 ms"), ("join_p99_ms", "joins p99 ms"),
+                     ("create_p50_ms", "creates p50 ms")):
+    add(label, lambda x, f=field: x.get("writes", {}).get(f), wb, wa, False)
+for node in ("direct", "forwarded"):
+    for field, unit in (("p50_us", "p50 us"), ("p99_us", "p99 us")):
+        add("remote %s %s" % (node, unit),
+            lambda x, n=node, f=field: x["nodes"].get(n, {}).get(f), rb, ra, False)
+print("%-28s %12s %12s %8s %14s" % ("", "before", "after", "after/before", "rounds min-max"))
+for name, b, a, ratio, lo, hi, verdict in rows:
+    print("%-28s %12.2f %12.2f %8.2fx  %5.2f-%.2fx  %s" % (name, b, a, ratio, lo, hi, verdict))
+errors = [sum(r.get("errors", 0) for r in side) for side in (wb, wa, rb, ra)]
 print("\nunexpected errors (writes before/after, remote after/before): %s" % errors)
 PY
