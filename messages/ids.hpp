@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <utility>
 
 namespace lunch {
 
@@ -47,10 +46,6 @@ LUNCH_ID_COMPARISONS(party_id)
 LUNCH_ID_COMPARISONS(request_id)
 
 #undef LUNCH_ID_COMPARISONS
-
-inline std::string to_string(const user_key& x) {
-  return x.value;
-}
 
 inline std::string to_string(party_id x) {
   return std::to_string(x.value);

@@ -46,10 +46,6 @@ region_actor spawn_closed_door(self_ptr self, int32_t shard) {
   return caf::actor_cast<region_actor>(door);
 }
 
-int32_t shard_of_user(self_ptr self, const std::string& id) {
-  return self->state.slots.shard_of_key(id);
-}
-
 int32_t shard_count(self_ptr self) {
   return static_cast<int32_t>(self->state.routes.size());
 }

@@ -7,10 +7,6 @@ namespace lunch {
 
 namespace {
 
-int32_t shard_of_user(gateway_self self, const std::string& id) {
-  return self->state.slots.shard_of_key(id);
-}
-
 caf::error no_user() {
   return make_error(errc::invalid_argument, "employee_id: required");
 }
@@ -25,8 +21,8 @@ add_calendar_entry(gateway_self self, calendar_entry e, const request_id& rid) {
   e.created_at.clear();
   auto shard = shard_of_user(self, e.employee_id);
   // Only a write with a request id is safe to send twice.
-  return forward<calendar_entry>(self, shard, !rid.empty(), cal_add_atom::value,
-                                 e, rid);
+  return forward<calendar_entry>(self, shard, retryable(rid),
+                                 cal_add_atom::value, e, rid);
 }
 
 caf::result<std::vector<calendar_entry>> list_calendar(gateway_self self,
@@ -47,8 +43,8 @@ delete_calendar_entry(gateway_self self, const user_key& user, int64_t id,
                                          + " of user " + user.value
                                          + " not found");
   return forward<calendar_entry>(self, shard_of_user(self, user.value),
-                                 !rid.empty(), cal_delete_atom::value, user, id,
-                                 rid);
+                                 retryable(rid), cal_delete_atom::value, user,
+                                 id, rid);
 }
 
 } // namespace lunch

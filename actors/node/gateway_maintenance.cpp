@@ -38,7 +38,7 @@ void store_analytics(gateway_self self,
     targets.size(),
     [=](size_t i, auto ok, auto fail) {
       auto shard = targets[i];
-      ask<int64_t>(self, shard, !rid.empty(), ok, fail, mnt_store_atom::value,
+      ask<int64_t>(self, shard, retryable(rid), ok, fail, mnt_store_atom::value,
                    day, per_shard[static_cast<size_t>(shard)], only_user,
                    request_id{shard_request_id(rid.value, shard)});
     },
@@ -73,7 +73,7 @@ cleanup_expired_data(gateway_self self, const std::string& today,
     shards,
     [=](size_t i, auto ok, auto fail) {
       auto shard = static_cast<int32_t>(i);
-      ask<cleanup_counts>(self, shard, !rid.empty(), ok, fail,
+      ask<cleanup_counts>(self, shard, retryable(rid), ok, fail,
                           mnt_clean_atom::value, *cutoff,
                           notification_retention_days,
                           request_id{shard_request_id(rid.value, shard)});

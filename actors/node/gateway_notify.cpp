@@ -9,10 +9,6 @@ namespace lunch {
 
 namespace {
 
-int32_t shard_of_user(gateway_self self, const std::string& id) {
-  return self->state.slots.shard_of_key(id);
-}
-
 // A notification id carries its recipient's slot, like a party id.
 int32_t shard_of_id(gateway_self self, int64_t id) {
   return self->state.slots.shard_of_party(id);
@@ -52,7 +48,7 @@ caf::result<bool> add_notification(gateway_self self, notification n,
   if (auto v = prepare(n); !v.ok())
     return make_error(v);
   // A used dedupe key inserts nothing, so a resend cannot add a second row.
-  bool safe = !dedupe_key.empty() || !rid.empty();
+  bool safe = !dedupe_key.empty() || retryable(rid);
   return forward<bool>(self, shard_of_user(self, n.employee_id), safe,
                        ntf_add_atom::value, n, dedupe_key, rid);
 }
@@ -87,7 +83,7 @@ add_notifications(gateway_self self, std::vector<notification> ns,
     batches.size(),
     [=](size_t i, auto ok, auto fail) {
       const auto& b = batches[i];
-      bool safe = b.all_keyed || !rid.empty();
+      bool safe = b.all_keyed || retryable(rid);
       ask<std::vector<int64_t>>(self, b.shard, safe, ok, fail,
                                 ntf_add_atom::value, b.ns, b.keys, rid);
     },
@@ -125,7 +121,7 @@ caf::result<notification> read_notification(gateway_self self, int64_t id,
                                             const request_id& rid) {
   if (id <= 0)
     return no_notification(id);
-  return forward<notification>(self, shard_of_id(self, id), !rid.empty(),
+  return forward<notification>(self, shard_of_id(self, id), retryable(rid),
                                ntf_read_atom::value, id, rid);
 }
 
@@ -134,7 +130,7 @@ caf::result<int64_t> read_all_notifications(gateway_self self,
                                             const request_id& rid) {
   if (user.value.empty())
     return no_user();
-  return forward<int64_t>(self, shard_of_user(self, user.value), !rid.empty(),
+  return forward<int64_t>(self, shard_of_user(self, user.value), retryable(rid),
                           ntf_readall_atom::value, user, rid);
 }
 
@@ -142,7 +138,7 @@ caf::result<bool> delete_notification(gateway_self self, int64_t id,
                                       const request_id& rid) {
   if (id <= 0)
     return no_notification(id);
-  return forward<bool>(self, shard_of_id(self, id), !rid.empty(),
+  return forward<bool>(self, shard_of_id(self, id), retryable(rid),
                        ntf_delete_atom::value, id, rid);
 }
 
@@ -151,7 +147,7 @@ caf::result<int64_t> clear_read_notifications(gateway_self self,
                                               const request_id& rid) {
   if (user.value.empty())
     return no_user();
-  return forward<int64_t>(self, shard_of_user(self, user.value), !rid.empty(),
+  return forward<int64_t>(self, shard_of_user(self, user.value), retryable(rid),
                           ntf_clear_atom::value, user, rid);
 }
 

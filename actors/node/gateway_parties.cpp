@@ -16,18 +16,9 @@ using self_ptr = gateway_self;
 template <class T>
 using promise = caf::typed_response_promise<T>;
 
-// Reads may be sent twice (to a new owner after a failover); a write only
-// with a request id (applied at most once), or when it never reached an
-// entity.
+// Reads may be sent twice (to a new owner after a failover); writes as
+// retryable() says.
 constexpr bool read = true;
-
-bool retryable(const request_id& rid) {
-  return !rid.empty();
-}
-
-int32_t shard_of_user(self_ptr self, const std::string& id) {
-  return self->state.slots.shard_of_key(id);
-}
 
 // The briefs (name, preferences) of `ids`, in their order: one request per
 // shard holding some of them, not one per user. An unknown user's answer

@@ -13,17 +13,9 @@ namespace {
 
 using self_ptr = gateway_self;
 
-// Reads may be sent twice (to a new owner after a failover); a write only
-// with a request id (applied at most once).
+// Reads may be sent twice (to a new owner after a failover); writes as
+// retryable() says.
 constexpr bool read = true;
-
-bool retryable(const request_id& rid) {
-  return !rid.empty();
-}
-
-int32_t shard_of_user(self_ptr self, const std::string& id) {
-  return self->state.slots.shard_of_key(id);
-}
 
 } // namespace
 

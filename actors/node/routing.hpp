@@ -113,6 +113,17 @@ struct routed_request : std::enable_shared_from_this<routed_request<T>> {
   }
 };
 
+/// The shard of a user's key, by this gateway's slot map.
+inline int32_t shard_of_user(gateway_self self, const std::string& key) {
+  return self->state.slots.shard_of_key(key);
+}
+
+/// A write may be sent again (to a new owner after a failover) only with a
+/// request id: the owner applies an id once.
+inline bool retryable(const request_id& rid) {
+  return !rid.empty();
+}
+
 /// Sends (xs...) to the region serving `shard` and calls `ok` or `fail`.
 template <class T, class... Ts>
 void ask(gateway_self self, int32_t shard, bool safe,

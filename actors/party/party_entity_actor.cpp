@@ -99,15 +99,21 @@ void announce(self_ptr self, const points_award& award) {
                {"error", "the gateway is restarting"}});
 }
 
+// Asks the owner to add `user` (member row and ledger row, one commit);
+// the answer is the award. A request id seen before gets the logged award.
+auto add_member(self_ptr self, const std::string& user, const request_id& rid) {
+  auto& st = self->state;
+  return self->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value,
+                       party_id{st.id}, user_key{user}, points_party_joined,
+                       rid);
+}
+
 // A repeated join that was applied before, perhaps on a node that died
 // before it announced the award: the owner answers the same request id
 // with the logged award, which is announced again (counted once).
 void repeat_join(self_ptr self, const std::string& user, const request_id& rid,
                  view_promise rp) {
-  auto& st = self->state;
-  self
-    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value,
-              party_id{st.id}, user_key{user}, points_party_joined, rid)
+  add_member(self, user, rid)
     .await(
       [=](points_award& award) mutable {
         announce(self, award);
@@ -125,9 +131,7 @@ void join(self_ptr self, const std::string& user, view_promise rp,
     });
     return;
   }
-  self
-    ->request(st.ctx.owner, st.ctx.timeout, db_addmem_atom::value,
-              party_id{st.id}, user_key{user}, points_party_joined, rid)
+  add_member(self, user, rid)
     .await(
       [=](points_award& award) mutable {
         auto& members = self->state.party.member_ids;
