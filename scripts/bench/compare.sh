@@ -9,7 +9,8 @@
 #
 # The runs alternate (before, after, after, before) so that a drift of the
 # machine's load weighs on both sides alike. On a shared machine one round
-# swings by 20% either way: BENCH_ROUNDS=N (default 1) repeats the round N
+# swings by 20% either way (the CPU the node and the database spend per op
+# barely moves): BENCH_ROUNDS=N (default 1) repeats the round N
 # times and compares the medians of each side's N figures, printing the
 # lowest and highest per-round ratio beside them. The knobs of writes.sh
 # and remote.sh apply (BENCH_PARTIES, BENCH_READS, BENCH_REQUESTS, ...).
@@ -79,6 +80,10 @@ for key, label in (("writes", "writes"), ("reads", "cached reads")):
                             ("p99_ms", "p99 ms", False)):
         add("%s %s" % (label, unit), lambda x, k=key, f=field: x.get(k, {}).get(f),
             wb, wa, up)
+    for field, unit in (("node_cpu_ms_per_op", "node CPU ms/op"),
+                        ("db_cpu_ms_per_op", "db CPU ms/op")):
+        add("%s %s" % (label, unit), lambda x, k=key, f=field: x.get(k, {}).get(f),
+            wb, wa, False)
 for field, label in (("join_p50_ms", "joins p50 ms"), ("join_p99_ms", "joins p99 ms"),
                      ("create_p50_ms", "creates p50 ms")):
     add(label, lambda x, f=field: x.get("writes", {}).get(f), wb, wa, False)

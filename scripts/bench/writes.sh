@@ -144,9 +144,17 @@ echo "tps $PGC_TPS, p50 $PGC_P50 ms, p99 $PGC_P99 ms"
 # -- lunchmesh ----------------------------------------------------------------
 heading "lunchbench: $USERS users, $PARTIES parties x $JOINS joins, $READS reads, $INFLIGHT in flight"
 BENCH_RC=0
+# The node's and the database's CPU per op: a figure the machine's other
+# tenants barely move, unlike the rates (an older lunchbench, as compare.sh
+# may run, cannot watch them).
+CPU_WATCH=()
+if "$LUNCHBENCH" --help | grep -q -- --node-pid; then
+  CPU_WATCH=(--node-pid "$(cat "$LUNCH_CLUSTER_DIR/node0.pid")"
+    --db-pid "$(head -n 1 "$LUNCH_PG_DIR/data/postmaster.pid")")
+fi
 "$LUNCHBENCH" --node "$NODE" --users "$USERS" --parties "$PARTIES" \
   --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads "$READS" \
-  --threads "$THREADS" --json >"$WORK/lunchbench.json" || BENCH_RC=$?
+  --threads "$THREADS" "${CPU_WATCH[@]}" --json >"$WORK/lunchbench.json" || BENCH_RC=$?
 [[ -s $WORK/lunchbench.json ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
 [[ -z ${BENCH_JSON_OUT:-} ]] || cp "$WORK/lunchbench.json" "$BENCH_JSON_OUT"
 
@@ -171,6 +179,11 @@ rows = [
 print("%-34s %10s %9s %9s" % ("", "ops/s", "p50 ms", "p99 ms"))
 for name, rate, p50, p99 in rows:
     print("%-34s %10s %9.2f %9.2f" % (name, "" if rate is None else "%.0f" % rate, p50, p99))
+print()
+for name, ph in (("writes", w), ("cached reads", rd)):
+    if "node_cpu_ms_per_op" in ph:
+        print("lunchmesh %s: CPU per op %.3f ms in the node, %.3f ms in PostgreSQL"
+              % (name, ph["node_cpu_ms_per_op"], ph.get("db_cpu_ms_per_op", 0)))
 print()
 print("lunchmesh: %d writes (%d creates, %d joins; %d refused as party_full/"
       "already_joined), %d reads, %d requests in flight, %d unexpected errors"

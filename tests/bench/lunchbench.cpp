@@ -10,9 +10,11 @@
 //   warmup  one usr_get per bench user, so every user entity is active
 //   reads   usr_get of random bench users (answered from the entities)
 //
-// Latency is steady_clock at send -> at reply, per request. Prints a table,
-// or one JSON object with --json. Exit codes: 0 ok, 1 unexpected errors,
-// 2 usage, 3 node unreachable.
+// Latency is steady_clock at send -> at reply, per request. With --node-pid
+// and --db-pid (processes on this machine) each phase also reports the CPU
+// milliseconds they spent per op, a figure other tenants of a shared machine
+// barely move. Prints a table, or one JSON object with --json. Exit codes: 0
+// ok, 1 unexpected errors, 2 usage, 3 node unreachable.
 
 #include <algorithm>
 #include <chrono>
@@ -38,6 +40,7 @@
 #include "runtime/bin/node_connection.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/bench/bench_stats.hpp"
+#include "tests/bench/process_cpu.hpp"
 
 namespace {
 
@@ -61,6 +64,8 @@ struct options {
   double timeout_s = 30;
   uint64_t seed = 1;
   bool json = false;
+  std::vector<pid_t> node_pids; // CPU watched per phase
+  std::vector<pid_t> db_pids;   // ... with their children (the backends)
 };
 
 // Latencies in milliseconds.
@@ -80,9 +85,18 @@ struct phase {
   latencies all;
   clock_type::time_point start;
   clock_type::time_point end;
+  bench::cpu_sample node_cpu_start, node_cpu_end, db_cpu_start, db_cpu_end;
 
   double seconds() const {
     return std::chrono::duration<double>(end - start).count();
+  }
+
+  // CPU milliseconds per completed op, or -1 if nothing was watched.
+  double cpu_ms_per_op(const bench::cpu_sample& start,
+                       const bench::cpu_sample& end) const {
+    if (end.empty() || completed == 0)
+      return -1;
+    return bench::cpu_ms_between(start, end) / static_cast<double>(completed);
   }
 
   double rate() const {
@@ -159,6 +173,22 @@ void note_error(driver_ptr self, phase& ph, const caf::error& e) {
 
 void pump(driver_ptr self);
 
+void start_phase(driver_ptr self) {
+  auto& ph = cur(self);
+  auto& opts = self->state.opts;
+  ph.node_cpu_start = bench::sample_cpu(opts.node_pids, false);
+  ph.db_cpu_start = bench::sample_cpu(opts.db_pids, true);
+  ph.start = clock_type::now();
+}
+
+void end_phase(driver_ptr self) {
+  auto& ph = cur(self);
+  auto& opts = self->state.opts;
+  ph.end = clock_type::now();
+  ph.node_cpu_end = bench::sample_cpu(opts.node_pids, false);
+  ph.db_cpu_end = bench::sample_cpu(opts.db_pids, true);
+}
+
 // Starts the next phase that has work, or ends the run.
 void next_phase(driver_ptr self) {
   auto& st = self->state;
@@ -166,7 +196,7 @@ void next_phase(driver_ptr self) {
   while (st.current < st.out->phases.size() && cur(self).total == 0)
     ++st.current;
   if (st.current < st.out->phases.size()) {
-    cur(self).start = clock_type::now();
+    start_phase(self);
     pump(self);
     return;
   }
@@ -184,7 +214,7 @@ void completed(driver_ptr self) {
     pump(self);
     return;
   }
-  ph.end = clock_type::now();
+  end_phase(self);
   next_phase(self);
 }
 
@@ -344,7 +374,7 @@ void pump(driver_ptr self) {
         ph.completed += left;
         ph.errors += left;
         ph.error_kinds["no_party_to_join"] += left;
-        ph.end = clock_type::now();
+        end_phase(self);
         next_phase(self);
       }
       return;
@@ -395,6 +425,10 @@ json phase_json(phase& ph) {
           ph.seconds() > 0 ? static_cast<double>(ph.ok) / ph.seconds() : 0.0},
          {"p50_ms", ph.all.percentile(50)},
          {"p99_ms", ph.all.percentile(99)}};
+  if (auto ms = ph.cpu_ms_per_op(ph.node_cpu_start, ph.node_cpu_end); ms >= 0)
+    j["node_cpu_ms_per_op"] = ms;
+  if (auto ms = ph.cpu_ms_per_op(ph.db_cpu_start, ph.db_cpu_end); ms >= 0)
+    j["db_cpu_ms_per_op"] = ms;
   if (!ph.refusals.empty())
     j["refusals"] = ph.refusals;
   if (!ph.error_kinds.empty())
@@ -449,6 +483,14 @@ void print_human(const options& opts, results& r) {
                 << fixed(ph.rate(), 0) << std::setw(10)
                 << fixed(ph.all.percentile(50), 2) << std::setw(10)
                 << fixed(ph.all.percentile(99), 2) << '\n';
+  for (auto& ph : r.phases) {
+    auto node = ph.cpu_ms_per_op(ph.node_cpu_start, ph.node_cpu_end);
+    auto db = ph.cpu_ms_per_op(ph.db_cpu_start, ph.db_cpu_end);
+    if (node >= 0 || db >= 0)
+      std::cout << ph.name << ": CPU ms per op: node "
+                << (node >= 0 ? fixed(node, 3) : "-") << ", database "
+                << (db >= 0 ? fixed(db, 3) : "-") << '\n';
+  }
   std::cout << "writes: " << r.creates << " creates (p50 "
             << fixed(r.create_lat.percentile(50), 2) << " ms, p99 "
             << fixed(r.create_lat.percentile(99), 2) << " ms), " << r.joins
@@ -490,6 +532,15 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(0.01, 3600.0));
   app.add_option("--seed", opts.seed, "random seed");
   app.add_flag("--json", opts.json, "print one JSON object");
+  app
+    .add_option("--node-pid", opts.node_pids,
+                "report this process's CPU per op (repeatable)")
+    ->check(CLI::PositiveNumber);
+  app
+    .add_option("--db-pid", opts.db_pids,
+                "report the CPU per op of this process and its children "
+                "(the postmaster; repeatable)")
+    ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
