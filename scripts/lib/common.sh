@@ -3,9 +3,11 @@
 #   ROOT             absolute path of the checkout
 #   die MSG          print "SCRIPT: MSG" to stderr, exit 1
 #   heading TEXT     a visible section heading on stdout
-#   ensure_packages  install the Debian packages the build and tests need
+#   ensure_packages [PKG...]  install the Debian packages the build and tests
+#                    need (or just the PKGs given)
 #   build_project    configure + build into $ROOT/build
 #   free_port [N]    print a port P such that P..P+N-1 are free on 127.0.0.1
+#   is_ipv4 ADDR, is_local_ipv4 ADDR  a dotted quad; one of this machine's
 #   have_commands CMD...  true if every CMD is on PATH
 #   install_peer_package PACKAGE WHAT LOG COMMAND...
 #                    best-effort install of a benchmark peer's package
@@ -32,8 +34,14 @@ LUNCH_PACKAGES=(
   libpqxx-dev libpq-dev libssl-dev
   nlohmann-json3-dev libcli11-dev catch2 libspdlog-dev
   libhowardhinnant-date-dev
-  postgresql-15 python3
+  postgresql-15 python3 iproute2
 )
+
+# What `LUNCH_NETNS=1 scripts/cluster.sh` adds: ip (namespaces, bridge,
+# routes) and ping (its connectivity probe). It uses iptables only where
+# it is installed (a firewall with iptables rules, e.g. Docker's).
+# shellcheck disable=SC2034 # for cluster.sh
+LUNCH_NETNS_PACKAGES=(iproute2 iputils-ping)
 
 die() {
   echo "$SCRIPT_NAME: $*" >&2
@@ -46,7 +54,13 @@ heading() {
 
 # Installs only what is missing, so a prepared machine never touches apt.
 # LUNCH_SKIP_PACKAGES=1 skips the check (e.g. a CI image built elsewhere).
+# Without arguments it checks LUNCH_PACKAGES.
+# shellcheck disable=SC2120 # the packages are optional
 ensure_packages() {
+  local wanted=("$@")
+  if ((${#wanted[@]} == 0)); then
+    wanted=("${LUNCH_PACKAGES[@]}")
+  fi
   if [[ ${LUNCH_SKIP_PACKAGES:-0} == 1 ]]; then
     return 0
   fi
@@ -55,7 +69,7 @@ ensure_packages() {
     return 0
   fi
   local missing=() pkg status
-  for pkg in "${LUNCH_PACKAGES[@]}"; do
+  for pkg in "${wanted[@]}"; do
     # shellcheck disable=SC2016 # ${db:Status-Abbrev} is dpkg-query's syntax
     status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
     if [[ $status != ii* ]]; then
@@ -120,6 +134,27 @@ for _ in range(200):
         print(base)
         sys.exit(0)
 sys.exit("free_port: no %d consecutive free ports found" % count)
+PY
+}
+
+# True if ADDR is a dotted-quad IPv4 address (no leading zeros).
+is_ipv4() {
+  local octet='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+  [[ $1 =~ ^$octet\.$octet\.$octet\.$octet$ ]]
+}
+
+# True if the IPv4 address ADDR is configured on this machine (a socket
+# can bind to it), e.g. a bridge address created by cluster.sh.
+is_local_ipv4() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind((sys.argv[1], 0))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
 PY
 }
 
