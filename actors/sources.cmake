@@ -20,6 +20,7 @@ target_sources(lunch_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_leases.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/peer_lookup.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_peers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_quorum.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cluster/cluster_actor.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/routing.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node/gateway_debug.cpp

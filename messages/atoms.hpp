@@ -101,6 +101,7 @@ using clu_events_atom = caf::atom_constant<caf::atom("clu_events")>;
 using clu_leave_atom = caf::atom_constant<caf::atom("clu_leave")>;
 using clu_lost_atom = caf::atom_constant<caf::atom("clu_lost")>;
 using clu_routes_atom = caf::atom_constant<caf::atom("clu_routes")>;
+using clu_quorum_atom = caf::atom_constant<caf::atom("clu_quorum")>;
 using cat_reg_atom = caf::atom_constant<caf::atom("cat_reg")>;
 using cat_beat_atom = caf::atom_constant<caf::atom("cat_beat")>;
 using cat_assign_atom = caf::atom_constant<caf::atom("cat_assign")>;

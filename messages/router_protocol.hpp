@@ -24,6 +24,9 @@
 //                                          who serves a shard now
 //   (clu_lost_atom, node)           -> ()   from this node's cluster actor:
 //                                          that peer died
+//   (clu_quorum_atom, why)          -> ()   from this node's cluster actor:
+//                                          "" while it holds the majority,
+//                                          else why it serves nothing
 //   (dbg_crash_atom)                -> ()   throw (fault injection)
 
 #include <string>
@@ -42,7 +45,8 @@ using router_internal = points_internal::extend<
                   std::string>::with<std::vector<rec_shard_snapshot>>,
   caf::reacts_to<rec_change_atom, rec_change>,
   caf::reacts_to<clu_route_atom, shard_route>,
-  caf::reacts_to<clu_lost_atom, std::string>, caf::reacts_to<dbg_crash_atom>>;
+  caf::reacts_to<clu_lost_atom, std::string>,
+  caf::reacts_to<clu_quorum_atom, std::string>, caf::reacts_to<dbg_crash_atom>>;
 
 /// The gateway as the node's own actors see it.
 using router_actor

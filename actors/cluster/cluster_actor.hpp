@@ -29,9 +29,11 @@ struct cluster_settings {
   /// The published port, once known (0: not published, no peers).
   std::function<uint16_t()> port;
   int32_t shard_count = 1;
-  caf::timespan tick;    // catalog heartbeat and reconciliation period
-  caf::timespan confirm; // reconnect attempt before declaring a peer dead
-  caf::timespan timeout; // every other request
+  caf::timespan tick;     // catalog heartbeat and reconciliation period
+  caf::timespan confirm;  // reconnect attempt before declaring a peer dead
+  caf::timespan stale;    // heartbeat age past which a listed node is gone
+  caf::timespan db_stale; // ... and a reachable one cannot reach the database
+  caf::timespan timeout;  // every other request
   std::vector<std::pair<std::string, uint16_t>> seeds;
   std::shared_ptr<node_directory> directory; // "catalog", "shards", ...
   std::shared_ptr<lease_table> leases;

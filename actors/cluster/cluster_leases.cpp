@@ -81,6 +81,14 @@ void stop_shard(self_ptr self, int32_t shard, const std::string& why,
 
 } // namespace
 
+void stop_all_shards(self_ptr self, const std::string& why) {
+  std::vector<int32_t> shards;
+  for (auto& [shard, epoch] : self->state.running)
+    shards.push_back(shard);
+  for (auto shard : shards)
+    stop_shard(self, shard, why, [] {});
+}
+
 void read_catalog(self_ptr self) {
   auto& st = self->state;
   auto cat = catalog(self);
@@ -91,15 +99,20 @@ void read_catalog(self_ptr self) {
     return;
   }
   st.reading = true;
-  bool registered = st.cfg.progress->registered;
+  // Only a node that reaches the majority registers (quorum.hpp); until
+  // then the heartbeat request is a read (it updates no row of ours).
+  bool registering = !st.cfg.progress->registered && may_act(self);
   auto on_view = [=](cluster_view& view) {
     auto& st = self->state;
     st.reading = false;
-    if (!st.cfg.progress->registered)
-      // Registered: now peers can check who we are.
+    if (registering) {
+      st.cfg.progress->registered = true;
+      st.evicted = false;
+      st.dead.clear(); // what it concluded before it was a member is void
+    }
+    if (!std::exchange(st.seeds_tried, true))
       for (auto& [host, port] : st.cfg.seeds)
         connect_to(self, host, port);
-    st.cfg.progress->registered = true;
     apply_view(self, std::move(view));
     if (std::exchange(st.read_again, false))
       read_catalog(self);
@@ -108,7 +121,7 @@ void read_catalog(self_ptr self) {
     self->state.reading = false;
     self->state.read_again = false;
   };
-  if (!registered)
+  if (registering)
     self->request(cat, st.cfg.timeout, cat_reg_atom::value, me(self))
       .then(on_view, on_error);
   else
@@ -123,16 +136,18 @@ void apply_view(self_ptr self, cluster_view view) {
   auto self_row
     = std::find_if(st.view.nodes.begin(), st.view.nodes.end(),
                    [&](auto& n) { return n.name == my_name(self); });
-  if (!st.left
+  if (!st.left && st.cfg.progress->registered
       && (self_row == st.view.nodes.end()
           || self_row->incarnation != st.cfg.me.incarnation
           || self_row->state == "down" || self_row->state == "left")) {
     // Another node declared us dead (we were paused or cut off): our
-    // leases are gone. Register again and take part as a fresh member.
-    log::warn("cluster.evicted",
-              {{"catalog_state", self_row == st.view.nodes.end()
-                                   ? "missing"
-                                   : self_row->state}});
+    // leases are gone. Register again, once we reach the majority, and
+    // take part as a fresh member.
+    if (!std::exchange(st.evicted, true))
+      log::warn("cluster.evicted",
+                {{"catalog_state", self_row == st.view.nodes.end()
+                                     ? "missing"
+                                     : self_row->state}});
     st.cfg.progress->registered = false;
   }
   // Peers' states as the catalog has them (a peer may be leaving now).
@@ -140,12 +155,15 @@ void apply_view(self_ptr self, cluster_view view) {
     for (auto& n : st.view.nodes)
       if (n.name == name && n.incarnation == p.info.incarnation)
         p.info.state = n.state;
+  judge(self);
+  check_database_liveness(self);
   for (auto& lease : st.view.leases) {
     if (st.moving && *st.moving == lease.shard)
       continue;
+    // A node without the majority serves nothing, whatever it holds.
     bool ours = lease.owner == my_name(self)
                 && lease.incarnation == st.cfg.me.incarnation
-                && st.cfg.progress->registered;
+                && st.cfg.progress->registered && st.serving;
     auto running = st.running.find(lease.shard);
     if (ours && running == st.running.end()) {
       start_shard(self, lease.shard, lease.epoch);
@@ -166,8 +184,8 @@ void apply_view(self_ptr self, cluster_view view) {
       tell_gateway(self,
                    shard_route{lease.shard, lease.epoch, lease.owner, {}});
   }
-  if (!st.cfg.progress->registered)
-    read_catalog(self); // registers again
+  if (!st.cfg.progress->registered && may_act(self))
+    read_catalog(self); // registers (again)
   for (auto& n : st.view.nodes)
     if (n.name != my_name(self) && (n.state == "up" || n.state == "leaving")
         && !st.peers.count(n.name) && !st.confirming.count(n.name))
@@ -179,7 +197,9 @@ void apply_view(self_ptr self, cluster_view view) {
 void assign_orphans(self_ptr self) {
   auto& st = self->state;
   auto cat = catalog(self);
-  if (st.assigning || !cat)
+  // Only a member that holds the majority acts: an evicted node that
+  // resumes sees its peers' connections drop and must not evict them.
+  if (st.assigning || !cat || !st.cfg.progress->registered || !may_act(self))
     return;
   st.assigning = true;
   auto dead = st.dead;
@@ -246,7 +266,7 @@ void finish_leave(self_ptr self) {
 
 void reconcile(self_ptr self) {
   auto& st = self->state;
-  if (!st.started || !st.cfg.progress->registered)
+  if (!st.started || !st.cfg.progress->registered || !may_act(self))
     return;
   bool orphans = std::any_of(st.view.leases.begin(), st.view.leases.end(),
                              [&](auto& l) { return orphaned(self, l); });

@@ -16,6 +16,15 @@ void add_peer(self_ptr self, peer_hello& h) {
   auto& st = self->state;
   if (h.node.name == my_name(self) || !h.cluster)
     return;
+  // It answers: whatever we concluded about it before is void.
+  st.gone.erase(h.node.name);
+  st.hung.erase(h.node.name);
+  st.dead.erase(std::remove_if(st.dead.begin(), st.dead.end(),
+                               [&](auto& d) {
+                                 return d.name == h.node.name
+                                        && d.incarnation == h.node.incarnation;
+                               }),
+                st.dead.end());
   auto& p = st.peers[h.node.name];
   bool fresh = p.cluster != h.cluster;
   p.info = h.node;
@@ -31,6 +40,8 @@ void add_peer(self_ptr self, peer_hello& h) {
   }
   for (auto& route : h.routes)
     tell_gateway(self, route);
+  if (judge(self) && !st.cfg.progress->registered)
+    read_catalog(self); // registers now that it reaches the majority
   reconcile(self);
 }
 
@@ -58,19 +69,25 @@ void say_hello(self_ptr self, const caf::node_id& nid, caf::timespan timeout,
       [=](caf::error& e) { fail(e); });
 }
 
+// Nothing listens at its address: that incarnation is gone (it no longer
+// counts as a member, quorum.hpp).
+void mark_gone(self_ptr self, const node_info& info) {
+  self->state.gone[info.name] = info.incarnation;
+}
+
 // A node the catalog lists as up that we cannot reach: dead if nothing
 // listens at its address, or if it has not written a heartbeat for a while
-// (a stopped node that never said goodbye).
-void on_unreachable(self_ptr self, const node_info& listed,
-                    const caf::error& e) {
+// (a stopped node that never said goodbye). One that still heartbeats the
+// catalog is cut off from us: a member we do not reach.
+void on_unreachable(self_ptr self, const node_info& listed, reach r) {
   auto& st = self->state;
   auto stale = std::chrono::milliseconds(listed.heartbeat_age_ms)
-               > 3
-                   * std::chrono::duration_cast<std::chrono::milliseconds>(
-                     st.cfg.confirm);
+               > st.cfg.stale;
   if (st.peers.count(listed.name) || st.confirming.count(listed.name))
     return;
-  if (e == caf::sec::cannot_connect_to_node || stale)
+  if (r == reach::refused)
+    mark_gone(self, listed);
+  if (r == reach::refused || stale)
     declare_dead(self, listed);
 }
 
@@ -83,34 +100,41 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
   if (host == st.cfg.me.host && st.cfg.port && port == st.cfg.port())
     return; // ourselves, e.g. listed as a seed
   st.connecting.insert(key);
-  auto mm = self->home_system().middleman().actor_handle();
-  self->request(mm, st.cfg.confirm, caf::connect_atom::value, host, port)
-    .then(
-      [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
-          std::set<std::string>&) {
-        if (!ptr) {
-          self->state.connecting.erase(key);
-          return;
-        }
-        say_hello(
-          self, nid, self->state.cfg.confirm,
-          [=](peer_hello& h) {
+  auto give_up = [=](reach r) {
+    self->state.connecting.erase(key);
+    if (listed)
+      on_unreachable(self, *listed, r);
+  };
+  // The middleman only after a probe got through: its connect blocks its
+  // thread for minutes on an address the network drops (tcp_probe.hpp).
+  probe(self, host, port, st.cfg.confirm, [=](reach r) {
+    if (r != reach::open) {
+      give_up(r);
+      return;
+    }
+    auto mm = self->home_system().middleman().actor_handle();
+    self
+      ->request(mm, self->state.cfg.confirm, caf::connect_atom::value, host,
+                port)
+      .then(
+        [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+            std::set<std::string>&) {
+          if (!ptr) {
             self->state.connecting.erase(key);
-            add_peer(self, h);
-            if (listed && h.node.incarnation != listed->incarnation)
-              declare_dead(self, *listed); // restarted since
-          },
-          [=](caf::error& e) {
-            self->state.connecting.erase(key);
-            if (listed)
-              on_unreachable(self, *listed, e);
-          });
-      },
-      [=](caf::error& e) {
-        self->state.connecting.erase(key);
-        if (listed)
-          on_unreachable(self, *listed, e);
-      });
+            return;
+          }
+          say_hello(
+            self, nid, self->state.cfg.confirm,
+            [=](peer_hello& h) {
+              self->state.connecting.erase(key);
+              add_peer(self, h);
+              if (listed && h.node.incarnation != listed->incarnation)
+                declare_dead(self, *listed); // restarted since
+            },
+            [=](caf::error&) { give_up(reach::unreachable); });
+        },
+        [=](caf::error&) { give_up(reach::unreachable); });
+  });
 }
 
 void declare_dead(self_ptr self, const node_info& info) {
@@ -119,11 +143,25 @@ void declare_dead(self_ptr self, const node_info& info) {
   for (auto& d : st.dead)
     if (d.name == info.name && d.incarnation == info.incarnation)
       return; // on its way into the catalog already
-  log::warn("cluster.peer_dead",
+  st.dead.push_back(info);
+  // Only the majority acts on it (quorum.hpp); a minority merely stops
+  // counting on that peer.
+  bool act = judge(self);
+  log::warn(act ? "cluster.peer_dead" : "cluster.peer_unreachable",
             {{"peer", info.name},
              {"incarnation", std::to_string(info.incarnation)}});
-  st.dead.push_back(info);
-  assign_orphans(self);
+  if (act)
+    assign_orphans(self);
+}
+
+// The confirmation deadline passed. A host that accepted our connect
+// while its node never answered the hello is not cut off from us: its
+// node hangs (paused) and is gone like a crashed one. Otherwise it is
+// unreachable: a partition, or a host that is gone.
+void confirmed_dead(self_ptr self, const node_info& info) {
+  if (self->state.hung.erase(info.name) > 0)
+    mark_gone(self, info);
+  declare_dead(self, info);
 }
 
 // A peer's connection dropped. It is dead only if it cannot be reached
@@ -136,50 +174,57 @@ void confirm(self_ptr self, node_info info) {
     return;
   auto left = i->second - steady::now();
   if (left <= steady::duration::zero()) {
-    declare_dead(self, info);
+    confirmed_dead(self, info);
     return;
   }
   auto budget = std::chrono::duration_cast<caf::timespan>(left);
   auto retry_later = [=] {
     if (steady::now() + std::chrono::milliseconds(20)
         >= self->state.confirming[info.name])
-      declare_dead(self, info);
+      confirmed_dead(self, info);
     else
       self->delayed_send(caf::actor_cast<cluster_impl>(self),
                          std::chrono::milliseconds(20), retry_atom::value,
                          info);
   };
-  auto mm = self->home_system().middleman().actor_handle();
-  self
-    ->request(mm, budget, caf::connect_atom::value, info.host,
-              static_cast<uint16_t>(info.port))
-    .then(
-      [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
-          std::set<std::string>&) {
-        if (!ptr) {
-          retry_later();
-          return;
-        }
-        // A cached handle of the dead connection does not answer: the
-        // short timeout turns it into another try.
-        say_hello(
-          self, nid,
-          std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
-          [=](peer_hello& h) {
-            self->state.confirming.erase(info.name);
-            bool same = h.node.incarnation == info.incarnation;
-            add_peer(self, h);
-            if (!same)
-              declare_dead(self, info); // it restarted: the old one died
-          },
-          [=](caf::error&) { retry_later(); });
-      },
-      [=](caf::error& e) {
-        if (e == caf::sec::cannot_connect_to_node)
-          declare_dead(self, info); // refused: nobody listens there
-        else
-          retry_later();
-      });
+  auto port = static_cast<uint16_t>(info.port);
+  probe(self, info.host, port, budget, [=](reach r) {
+    if (r == reach::refused) {
+      mark_gone(self, info); // nobody listens there: it died
+      declare_dead(self, info);
+      return;
+    }
+    if (r == reach::unreachable) {
+      self->state.hung.erase(info.name);
+      retry_later(); // a partition, or a host that is gone
+      return;
+    }
+    self->state.hung.insert(info.name); // until it says hello
+    auto mm = self->home_system().middleman().actor_handle();
+    self->request(mm, budget, caf::connect_atom::value, info.host, port)
+      .then(
+        [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+            std::set<std::string>&) {
+          if (!ptr) {
+            retry_later();
+            return;
+          }
+          // A cached handle of the dead connection does not answer: the
+          // short timeout turns it into another try.
+          say_hello(
+            self, nid,
+            std::min(budget, caf::timespan{std::chrono::milliseconds(100)}),
+            [=](peer_hello& h) {
+              self->state.confirming.erase(info.name);
+              bool same = h.node.incarnation == info.incarnation;
+              add_peer(self, h);
+              if (!same)
+                declare_dead(self, info); // it restarted: the old one died
+            },
+            [=](caf::error&) { retry_later(); });
+        },
+        [=](caf::error&) { retry_later(); });
+  });
 }
 
 void on_peer_down(self_ptr self, const caf::down_msg& msg) {
@@ -198,6 +243,7 @@ void on_peer_down(self_ptr self, const caf::down_msg& msg) {
   if (info.state == "left")
     return;
   st.confirming[info.name] = steady::now() + st.cfg.confirm;
+  st.hung.erase(info.name);
   // Give the middleman a moment to drop its cached connection first.
   self->delayed_send(caf::actor_cast<cluster_impl>(self),
                      std::chrono::milliseconds(2), retry_atom::value, info);

@@ -32,11 +32,24 @@ caf::actor shards_supervisor(self_ptr self) {
   return self->state.cfg.directory->shards();
 }
 
-// This node and the peers it reaches, with their catalog states.
+bool is_live_peer(self_ptr self, const peer& p) {
+  auto stale = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 self->state.cfg.db_stale)
+                 .count();
+  for (auto& n : self->state.view.nodes)
+    if (n.name == p.info.name && n.incarnation == p.info.incarnation)
+      return (n.state == "up" || n.state == "leaving")
+             && n.heartbeat_age_ms <= stale;
+  return false; // not registered (yet, or again)
+}
+
+// This node and the peers it reaches that the catalog lists as members,
+// with their catalog states: who may own shards.
 std::vector<node_info> live_nodes(self_ptr self) {
   std::vector<node_info> live{me(self)};
   for (auto& [name, p] : self->state.peers)
-    live.push_back(p.info);
+    if (is_live_peer(self, p))
+      live.push_back(p.info);
   return live;
 }
 

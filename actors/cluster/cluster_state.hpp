@@ -4,6 +4,7 @@
 //   cluster_state.cpp   who we are, our peers and routes, what we tell them
 //   cluster_leases.cpp  the catalog view: shards started, stopped, handed off
 //   cluster_peers.cpp   connecting, hello, suspecting and declaring death
+//   cluster_quorum.cpp  the majority rule: stepping aside and back, probes
 //   cluster_actor.cpp   the behavior
 // Private to actors/cluster/.
 
@@ -18,7 +19,9 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/cluster/cluster_actor.hpp"
+#include "actors/cluster/quorum.hpp"
 #include "messages/router_protocol.hpp"
+#include "runtime/tcp_probe.hpp"
 
 namespace lunch::cluster_detail {
 
@@ -42,8 +45,10 @@ struct cluster_state {
   std::map<std::string, peer> peers; // said hello, monitored
   std::set<std::string> connecting;  // "host:port" being connected to
   std::map<std::string, steady::time_point> confirming; // name → deadline
-  std::vector<node_info> dead;           // confirmed, not yet in the catalog
-  cluster_view view;                     // the catalog, as last read
+  std::vector<node_info> dead;         // confirmed, not yet in the catalog
+  std::map<std::string, int64_t> gone; // refused a connect: incarnation
+  std::set<std::string> hung; // confirming: its host accepts, it is silent
+  cluster_view view;          // the catalog, as last read
   std::map<int32_t, int64_t> running;    // shards started here → lease epoch
   std::map<int32_t, shard_route> routes; // regions serving here
   std::map<int32_t, shard_route> known;  // newest route of every shard
@@ -51,8 +56,15 @@ struct cluster_state {
   std::set<int32_t> stopping;            // shard subtrees being stopped here
   std::map<int32_t, int64_t> start_after_stop; // lease epoch to start then
   bool started = false;                        // first catalog view applied
-  bool assigning = false;                      // a cat_assign in flight
-  bool reading = false;                        // a cat_beat in flight
+  bool serving = false;       // holds the majority, counting the peers
+                              // being confirmed (quorum.hpp)
+  bool stepped_aside = false; // lost it: serves nothing until it is back
+  bool ever_majority = false; // a joining node waits for it quietly
+  bool evicted = false;       // the catalog lists this process as gone
+  bool seeds_tried = false;
+  quorum_verdict verdict; // the last one
+  bool assigning = false; // a cat_assign in flight
+  bool reading = false;   // a cat_beat in flight
   bool read_again = false;
   bool leaving = false;
   bool left = false;
@@ -79,6 +91,9 @@ void tell_gateway(self_ptr self, const shard_route& route);
 void broadcast(self_ptr self, const shard_route& route);
 void sync_peers(self_ptr self);
 void update_ready(self_ptr self);
+/// Peers the catalog lists as up or leaving in the same incarnation, with
+/// a heartbeat it has seen lately (a peer cut from the database is not).
+bool is_live_peer(self_ptr self, const peer& p);
 
 // -- cluster_leases.cpp ---------------------------------------------------
 
@@ -86,6 +101,8 @@ void read_catalog(self_ptr self);
 void apply_view(self_ptr self, cluster_view view);
 void assign_orphans(self_ptr self);
 void reconcile(self_ptr self);
+/// Stops every shard running here (the catalog may be out of reach).
+void stop_all_shards(self_ptr self, const std::string& why);
 
 // -- cluster_peers.cpp ----------------------------------------------------
 
@@ -96,5 +113,23 @@ void declare_dead(self_ptr self, const node_info& info);
 void confirm(self_ptr self, node_info info);
 void on_peer_down(self_ptr self, const caf::down_msg& msg);
 cluster_status status_of(self_ptr self);
+
+// -- cluster_quorum.cpp ---------------------------------------------------
+
+/// Judges the membership again (quorum.hpp) and steps aside or back when
+/// the verdict changed: a node serves while it holds the majority, a peer
+/// whose connection dropped counted until the reconnect fails (a blip
+/// stops nothing). Returns may_act(self).
+bool judge(self_ptr self);
+/// Holds the majority of the peers it reaches now, none in doubt: only
+/// then it registers, declares others dead or moves shards.
+bool may_act(self_ptr self);
+/// A peer the catalog lists as up that has not written a heartbeat for
+/// `db_stale` cannot reach the database: declared dead so its shards move.
+void check_database_liveness(self_ptr self);
+/// One TCP connect to host:port on a thread of its own (tcp_probe.hpp),
+/// within `timeout`; `done` runs in this actor.
+void probe(self_ptr self, const std::string& host, uint16_t port,
+           caf::timespan timeout, std::function<void(reach)> done);
 
 } // namespace lunch::cluster_detail

@@ -340,6 +340,7 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     },
     [=](clu_route_atom, const shard_route& route) { on_route(self, route); },
     [=](clu_lost_atom, const std::string& node) { on_node_lost(self, node); },
+    [=](clu_quorum_atom, const std::string& why) { on_quorum(self, why); },
     [=](park_expired_atom, uint64_t id) { on_park_expired(self, id); },
     // -- debug ---------------------------------------------------------
     // -- jobs: this node's runner answers from the catalog ---------------

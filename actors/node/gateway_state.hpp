@@ -50,6 +50,9 @@ struct gateway_state {
   slot_map slots = slot_map::modulo(1);
   std::vector<route_entry> routes;                 // by shard
   std::vector<std::vector<parked_request>> parked; // by shard
+  // Why this node serves no shard ("" while it holds the majority): every
+  // routed request gets it as `unavailable` at once.
+  std::string stepped_aside;
   std::unordered_map<uint64_t, inflight_request> inflight;
   uint64_t next_id = 1;
   std::vector<region_actor> regions;      // this node's live regions (cache)

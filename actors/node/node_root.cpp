@@ -158,6 +158,13 @@ child_spec cluster_child(const config::node_config& cfg,
   // guards against a dropped connection to a live node.
   cs.confirm = milliseconds(
     std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 4, 100, 300));
+  // A node that has not written a catalog heartbeat for three intervals
+  // (and no less than the BASP timeout) is gone unless it answers; one
+  // that answers but has not written for twice that cannot reach the
+  // database.
+  cs.stale = milliseconds(std::max(3 * cfg.cluster.catalog_interval_ms,
+                                   cfg.cluster.heartbeat_timeout_ms));
+  cs.db_stale = 2 * cs.stale;
   cs.timeout = milliseconds(cfg.request_timeout_ms);
   for (auto& seed : cfg.cluster.seeds)
     cs.seeds.emplace_back(seed.host, seed.port);

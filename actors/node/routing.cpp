@@ -87,6 +87,22 @@ void on_node_lost(gateway_self self, const std::string& node) {
     f();
 }
 
+void on_quorum(gateway_self self, const std::string& why) {
+  auto& st = self->state;
+  if (st.stepped_aside == why)
+    return;
+  st.stepped_aside = why;
+  log::info("gateway.quorum", {{"serving", why.empty() ? "yes" : "no"}});
+  if (why.empty())
+    return;
+  // Nothing here will serve them: the waiting requests get the reason.
+  auto waiting = std::move(st.parked);
+  st.parked.assign(waiting.size(), {});
+  for (auto& list : waiting)
+    for (auto& p : list)
+      p.fail(make_error(errc::unavailable, why));
+}
+
 void on_park_expired(gateway_self self, uint64_t id) {
   auto& st = self->state;
   for (size_t shard = 0; shard < st.parked.size(); ++shard) {

@@ -5,6 +5,7 @@
 //
 // - no serving owner known (moving, failing over): the request waits for
 //   the next route, up to the request timeout, then fails `unavailable`;
+// - this node is not in the majority: `unavailable` at once, saying so;
 // - bounced (the region stopped before handling it): sent once more;
 // - its node died before answering: sent once more if that is safe (a
 //   read, or a write with a request id), else `unavailable` saying the
@@ -42,6 +43,8 @@ void park(gateway_self self, int32_t shard, std::function<void()> resume,
 
 void on_route(gateway_self self, const shard_route& route);
 void on_node_lost(gateway_self self, const std::string& node);
+/// The cluster actor's word on the majority ("" holds it, else why not).
+void on_quorum(gateway_self self, const std::string& why);
 void on_park_expired(gateway_self self, uint64_t id);
 
 template <class T>
@@ -58,6 +61,11 @@ struct routed_request : std::enable_shared_from_this<routed_request<T>> {
 
   void attempt() {
     auto me = this->shared_from_this();
+    if (auto& why = self->state.stepped_aside; !why.empty()) {
+      auto e = make_error(errc::unavailable, why);
+      fail(e);
+      return;
+    }
     auto target = target_of(self, shard);
     if (!target) {
       park(

@@ -63,7 +63,9 @@ int run_connected(const session_options& opts, const command& cmd) {
   caf::actor_system_config cfg;
   runtime::configure(cfg, 2);
   caf::actor_system sys{cfg};
-  auto gw = cli::connect_gateway(sys, *address, opts.node, error);
+  auto gw = cli::connect_gateway(
+    sys, *address, opts.node, error,
+    std::chrono::milliseconds(static_cast<int64_t>(opts.timeout_s * 1000)));
   // The session (a scoped actor) must end before the actor system.
   session s{sys, gw ? *gw : gateway_actor{}, opts};
   return gw ? cmd(s) : s.report(errc::unavailable, error);
