@@ -23,6 +23,7 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
   self->set_down_handler([=](caf::down_msg& msg) { on_peer_down(self, msg); });
   read_catalog(self);
   self->delayed_send(self, self->state.cfg.tick, tick_atom::value);
+  self->delayed_send(self, self->state.cfg.tick / 2, ping_atom::value);
   return {
     [=](clu_hello_atom, peer_hello& h) {
       add_peer(self, h);
@@ -110,6 +111,10 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
       self->delayed_send(self, self->state.cfg.tick, tick_atom::value);
     },
     [=](retry_atom, const node_info& info) { confirm(self, info); },
+    [=](ping_atom) {
+      ping_peers(self);
+      self->delayed_send(self, self->state.cfg.tick / 2, ping_atom::value);
+    },
   };
 }
 

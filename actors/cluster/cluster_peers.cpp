@@ -19,6 +19,7 @@ void add_peer(self_ptr self, peer_hello& h) {
   // It answers: whatever we concluded about it before is void.
   st.gone.erase(h.node.name);
   st.hung.erase(h.node.name);
+  st.heard[h.node.name] = steady::now();
   st.dead.erase(std::remove_if(st.dead.begin(), st.dead.end(),
                                [&](auto& d) {
                                  return d.name == h.node.name

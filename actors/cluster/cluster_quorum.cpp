@@ -13,15 +13,25 @@ int64_t ms(caf::timespan t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t).count();
 }
 
-quorum_input input_of(self_ptr self, bool counting_confirming) {
+// A peer answered within two catalog intervals (pinged every half one).
+bool heard_lately(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  auto i = st.heard.find(name);
+  return i != st.heard.end() && steady::now() - i->second <= 2 * st.cfg.tick;
+}
+
+// Leniently (serving): every peer connected or being confirmed. Strictly
+// (acting): only peers that answered lately.
+quorum_input input_of(self_ptr self, bool lenient) {
   auto& st = self->state;
   quorum_input in;
   in.me = my_name(self);
   in.catalog = st.view.nodes;
   in.stale_ms = ms(st.cfg.stale);
   for (auto& [name, p] : st.peers)
-    in.reachable.insert(name);
-  if (counting_confirming)
+    if (lenient || heard_lately(self, name))
+      in.reachable.insert(name);
+  if (lenient)
     for (auto& [name, deadline] : st.confirming)
       in.reachable.insert(name);
   // Gone means this incarnation refused us: a newer one is a new member.
@@ -88,6 +98,17 @@ bool judge(self_ptr self) {
 
 bool may_act(self_ptr self) {
   return judge_quorum(input_of(self, false)).majority;
+}
+
+void ping_peers(self_ptr self) {
+  auto& st = self->state;
+  for (auto& [name, p] : st.peers)
+    self->request(p.cluster, st.cfg.tick, clu_routes_atom::value)
+      .then(
+        [=, name = name](std::vector<shard_route>&) {
+          self->state.heard[name] = steady::now();
+        },
+        [](caf::error&) {});
 }
 
 void check_database_liveness(self_ptr self) {

@@ -25,13 +25,16 @@
 
 namespace lunch::cluster_detail {
 
-// Private: the periodic heartbeat, and one more try to reach a lost peer.
+// Private: the periodic heartbeat, one more try to reach a lost peer, and
+// the ping that tells which peers answer (may_act).
 using tick_atom = caf::atom_constant<caf::atom("clu_tick")>;
 using retry_atom = caf::atom_constant<caf::atom("clu_retry")>;
+using ping_atom = caf::atom_constant<caf::atom("clu_ping")>;
 
 using cluster_impl
   = cluster_actor::extend<caf::reacts_to<tick_atom>,
-                          caf::reacts_to<retry_atom, node_info>>;
+                          caf::reacts_to<retry_atom, node_info>,
+                          caf::reacts_to<ping_atom>>;
 
 using steady = std::chrono::steady_clock;
 
@@ -48,7 +51,8 @@ struct cluster_state {
   std::vector<node_info> dead;         // confirmed, not yet in the catalog
   std::map<std::string, int64_t> gone; // refused a connect: incarnation
   std::set<std::string> hung; // confirming: its host accepts, it is silent
-  cluster_view view;          // the catalog, as last read
+  std::map<std::string, steady::time_point> heard; // peer → its last answer
+  cluster_view view;                               // the catalog, as last read
   std::map<int32_t, int64_t> running;    // shards started here → lease epoch
   std::map<int32_t, shard_route> routes; // regions serving here
   std::map<int32_t, shard_route> known;  // newest route of every shard
@@ -122,8 +126,13 @@ cluster_status status_of(self_ptr self);
 /// stops nothing). Returns may_act(self).
 bool judge(self_ptr self);
 /// Holds the majority of the peers it reaches now, none in doubt: only
-/// then it registers, declares others dead or moves shards.
+/// then it registers, declares others dead or moves shards. A peer counts
+/// only if it answered lately (ping_peers): a connection over a cut
+/// network stays open until the BASP timeout, and a node cut off from its
+/// peers must not act on one that is still open by chance.
 bool may_act(self_ptr self);
+/// Asks every peer for its routes (a ping), remembering who answered.
+void ping_peers(self_ptr self);
 /// A peer the catalog lists as up that has not written a heartbeat for
 /// `db_stale` cannot reach the database: declared dead so its shards move.
 void check_database_liveness(self_ptr self);
