@@ -84,6 +84,9 @@ writer() {
       t1=$(now_us)
       code=-
       [[ $out =~ \"error\":\"([a-z_]+)\" ]] && code=${BASH_REMATCH[1]}
+      # Not sent: lunchctl could not connect (a starved machine can drop a
+      # new connection before its handshake), as in cluster_test.
+      [[ $out == *'"cannot reach node '* ]] && code=not_sent
       echo "$t0 $t1 $op $key $party $target $rc $code $phase" >>"$WORK/w$k.log"
       ((rc == 0)) || echo "$t0 $phase node$target $op $key: ${out:0:300}" >>"$WORK/errors.log"
       if [[ $rc == 0 ]]; then
@@ -111,7 +114,8 @@ writer() {
 failed_attempts() { # P T_US END_US NODES
   cat "$WORK"/w[0-9]*.log | awk -v p="$1" -v t="$2" -v e="$3" -v nodes=",$4," '
     $9 == p && $1 >= t && $2 <= e && index(nodes, "," $6 ",") && $7 != 0 &&
-    $8 != "party_full" && $8 != "already_joined" { printf "node%s:rc%s:%s ", $6, $7, $8 }'
+    $8 != "party_full" && $8 != "already_joined" && $8 != "not_sent" {
+    printf "node%s:rc%s:%s ", $6, $7, $8 }'
 }
 
 acked_attempts() { # P T_US END_US NODES: acknowledged attempts through NODES
@@ -163,8 +167,8 @@ drill() {
   local cut_us
   cut_us=$(now_us)
   "$CLUSTER" "$@" || fatal "cluster.sh $* failed"
-  wait_until 30 acks_grow $((acked0 + 20)) ||
-    check_fail "$name: fewer than 20 writes acknowledged within 30 s of the cut"
+  wait_until 30 acks_grow $((acked0 + 5)) ||
+    check_fail "$name: fewer than 5 writes acknowledged within 30 s of the cut"
   sleep 8 # the load goes on under the drill; the checks read its log
   ((grace < 8)) || fatal "drill $name: grace $grace s must be below 8 s"
   local heal_us
@@ -239,8 +243,13 @@ section "a fourth node joins: cluster.sh up 4"
 "$CLUSTER" up 4 >"$WORK/up4.log" 2>&1 || fatal "cluster.sh up 4 failed: $(tail -5 "$WORK/up4.log")"
 echo 4 >"$WORK/nodes"
 wait_until 30 all_up 4 || fatal "node3 did not join within 30 s"
-# node0 started first: its side of an even split keeps the majority.
-drill split 0,1 2,3 3 split 0,1 2,3
+# The side of the oldest member (the earliest start among the nodes up;
+# each drill's minority registered again since) keeps the majority.
+run ctl_at 0 --json cluster status
+[[ $RC == 0 ]] || fatal "cluster status: $(_last_output)"
+read -r winners losers < <(json_value "(lambda up: ','.join(n[4:] for n in up[:2]) + ' ' + ','.join(n[4:] for n in up[2:]))([n['name'] for n in sorted((n for n in d['nodes'] if n['state'] == 'up'), key=lambda n: (n['started_at'], n['name']))])")
+echo "oldest first: $winners | $losers"
+drill split "$winners" "$losers" 3 split "$winners" "$losers"
 
 section "the writers stop; PostgreSQL is checked"
 touch "$WORK/stop"
