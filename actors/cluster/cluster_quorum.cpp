@@ -116,15 +116,13 @@ void check_database_liveness(self_ptr self) {
   if (!may_act(self))
     return;
   for (auto& [name, p] : st.peers)
-    for (auto& n : st.view.nodes)
-      if (n.name == name && n.incarnation == p.info.incarnation
-          && (n.state == "up" || n.state == "leaving")
-          && n.heartbeat_age_ms > ms(st.cfg.db_stale)) {
-        log::warn("cluster.peer_without_database",
-                  {{"peer", name},
-                   {"heartbeat_age_ms", std::to_string(n.heartbeat_age_ms)}});
-        declare_dead(self, n);
-      }
+    if (auto row = listed_member(self, p);
+        row && without_database(self, *row)) {
+      log::warn("cluster.peer_without_database",
+                {{"peer", name},
+                 {"heartbeat_age_ms", std::to_string(row->heartbeat_age_ms)}});
+      declare_dead(self, *row);
+    }
 }
 
 void probe(self_ptr self, const std::string& host, uint16_t port,

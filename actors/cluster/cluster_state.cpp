@@ -32,15 +32,21 @@ caf::actor shards_supervisor(self_ptr self) {
   return self->state.cfg.directory->shards();
 }
 
-bool is_live_peer(self_ptr self, const peer& p) {
-  auto stale = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 self->state.cfg.db_stale)
-                 .count();
+const node_info* listed_member(self_ptr self, const peer& p) {
   for (auto& n : self->state.view.nodes)
     if (n.name == p.info.name && n.incarnation == p.info.incarnation)
-      return (n.state == "up" || n.state == "leaving")
-             && n.heartbeat_age_ms <= stale;
-  return false; // not registered (yet, or again)
+      return n.state == "up" || n.state == "leaving" ? &n : nullptr;
+  return nullptr; // not registered (yet, or again)
+}
+
+bool without_database(self_ptr self, const node_info& row) {
+  return std::chrono::milliseconds(row.heartbeat_age_ms)
+         > self->state.cfg.db_stale;
+}
+
+bool is_live_peer(self_ptr self, const peer& p) {
+  auto row = listed_member(self, p);
+  return row && !without_database(self, *row);
 }
 
 // This node and the peers it reaches that the catalog lists as members,

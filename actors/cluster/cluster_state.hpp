@@ -95,8 +95,13 @@ void tell_gateway(self_ptr self, const shard_route& route);
 void broadcast(self_ptr self, const shard_route& route);
 void sync_peers(self_ptr self);
 void update_ready(self_ptr self);
-/// Peers the catalog lists as up or leaving in the same incarnation, with
-/// a heartbeat it has seen lately (a peer cut from the database is not).
+/// The catalog row of this incarnation of `p` if it lists it as up or
+/// leaving, else null.
+const node_info* listed_member(self_ptr self, const peer& p);
+/// A listed node whose catalog heartbeat is older than `db_stale`: it
+/// cannot reach the database.
+bool without_database(self_ptr self, const node_info& row);
+/// A listed member that still reaches the database.
 bool is_live_peer(self_ptr self, const peer& p);
 
 // -- cluster_leases.cpp ---------------------------------------------------
