@@ -31,6 +31,7 @@ struct cluster_settings {
   int32_t shard_count = 1;
   caf::timespan tick;     // catalog heartbeat and reconciliation period
   caf::timespan confirm;  // reconnect attempt before declaring a peer dead
+  caf::timespan connect;  // each step of a connect to a peer (probe, hello)
   caf::timespan stale;    // heartbeat age past which a listed node is gone
   caf::timespan db_stale; // ... and a reachable one cannot reach the database
   caf::timespan timeout;  // every other request

@@ -108,7 +108,8 @@ void read_catalog(self_ptr self) {
     if (registering) {
       st.cfg.progress->registered = true;
       st.evicted = false;
-      st.dead.clear(); // what it concluded before it was a member is void
+      st.dead.clear();  // what it concluded before it was a member is void
+      sync_peers(self); // they count it as up now, not a tick later
     }
     if (!std::exchange(st.seeds_tried, true))
       for (auto& [host, port] : st.cfg.seeds)

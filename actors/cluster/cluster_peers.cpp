@@ -108,14 +108,14 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
   };
   // The middleman only after a probe got through: its connect blocks its
   // thread for minutes on an address the network drops (tcp_probe.hpp).
-  probe(self, host, port, st.cfg.confirm, [=](reach r) {
+  probe(self, host, port, st.cfg.connect, [=](reach r) {
     if (r != reach::open) {
       give_up(r);
       return;
     }
     auto mm = self->home_system().middleman().actor_handle();
     self
-      ->request(mm, self->state.cfg.confirm, caf::connect_atom::value, host,
+      ->request(mm, self->state.cfg.connect, caf::connect_atom::value, host,
                 port)
       .then(
         [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
@@ -125,7 +125,7 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
             return;
           }
           say_hello(
-            self, nid, self->state.cfg.confirm,
+            self, nid, self->state.cfg.connect,
             [=](peer_hello& h) {
               self->state.connecting.erase(key);
               add_peer(self, h);

@@ -155,8 +155,12 @@ child_spec cluster_child(const config::node_config& cfg,
   cs.shard_count = static_cast<int32_t>(cfg.shards.size());
   cs.tick = milliseconds(cfg.cluster.catalog_interval_ms);
   // The heartbeat timeout already waited for silence; the reconnect only
-  // guards against a dropped connection to a live node.
+  // guards against a dropped connection to a live node, which a live node
+  // answers in milliseconds. Each ordinary connect gets more (a busy peer
+  // may take a while to say hello; a failed one is retried a tick later).
   cs.confirm = milliseconds(
+    std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 10, 100, 300));
+  cs.connect = milliseconds(
     std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 4, 100, 300));
   // A node that has not written a catalog heartbeat for three intervals
   // (and no less than the BASP timeout) is gone unless it answers; one

@@ -13,6 +13,17 @@
 # signal to the first success of a write sent after it. After each round
 # the node is restarted (crash) or continued (hang) and the script waits
 # until all 3 nodes are up and the shards spread again.
+# Then, as root, the nodes restart in network namespaces (scripts/cluster.sh
+# with LUNCH_NETNS=1, PostgreSQL over TCP on the bridge) for the partition
+# rounds: `cluster.sh cut` of the owner of a shard (from its peers only; it
+# still reaches the database and its clients). A prober writes to the
+# shard through the next node (the majority side): the time from the cut
+# to its first success. A second one writes to the same shard through the
+# cut node (the minority side), 10 ms apart, until BENCH_HOLD_MS after the
+# cut: of its writes, none sent after the node logged cluster.minority
+# (stepping aside) may be acknowledged. Then `heal`: the time until the
+# cut node is up and reachable again, asked of the majority. Not root: the
+# partition rounds are skipped, saying so.
 # The peer: Redis Cluster (3 masters + 3 replicas on loopback,
 # cluster-node-timeout 5000 as in the old app's deployment), kill -9 of a
 # master, probed by scripts/bench/failover_peer.py with SETs to a key of
@@ -29,6 +40,9 @@
 #   BENCH_REDIS_TIMEOUT_MS  Redis cluster-node-timeout (default 5000)
 #   BENCH_TIMEOUT_MS     per-request timeout of both probers (default 200)
 #   BENCH_DEADLINE_MS    a round without success by then fails (default 20000)
+#   BENCH_PARTITION_ROUNDS  cuts, 0 = skip (default ROUNDS)
+#   BENCH_HOLD_MS        how long the minority prober writes after a cut
+#                        (default 8000)
 #   BENCH_THREADS        the prober's CAF scheduler threads (default 2)
 #   BENCH_SKIP_BUILD=1   use the binaries in LUNCH_BIN_DIR
 #   BENCH_BUILD_DIR      build directory (default $ROOT/build); LUNCH_BIN_DIR
@@ -51,17 +65,22 @@ REDIS_NODE_TIMEOUT=${BENCH_REDIS_TIMEOUT_MS:-5000}
 TIMEOUT_MS=${BENCH_TIMEOUT_MS:-200}
 DEADLINE_MS=${BENCH_DEADLINE_MS:-20000}
 THREADS=${BENCH_THREADS:-2}
+PARTITION_ROUNDS=${BENCH_PARTITION_ROUNDS:-$ROUNDS}
+HOLD_MS=${BENCH_HOLD_MS:-8000}
 NODES=3
 CRASH_GOAL_MS=1000
 HANG_GOAL_MS=3000
+MAJORITY_GOAL_MS=2000
+REJOIN_GOAL_MS=3000
 SETTLE_TIMEOUT=60
 
-for knob in ROUNDS REDIS_ROUNDS REDIS_NODE_TIMEOUT TIMEOUT_MS DEADLINE_MS THREADS; do
+for knob in ROUNDS REDIS_ROUNDS REDIS_NODE_TIMEOUT TIMEOUT_MS DEADLINE_MS THREADS \
+  PARTITION_ROUNDS HOLD_MS; do
   [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a non-negative integer, not '${!knob}'"
 done
 ((ROUNDS >= 1)) || die "ROUNDS must be >= 1"
-((TIMEOUT_MS >= 1 && DEADLINE_MS >= 1000 && THREADS >= 1)) ||
-  die "BENCH_TIMEOUT_MS >= 1, BENCH_DEADLINE_MS >= 1000 and BENCH_THREADS >= 1 required"
+((TIMEOUT_MS >= 1 && DEADLINE_MS >= 1000 && THREADS >= 1 && HOLD_MS >= 1000)) ||
+  die "BENCH_TIMEOUT_MS >= 1, BENCH_DEADLINE_MS >= 1000, BENCH_THREADS >= 1 and BENCH_HOLD_MS >= 1000 required"
 
 # The child scripts (pg.sh, cluster.sh) read these.
 export LUNCH_PG_DIR=${LUNCH_PG_DIR:-$ROOT/.pg-bench-failover}
@@ -93,7 +112,7 @@ stop_redis() {
 # stop_redis too on exit, before the nodes and PostgreSQL.
 bench_traps stop_redis
 bench_fresh_state lunch-bench-failover
-mkfifo "$WORK/kill.fifo"
+mkfifo "$WORK/kill.fifo" "$WORK/minority.fifo"
 
 REDIS=0
 if ((REDIS_ROUNDS == 0)); then
@@ -110,19 +129,30 @@ if [[ -z ${LUNCH_BASE_PORT:-} ]]; then
 fi
 export LUNCH_BASE_PORT
 
+# NODE_ADDRS (node i's HOST:PORT, as cluster.sh recorded it) and
+# CHECK_NODES (lunchbench-cluster check's --node flags).
+load_addrs() {
+  local i
+  NODE_ADDRS=()
+  CHECK_NODES=()
+  for ((i = 0; i < NODES; i++)); do
+    NODE_ADDRS+=("$(cat "$LUNCH_CLUSTER_DIR/node$i.addr")")
+    CHECK_NODES+=(--node "${NODE_ADDRS[i]}")
+  done
+}
+
 heading "Starting PostgreSQL and $NODES nodes (ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + NODES - 1)), $LUNCH_SHARDS shards)"
 "$CLUSTER" up "$NODES"
-CHECK_NODES=()
-for ((i = 0; i < NODES; i++)); do
-  CHECK_NODES+=(--node "127.0.0.1:$((LUNCH_BASE_PORT + i))")
-done
+load_addrs
 : >"$WORK/stuck.txt"
 
-# Prints the cluster status JSON, asked of the first node that answers.
+# Prints the cluster status JSON, asked of the first node that answers
+# (of HOST:PORT $1 only, if given).
 cluster_json() {
-  local i doc
-  for ((i = 0; i < NODES; i++)); do
-    if doc=$("$LUNCHCTL" --node "127.0.0.1:$((LUNCH_BASE_PORT + i))" --timeout 2 \
+  local addr doc addrs=("${NODE_ADDRS[@]}")
+  [[ -n ${1:-} ]] && addrs=("$1")
+  for addr in "${addrs[@]}"; do
+    if doc=$("$LUNCHCTL" --node "$addr" --timeout 2 \
       --json cluster status 2>/dev/null); then
       echo "$doc"
       return 0
@@ -239,34 +269,73 @@ child_running() {
 # microseconds between a "before" stamp and the signal's delivery could
 # still be served by the victim.
 probe_round() {
-  local kind=$1 victim=$2 out=$3 sig pid kfd t deadline
+  local kind=$1 victim=$2 out=$3 sig
   shift 3
   case $kind in
     crash) sig=KILL ;;
     hang) sig=STOP ;;
     *) die "unknown kind $kind" ;;
   esac
+  prober_start "$out" "$WORK/kill.fifo" "$@"
+  prober_ready "$out" || return 1
+  kill "-$sig" "$victim"
+  prober_send_time "$EPOCHREALTIME" "$out"
+  prober_result "$out"
+}
+
+# prober_start OUT FIFO CMD...: runs the prober CMD with stdin from FIFO
+# and stdout to OUT; PROBER_PID[OUT] and PROBER_FD[OUT] (the FIFO's
+# writing end) are kept for the functions below.
+declare -A PROBER_PID=() PROBER_FD=()
+prober_start() {
+  local out=$1 fifo=$2 fd
+  shift 2
   : >"$out"
-  "$@" <"$WORK/kill.fifo" >"$out" 2>>"$WORK/probe.err" &
-  pid=$!
-  exec {kfd}>"$WORK/kill.fifo"
-  deadline=$((SECONDS + 60))
+  "$@" <"$fifo" >"$out" 2>>"$WORK/probe.err" &
+  PROBER_PID[$out]=$!
+  exec {fd}>"$fifo"
+  PROBER_FD[$out]=$fd
+}
+
+# prober_ready OUT: waits until the prober printed "ready" (60 s at most);
+# if it exits or does not get there, stops it and fails.
+prober_ready() {
+  local out=$1 pid=${PROBER_PID[$1]} deadline=$((SECONDS + 60))
   until grep -q '^ready' "$out"; do
     if ! child_running "$pid" || ((SECONDS >= deadline)); then
-      exec {kfd}>&-
-      kill "$pid" 2>/dev/null || true
-      wait "$pid" 2>/dev/null || true
+      prober_stop "$out"
       echo "$SCRIPT_NAME: the prober never became ready; its stderr:" >&2
       tail -n 5 "$WORK/probe.err" >&2 || true
       return 1
     fi
     sleep 0.02
   done
-  kill "-$sig" "$victim"
-  t=$EPOCHREALTIME
-  printf '%s000\n' "${t//[!0-9]/}" >&"$kfd"
-  wait "$pid" || true
-  exec {kfd}>&-
+}
+
+prober_stop() {
+  local fd=${PROBER_FD[$1]}
+  exec {fd}>&-
+  kill "${PROBER_PID[$1]}" 2>/dev/null || true
+  wait "${PROBER_PID[$1]}" 2>/dev/null || true
+}
+
+# prober_send_time T OUT...: the time T ($EPOCHREALTIME) in ns to each
+# prober.
+prober_send_time() {
+  local t=$1 out fd
+  shift
+  for out in "$@"; do
+    fd=${PROBER_FD[$out]}
+    printf '%s000\n' "${t//[!0-9]/}" >&"$fd"
+  done
+}
+
+# prober_result OUT: waits for the prober's end; its last line (JSON)
+# goes to OUT.json.
+prober_result() {
+  local out=$1 fd=${PROBER_FD[$1]}
+  wait "${PROBER_PID[$out]}" || true
+  exec {fd}>&-
   tail -n 1 "$out" >"$out.json"
   python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$out.json" 2>/dev/null || {
     echo "$SCRIPT_NAME: the prober printed no result:" >&2
@@ -325,6 +394,124 @@ sys.exit(0 if d["ok"] else 1)
     settle "$kind round $r"
   done
 done
+
+# -- lunchmesh: partitions (nodes in network namespaces) ----------------------------
+PART_RESULTS=$WORK/partition.jsonl
+: >"$PART_RESULTS"
+PART_WHY=
+if ((PARTITION_ROUNDS == 0)); then
+  PART_WHY="BENCH_PARTITION_ROUNDS=0"
+elif ((EUID != 0)); then
+  PART_WHY="network namespaces need root"
+fi
+
+# True when the majority node $1 sees node $2 up and reachable again and
+# every shard owned.
+rejoined() {
+  local doc
+  doc=$(cluster_json "$1") || return 1
+  python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+back = any(n["name"] == sys.argv[2] and n["state"] == "up" and n["reachable"] for n in d["nodes"])
+sys.exit(0 if back and all(l["owner"] for l in d["leases"]) else 1)
+' "$doc" "$2"
+}
+
+if [[ -z $PART_WHY ]]; then
+  heading "Restarting the $NODES nodes in network namespaces (PostgreSQL over TCP on the bridge)"
+  "$CLUSTER" down >/dev/null
+  LUNCH_NETNS_NET=$(free_netns_net)
+  export LUNCH_NETNS=1 LUNCH_NETNS_NET
+  "$CLUSTER" up "$NODES" >/dev/null
+  load_addrs
+  echo "nodes at ${NODE_ADDRS[*]}"
+  settle "the move to namespaces"
+  heading "lunchmesh: $PARTITION_ROUNDS rounds of partition (cluster.sh cut of a shard owner: from its peers only)"
+  printf '%-9s %5s %6s %7s %7s %10s %9s %9s %9s %s\n' kind round shard cut prober new-owner "ms" \
+    "aside ms" "rejoin ms" "minority acks after aside"
+  for ((r = 1; r <= PARTITION_ROUNDS; r++)); do
+    shard=$((round % LUNCH_SHARDS))
+    round=$((round + 1))
+    read -r owner prober_addr prober_name < <(pick_round "$shard")
+    owner_addr=$(cat "$LUNCH_CLUSTER_DIR/$owner.addr")
+    owner_log=$LUNCH_CLUSTER_DIR/$owner.log
+    log_off=$(stat -c %s "$owner_log")
+    out=$WORK/probe-partition-$r
+    prober_start "$out" "$WORK/kill.fifo" "$BENCH" probe --node "$prober_addr" \
+      --shard "$shard" --timeout-ms "$TIMEOUT_MS" --deadline-ms "$DEADLINE_MS" \
+      --threads "$THREADS"
+    prober_start "$out-minority" "$WORK/minority.fifo" "$BENCH" probe --node "$owner_addr" \
+      --shard "$shard" --user-prefix bench-minority- --timeout-ms "$TIMEOUT_MS" \
+      --hold-ms "$HOLD_MS" --pause-ms 10 --threads 1
+    if ! prober_ready "$out" || ! prober_ready "$out-minority"; then
+      prober_stop "$out"
+      prober_stop "$out-minority"
+      die "partition round $r could not run"
+    fi
+    "$CLUSTER" cut "$owner" >/dev/null
+    cut_t=$EPOCHREALTIME
+    prober_send_time "$cut_t" "$out" "$out-minority"
+    prober_result "$out" || die "partition round $r: no result from the majority prober"
+    new_owner=$(owner_of "$shard")
+    prober_result "$out-minority" || die "partition round $r: no result from the minority prober"
+    # From the moment the last route is back (the command returned).
+    "$CLUSTER" heal >/dev/null
+    heal_t=$EPOCHREALTIME
+    # Polled: a figure to ~0.1 s (a status round trip), taken when the
+    # answer that shows the node back arrived.
+    rejoin_ms=-1
+    deadline=$((SECONDS + 30))
+    while ((SECONDS < deadline)); do
+      if rejoined "$prober_addr" "$owner"; then
+        back_t=$EPOCHREALTIME
+        rejoin_ms=$(((${back_t//[!0-9]/} - ${heal_t//[!0-9]/}) / 1000))
+        break
+      fi
+      sleep 0.05
+    done
+    ((rejoin_ms >= 0)) || echo "$SCRIPT_NAME: $owner not up and reachable within 30 s of the heal" >&2
+    aside_us=$(log_event_us "$owner_log" "$log_off" cluster.minority)
+    evictions=$(tail -c "+$((log_off + 1))" "$owner_log" | grep -c "event=cluster.evicted" || true)
+    python3 - "$out.json" "$out-minority.json" "$r" "$shard" "$owner" "$prober_name" \
+      "$new_owner" "${cut_t//[!0-9]/}" "${heal_t//[!0-9]/}" "${aside_us:--1}" "$rejoin_ms" "$evictions" \
+      >>"$PART_RESULTS" <<'PY'
+import json, sys
+path, minority_path, r, shard, owner, prober, new_owner, cut_us, heal_us, aside_us, rejoin, evictions = sys.argv[1:]
+d = json.load(open(path))
+m = json.load(open(minority_path))
+cut_us, aside_us = int(cut_us), int(aside_us)
+d.update(kind="partition", round=int(r), shard=int(shard), killed=owner,
+         prober=prober, new_owner=new_owner, heal_ns=int(heal_us) * 1000, rejoin_ms=int(rejoin),
+         evictions=int(evictions))
+if aside_us < 0:
+    d["aside_ms"] = None
+    d["minority_acks_after_aside"] = None
+else:
+    d["aside_ms"] = (aside_us - cut_us) / 1000
+    # The minority prober's times count from the same cut.
+    d["minority_acks_after_aside"] = sum(1 for t in m["acked_sent_ms"] if t >= d["aside_ms"])
+d["minority_acks_after_cut"] = len(m["acked_sent_ms"])
+print(json.dumps(d))
+PY
+    python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readlines()[-1])
+ok = d["ok"] and d["aside_ms"] is not None and d["minority_acks_after_aside"] == 0 and d["rejoin_ms"] >= 0
+print("%-9s %5d %6d %7s %7s %10s %9s %9s %9s %s" % (d["kind"], d["round"], d["shard"],
+      d["killed"], d["prober"], d["new_owner"],
+      "%.1f" % d["latency_ms"] if d["ok"] else "FAILED",
+      "%.0f" % d["aside_ms"] if d["aside_ms"] is not None else "NEVER",
+      d["rejoin_ms"] if d["rejoin_ms"] >= 0 else "NEVER",
+      "%s (of %d after the cut); evicted %d time(s)" % (d["minority_acks_after_aside"],
+      d["minority_acks_after_cut"], d["evictions"])))
+sys.exit(0 if ok else 1)
+' <"$PART_RESULTS" || FAILED=$((FAILED + 1))
+    settle "partition round $r"
+  done
+fi
+# The peer runs on a machine without our nodes.
+"$CLUSTER" down >/dev/null
 
 # -- the peer: Redis Cluster -------------------------------------------------------
 REDIS_RESULTS=$WORK/redis.jsonl
@@ -447,16 +634,19 @@ fi
 
 heading "Results (ratios matter; absolute figures on a shared machine are noise)"
 python3 - "$RESULTS" "$REDIS_RESULTS" "$REDIS_WHY" "$CRASH_GOAL_MS" "$HANG_GOAL_MS" \
-  "$REDIS_NODE_TIMEOUT" "$TIMEOUT_MS" <<'PY'
+  "$REDIS_NODE_TIMEOUT" "$TIMEOUT_MS" "$PART_RESULTS" "$PART_WHY" "$MAJORITY_GOAL_MS" \
+  "$REJOIN_GOAL_MS" <<'PY'
 import json, sys
-lm_path, redis_path, redis_why, crash_goal, hang_goal, node_timeout, timeout = sys.argv[1:]
+(lm_path, redis_path, redis_why, crash_goal, hang_goal, node_timeout, timeout,
+ part_path, part_why, majority_goal, rejoin_goal) = sys.argv[1:]
 crash_goal, hang_goal = float(crash_goal), float(hang_goal)
+majority_goal, rejoin_goal = float(majority_goal), float(rejoin_goal)
 
 def load(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
 
-lm, rd = load(lm_path), load(redis_path)
+lm, rd, part = load(lm_path), load(redis_path), load(part_path)
 
 def summary(rows):
     ok = sorted(r["latency_ms"] for r in rows if r["ok"])
@@ -519,10 +709,50 @@ def goal(name, s, limit):
         else "NOT met"))
 goal("crash", crash, crash_goal)
 goal("hang", hang, hang_goal)
+
+print()
+if not part:
+    print("partition rounds: not run (%s)" % (part_why or "unknown"))
+    sys.exit(0)
+def nearest(values):
+    values = sorted(values)
+    return (values[min(int(0.5 * len(values)), len(values) - 1)], values[-1]) if values else (None, None)
+serving = nearest([r["latency_ms"] for r in part if r["ok"]])
+aside = nearest([r["aside_ms"] for r in part if r["aside_ms"] is not None])
+rejoin = nearest([r["rejoin_ms"] for r in part if r["rejoin_ms"] >= 0])
+acks = sum(r["minority_acks_after_aside"] or 0 for r in part)
+never = sum(1 for r in part if r["aside_ms"] is None)
+print("partition (peers-only cut of a shard owner), %d rounds:" % len(part))
+def line(name, pm, goal=None, peers=""):
+    p50, mx = pm
+    if p50 is None:
+        print("  %-38s not measured" % name)
+        return
+    verdict = ""
+    if goal is not None:
+        verdict = "goal <= %.0f ms at p50: %s" % (goal, "met" if p50 <= goal else "NOT met")
+    print("  %-38s p50 %7.0f ms  max %7.0f ms  %s" % (name, p50, mx, verdict))
+line("cut -> first write served by majority", serving, majority_goal)
+line("cut -> minority stepped aside", aside)
+line("heal -> cut node up and reachable", rejoin, rejoin_goal)
+print("  %-38s %d (goal 0)%s" % ("minority acks after stepping aside", acks,
+      "; %d round(s) never stepped aside" % never if never else ""))
+print("  %-38s %d" % ("most evictions of the cut node in a round", max(r["evictions"] for r in part)))
+print("Peers' defaults, published, not measured here: Akka's split-brain resolver"
+      "\n  (keep-majority) downs the minority after stable-after = 20 s (for clusters up"
+      "\n  to 100 nodes); a Redis Cluster master cut off from the majority stops taking"
+      "\n  writes after cluster-node-timeout = 15 s, and the majority promotes its"
+      "\n  replica after that timeout plus an election (writes it took meanwhile are lost).")
+if serving[0]:
+    print("Akka stable-after 20 s / lunchmesh p50: %.0fx;  Redis node-timeout 15 s / lunchmesh p50: %.0fx"
+          % (20000 / serving[0], 15000 / serving[0]))
 PY
 
 if ((REDIS == 0)); then
   echo "$SCRIPT_NAME: note: the Redis Cluster peer was not run: $REDIS_WHY" >&2
+fi
+if [[ -n $PART_WHY ]]; then
+  echo "$SCRIPT_NAME: note: the partition rounds were not run: $PART_WHY" >&2
 fi
 if [[ -s $WORK/stuck.txt ]]; then
   echo

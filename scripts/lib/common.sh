@@ -7,6 +7,9 @@
 #                    need (or just the PKGs given)
 #   build_project    configure + build into $ROOT/build
 #   free_port [N]    print a port P such that P..P+N-1 are free on 127.0.0.1
+#   free_netns_net   print a LUNCH_NETNS_NET (10.77.X) no interface here uses
+#   python3          Debian's /usr/bin/python3 where it exists
+#   log_event_us LOG OFFSET EVENT  when a node log first says event=EVENT
 #   is_ipv4 ADDR, is_local_ipv4 ADDR  a dotted quad; one of this machine's
 #   have_commands CMD...  true if every CMD is on PATH
 #   install_peer_package PACKAGE WHAT LOG COMMAND...
@@ -24,6 +27,16 @@ _LUNCH_COMMON_SH=1
 # (the private PostgreSQL socket path is derived from it).
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 SCRIPT_NAME=$(basename "$0")
+
+# Debian's python3, the one ensure_packages installs: its modules are the
+# Debian packages the scripts install (selenium, aiosmtpd, celery), and a
+# python3 found earlier on PATH (a pyenv shim measured 0.5 s per start
+# here) would lack them or slow every helper call and test poll down.
+# Exported, so the tests and scripts these start use it too.
+if [[ -x /usr/bin/python3 ]]; then
+  python3() { /usr/bin/python3 "$@"; }
+  export -f python3
+fi
 
 # Debian bookworm names. postgresql-15 ships initdb, pg_ctl and pgbench
 # (/usr/lib/postgresql/15/bin) and pulls in postgresql-client-15 (psql);
@@ -98,6 +111,32 @@ build_project() {
   cmake -S "$ROOT" -B "$ROOT/build" \
     -DCMAKE_BUILD_TYPE="${LUNCH_BUILD_TYPE:-Release}"
   cmake --build "$ROOT/build" -j"$(nproc)"
+}
+
+# log_event_us LOG OFFSET EVENT: microseconds since the epoch of the first
+# line of the node log LOG after byte OFFSET with event=EVENT (empty if
+# none).
+log_event_us() {
+  tail -c "+$(($2 + 1))" "$1" | grep -m1 "event=$3" | awk '{print $1}' | python3 -c '
+import datetime, sys
+line = sys.stdin.read().strip()
+if line:
+    t = datetime.datetime.strptime(line, "%Y-%m-%dT%H:%M:%S.%fZ")
+    print(int(t.replace(tzinfo=datetime.timezone.utc).timestamp() * 1e6))'
+}
+
+# A /24 of its own for a cluster in namespaces: cluster.sh refuses one in
+# use, and runs side by side (a test, a benchmark) need different ones.
+free_netns_net() {
+  local try net
+  for ((try = 0; try < 100; try++)); do
+    net=10.77.$((20 + RANDOM % 230))
+    if ! ip -br addr | grep -q " ${net//./\\.}\."; then
+      echo "$net"
+      return 0
+    fi
+  done
+  die "no free 10.77.X.0/24 network for the namespaces"
 }
 
 # python3 (in LUNCH_PACKAGES) asks the kernel: bind() to port 0 returns a

@@ -15,6 +15,11 @@
 //            attempts in between by kind, and the warm write latency
 //            before the kill. Requests are timed with CLOCK_REALTIME
 //            (std::chrono::system_clock), the same clock as the kill time.
+//            With --hold-ms it does not stop at the first success but
+//            writes on until that long after the kill (pausing --pause-ms
+//            between requests) and also lists when every success after the
+//            kill was sent: a prober on the minority side of a partition
+//            shows which writes were acknowledged after it stepped aside.
 //
 //   latency  sequential round trips. Connects to every --node (labelled by
 //            --label), picks a user on --shard as above, creates it if
@@ -86,6 +91,8 @@ using kill_at_atom = caf::atom_constant<caf::atom("killat")>;
 using stdin_eof_atom = caf::atom_constant<caf::atom("stdineof")>;
 using give_up_atom = caf::atom_constant<caf::atom("giveup")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using send_atom = caf::atom_constant<caf::atom("send")>;
+using hold_over_atom = caf::atom_constant<caf::atom("holdover")>;
 
 int64_t wall_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -192,6 +199,8 @@ struct probe_options {
   int64_t timeout_ms = 200;
   int64_t warmup = 20;
   int64_t deadline_ms = 20000;
+  int64_t hold_ms = 0;  // > 0: write on until this long after the kill
+  int64_t pause_ms = 0; // between requests
 };
 
 struct probe_result {
@@ -206,6 +215,7 @@ struct probe_result {
   std::map<std::string, int64_t> failures; // of those, by kind
   std::vector<std::string> samples;        // a few failure texts
   json trace = json::array();              // the requests sent after the kill
+  std::vector<double> acked_sent_ms; // --hold-ms: kill -> send, per success
   double warm_p50_ms = 0, warm_max_ms = 0; // before the kill
   int64_t warm_writes = 0;
 };
@@ -271,6 +281,10 @@ void probe_finish(probe_ptr self, bool ok, std::string why) {
     for (auto& [sent, text] : st.fail_text)
       if (sent >= t && sent < until && r.samples.size() < 5)
         r.samples.push_back(text);
+    if (st.opts.hold_ms > 0)
+      for (auto& entry : st.ok_log)
+        if (entry.first >= t)
+          r.acked_sent_ms.push_back(ms_between(t, entry.first));
     for (auto& [sent, done, what] : st.trace)
       if (done >= t && r.trace.size() < 30)
         r.trace.push_back(json{{"sent_ms", ms_between(t, sent)},
@@ -283,16 +297,29 @@ void probe_finish(probe_ptr self, bool ok, std::string why) {
   self->quit();
 }
 
-// Done as soon as a success sent after the kill is in the log.
+// Done as soon as a success sent after the kill is in the log (with
+// --hold-ms only when the hold is over).
 void probe_check(probe_ptr self) {
   auto& st = self->state;
-  if (!st.kill_ns || st.done)
+  if (!st.kill_ns || st.done || st.opts.hold_ms > 0)
     return;
   for (auto& entry : st.ok_log)
     if (entry.first >= *st.kill_ns) {
       probe_finish(self, true, {});
       return;
     }
+}
+
+void probe_send(probe_ptr self);
+
+// The next request: at once, or after --pause-ms once ready.
+void probe_next(probe_ptr self) {
+  auto& st = self->state;
+  if (st.ready && st.opts.pause_ms > 0)
+    self->delayed_send(self, std::chrono::milliseconds(st.opts.pause_ms),
+                       send_atom::value);
+  else
+    probe_send(self);
 }
 
 void probe_send(probe_ptr self) {
@@ -321,7 +348,7 @@ void probe_send(probe_ptr self) {
           std::cout << "ready " << st.user << std::endl;
         }
         probe_check(self);
-        probe_send(self);
+        probe_next(self);
       },
       [=](caf::error& e) {
         auto& st = self->state;
@@ -335,7 +362,7 @@ void probe_send(probe_ptr self) {
           ++st.early_failures[kind];
           st.last_error = self->system().render(e);
         }
-        probe_send(self);
+        probe_next(self);
       });
 }
 
@@ -377,12 +404,18 @@ caf::behavior probe_driver(probe_ptr self, probe_options opts, gateway_actor gw,
       if (st.kill_ns)
         return;
       st.kill_ns = ns;
-      auto left = ns + st.opts.deadline_ms * 1000000 - wall_ns();
-      self->delayed_send(self,
-                         std::chrono::nanoseconds(std::max<int64_t>(left, 0)),
-                         give_up_atom::value);
+      auto hold = st.opts.hold_ms > 0;
+      auto left = ns + (hold ? st.opts.hold_ms : st.opts.deadline_ms) * 1000000
+                  - wall_ns();
+      auto wait = std::chrono::nanoseconds(std::max<int64_t>(left, 0));
+      if (hold)
+        self->delayed_send(self, wait, hold_over_atom::value);
+      else
+        self->delayed_send(self, wait, give_up_atom::value);
       probe_check(self);
     },
+    [=](send_atom) { probe_send(self); },
+    [=](hold_over_atom) { probe_finish(self, true, {}); },
     [=](give_up_atom) {
       probe_finish(self, false,
                    "no success within "
@@ -410,6 +443,8 @@ json probe_json(const probe_options& opts, const probe_result& r) {
          {"failures", r.failures},
          {"failure_samples", r.samples},
          {"trace", r.trace},
+         {"hold_ms", opts.hold_ms},
+         {"acked_sent_ms", r.acked_sent_ms},
          {"warm_writes", r.warm_writes},
          {"warm_p50_ms", r.warm_p50_ms},
          {"warm_max_ms", r.warm_max_ms}};
@@ -784,6 +819,11 @@ int main(int argc, char** argv) {
          1000000);
   ranged(probe, "--deadline-ms", popts.deadline_ms,
          "give up this long after the kill", 1, 3600000);
+  ranged(probe, "--hold-ms", popts.hold_ms,
+         "write on until this long after the kill, listing the successes", 0,
+         3600000);
+  ranged(probe, "--pause-ms", popts.pause_ms,
+         "pause between requests once ready", 0, 60000);
 
   latency_options lopts;
   auto latency = app.add_subcommand(

@@ -16,6 +16,13 @@
 # once, points exact (50 per hosted, 30 per joined party), no party over
 # max_members, lease epochs that never went down.
 #
+# Chaos mode (LUNCH_CHAOS_DRILLS=K > 0, not in scripts/test.sh; used for
+# docs/capacity.md): LUNCH_PARTITION_NODES=N nodes (default 3) and, instead
+# of the drills above, K drills drawn at random (LUNCH_CHAOS_SEED): cut,
+# partition or cut-db of a node, kill -9 (healed by a restart), SIGSTOP
+# (healed by SIGCONT), or a split that cuts a minority of up to (N-1)/2
+# nodes from the rest; each checked as above, then the same end checks.
+#
 # Environment: LUNCH_BIN_DIR (default $ROOT/build/bin); LUNCH_E2E_KEEP=1
 # keeps the temporary directory. Exits 77 (skipped) when not root.
 set -euo pipefail
@@ -31,13 +38,19 @@ if ((EUID != 0)); then
   exit 77
 fi
 
-e2e_cluster_begin part 4 4
+CHAOS=${LUNCH_CHAOS_DRILLS:-0}
+CHAOS_NODES=${LUNCH_PARTITION_NODES:-3}
+if ! [[ $CHAOS =~ ^[0-9]+$ && $CHAOS_NODES =~ ^[0-9]+$ ]] || ((CHAOS_NODES < 3)); then
+  echo "partition_test: LUNCH_CHAOS_DRILLS must be >= 0 and LUNCH_PARTITION_NODES >= 3" >&2
+  exit 2
+fi
+if ((CHAOS > 0)); then
+  e2e_cluster_begin part "$CHAOS_NODES" "$CHAOS_NODES"
+else
+  e2e_cluster_begin part 4 4
+fi
 export LUNCH_NETNS=1
-# A bridge subnet of its own (cluster.sh refuses one in use).
-for ((try = 0; try < 50; try++)); do
-  LUNCH_NETNS_NET=10.77.$((100 + RANDOM % 150))
-  ip -br addr | grep -q " ${LUNCH_NETNS_NET//./\\.}\." || break
-done
+LUNCH_NETNS_NET=$(free_netns_net)
 export LUNCH_NETNS_NET
 WRITERS=3
 
@@ -127,13 +140,7 @@ acked_attempts() { # P T_US END_US NODES: acknowledged attempts through NODES
 # Microseconds since the epoch of the first log line of node N matching
 # EVENT after byte offset OFF (empty if none).
 log_time_us() { # N OFF EVENT
-  tail -c "+$(($2 + 1))" "$LUNCH_CLUSTER_DIR/node$1.log" | grep -m1 "event=$3" |
-    awk '{print $1}' | python3 -c '
-import datetime, sys
-line = sys.stdin.read().strip()
-if line:
-    t = datetime.datetime.strptime(line, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
-    print(int(t.timestamp() * 1e6))'
+  log_event_us "$LUNCH_CLUSTER_DIR/node$1.log" "$2" "$3"
 }
 
 log_size() {
@@ -152,9 +159,12 @@ acks_grow() { # N
 }
 
 declare -a REJOIN_MS DRILL_NOTES
+# How a drill is undone: cluster.sh's arguments (a kill is healed by `up`).
+HEAL=(heal)
 # drill NAME MAJORITY MINORITY GRACE ARGS...: apply `cluster.sh ARGS`, let
 # the writers run 8 s, check that writes through the majority succeed from
-# GRACE seconds after the cut on, heal, wait for all nodes.
+# GRACE seconds after the cut on, heal (`cluster.sh ${HEAL[@]}`), wait for
+# all nodes.
 drill() {
   local name=$1 majority=$2 minority=$3 grace=$4 nodes
   shift 4
@@ -174,7 +184,7 @@ drill() {
   local heal_us
   heal_us=$(now_us)
   set_phase "$name-healed"
-  "$CLUSTER" heal >/dev/null || fatal "cluster.sh heal failed"
+  "$CLUSTER" "${HEAL[@]}" >/dev/null || fatal "cluster.sh ${HEAL[*]} failed"
   if wait_until 30 all_up "$nodes"; then
     check_pass
   else
@@ -211,10 +221,51 @@ drill() {
   done
 }
 
+# K random drills on the CHAOS_NODES nodes.
+chaos_drills() {
+  local c kind nodes=() majority minority victim size i
+  local kinds=(cut partition cut-db kill pause split)
+  RANDOM=${LUNCH_CHAOS_SEED:-$$}
+  echo "chaos seed: ${LUNCH_CHAOS_SEED:-$$}"
+  for ((c = 1; c <= CHAOS; c++)); do
+    nodes=()
+    for ((i = 0; i < CHAOS_NODES; i++)); do nodes+=("$i"); done
+    # A random order; the first ones are the victims.
+    for ((i = CHAOS_NODES - 1; i > 0; i--)); do
+      local j=$((RANDOM % (i + 1))) t
+      t=${nodes[i]} nodes[i]=${nodes[j]} nodes[j]=$t
+    done
+    kind=${kinds[RANDOM % ${#kinds[@]}]}
+    size=1
+    [[ $kind == split ]] && size=$((1 + RANDOM % ((CHAOS_NODES - 1) / 2)))
+    minority=$(IFS=,; echo "${nodes[*]:0:size}")
+    majority=$(IFS=,; echo "${nodes[*]:size}")
+    victim=node${nodes[0]}
+    HEAL=(heal)
+    case $kind in
+      cut | partition) drill "c$c-$kind" "$majority" "$minority" 3 "$kind" "$victim" ;;
+      cut-db) drill "c$c-$kind" "$minority,$majority" "" 6 cut-db "$victim" ;;
+      kill)
+        HEAL=(up "$CHAOS_NODES")
+        drill "c$c-$kind" "$majority" "" 3 kill "$victim"
+        ;;
+      pause)
+        HEAL=(resume "$victim")
+        drill "c$c-$kind" "$majority" "" 3 pause "$victim"
+        ;;
+      split) drill "c$c-$kind" "$majority" "$minority" 3 split "$minority" "$majority" ;;
+    esac
+  done
+  HEAL=(heal)
+}
+
 # -----------------------------------------------------------------------------
-section "setup: PostgreSQL on the bridge, 3 nodes in namespaces ($LUNCH_NETNS_NET.0/24)"
-"$CLUSTER" up 3 >"$WORK/up.log" 2>&1 || fatal "cluster.sh up 3 failed: $(tail -5 "$WORK/up.log")"
-echo 3 >"$WORK/nodes"
+START_NODES=3
+((CHAOS > 0)) && START_NODES=$CHAOS_NODES
+section "setup: PostgreSQL on the bridge, $START_NODES nodes in namespaces ($LUNCH_NETNS_NET.0/24)"
+"$CLUSTER" up "$START_NODES" >"$WORK/up.log" 2>&1 ||
+  fatal "cluster.sh up $START_NODES failed: $(tail -5 "$WORK/up.log")"
+echo "$START_NODES" >"$WORK/nodes"
 set_phase warm
 TOMORROW=$(date -d tomorrow +%F)
 ids=()
@@ -234,22 +285,26 @@ for ((k = 0; k < WRITERS; k++)); do
 done
 wait_until 30 acks_grow 10 || fatal "the writers got no acknowledgement within 30 s"
 
-drill cut 0,1 2 3 cut node2
-drill partition 0,2 1 3 partition node1
-# node0's shards move once its catalog heartbeat is 3 s old (db_stale).
-drill cut-db 0,1,2 "" 6 cut-db node0
+if ((CHAOS > 0)); then
+  chaos_drills
+else
+  drill cut 0,1 2 3 cut node2
+  drill partition 0,2 1 3 partition node1
+  # node0's shards move once its catalog heartbeat is 3 s old (db_stale).
+  drill cut-db 0,1,2 "" 6 cut-db node0
 
-section "a fourth node joins: cluster.sh up 4"
-"$CLUSTER" up 4 >"$WORK/up4.log" 2>&1 || fatal "cluster.sh up 4 failed: $(tail -5 "$WORK/up4.log")"
-echo 4 >"$WORK/nodes"
-wait_until 30 all_up 4 || fatal "node3 did not join within 30 s"
-# The side of the oldest member (the earliest start among the nodes up;
-# each drill's minority registered again since) keeps the majority.
-run ctl_at 0 --json cluster status
-[[ $RC == 0 ]] || fatal "cluster status: $(_last_output)"
-read -r winners losers < <(json_value "(lambda up: ','.join(n[4:] for n in up[:2]) + ' ' + ','.join(n[4:] for n in up[2:]))([n['name'] for n in sorted((n for n in d['nodes'] if n['state'] == 'up'), key=lambda n: (n['started_at'], n['name']))])")
-echo "oldest first: $winners | $losers"
-drill split "$winners" "$losers" 3 split "$winners" "$losers"
+  section "a fourth node joins: cluster.sh up 4"
+  "$CLUSTER" up 4 >"$WORK/up4.log" 2>&1 || fatal "cluster.sh up 4 failed: $(tail -5 "$WORK/up4.log")"
+  echo 4 >"$WORK/nodes"
+  wait_until 30 all_up 4 || fatal "node3 did not join within 30 s"
+  # The side of the oldest member (the earliest start among the nodes up;
+  # each drill's minority registered again since) keeps the majority.
+  run ctl_at 0 --json cluster status
+  [[ $RC == 0 ]] || fatal "cluster status: $(_last_output)"
+  read -r winners losers < <(json_value "(lambda up: ','.join(n[4:] for n in up[:2]) + ' ' + ','.join(n[4:] for n in up[2:]))([n['name'] for n in sorted((n for n in d['nodes'] if n['state'] == 'up'), key=lambda n: (n['started_at'], n['name']))])")
+  echo "oldest first: $winners | $losers"
+  drill split "$winners" "$losers" 3 split "$winners" "$losers"
+fi
 
 section "the writers stop; PostgreSQL is checked"
 touch "$WORK/stop"
