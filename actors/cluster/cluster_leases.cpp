@@ -144,11 +144,16 @@ void apply_view(self_ptr self, cluster_view view) {
     // Another node declared us dead (we were paused or cut off): our
     // leases are gone. Register again, once we reach the majority, and
     // take part as a fresh member.
-    if (!std::exchange(st.evicted, true))
+    if (!std::exchange(st.evicted, true)) {
       log::warn("cluster.evicted",
                 {{"catalog_state", self_row == st.view.nodes.end()
                                      ? "missing"
                                      : self_row->state}});
+      // Answers from before the eviction prove nothing now: a node cut off
+      // a moment ago still has them and would register again at once, to
+      // be evicted again. It registers once the majority answers anew.
+      st.heard.clear();
+    }
     st.cfg.progress->registered = false;
   }
   // Peers' states as the catalog has them (a peer may be leaving now).
