@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The map of a write (issue 16's first step): one node on a fresh private
+# PostgreSQL (durable commits), BENCH_USERS users created first, then
+# lunchbench's writes (BENCH_PARTIES party creates with 3 joins each, 64 in
+# flight) while
+#   - PostgreSQL logs every statement (log_statement=all, turned on after
+#     the setup): statements per write, by statement;
+#   - pg_stat_database counts the commits: commits per write (group commit);
+#   - `perf record -a` samples every CPU (Debian's linux-perf, installed if
+#     missing): the CPU by process and thread kind (PostgreSQL backends,
+#     lunchd's scheduler workers, its detached actors, CAF's timer thread,
+#     the client), user vs kernel, and lunchd's hottest symbols.
+# Prints the tables; stops what it started. Root, for perf -a.
+#
+#   scripts/bench/profile.sh
+#
+# Knobs: BENCH_USERS (1000), BENCH_PARTIES (4000), BENCH_SKIP_BUILD=1,
+# BENCH_KEEP=1 (keep the data, the logs and perf.data).
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+
+USERS=${BENCH_USERS:-1000}
+PARTIES=${BENCH_PARTIES:-4000}
+for knob in USERS PARTIES; do
+  [[ ${!knob} =~ ^[1-9][0-9]*$ ]] || die "$knob must be a positive integer, not '${!knob}'"
+done
+((EUID == 0)) || die "perf record -a needs root"
+
+export LUNCH_PG_DIR=$ROOT/.pg-bench-profile
+export LUNCH_CLUSTER_DIR=$ROOT/.cluster-bench-profile
+export LUNCH_PG_FSYNC=on
+export LUNCH_BIN_DIR=${LUNCH_BIN_DIR:-$ROOT/build/bin}
+PG=$ROOT/scripts/pg.sh
+CLUSTER=$ROOT/scripts/cluster.sh
+LUNCHBENCH=$LUNCH_BIN_DIR/lunchbench
+WORK=
+
+bench_build "$ROOT/build" lunchd lunchctl lunchbench
+have_commands perf || ensure_packages linux-perf
+bench_traps
+bench_fresh_state lunch-bench-profile
+
+LUNCH_BASE_PORT=$(free_port 1)
+export LUNCH_BASE_PORT
+heading "One node, PostgreSQL with durable commits"
+"$CLUSTER" up 1 >"$WORK/up.log" 2>&1 || {
+  tail -n 20 "$WORK/up.log" >&2
+  die "cluster.sh up 1 failed"
+}
+NODE=$(cat "$LUNCH_CLUSTER_DIR/node0.addr")
+NODE_PID=$(cat "$LUNCH_CLUSTER_DIR/node0.pid")
+"$LUNCHBENCH" --node "$NODE" --users "$USERS" --parties 0 --reads 0 --json >/dev/null ||
+  die "creating the users failed"
+
+commits() {
+  "$PG" psql -X -A -t -q -c "SELECT sum(xact_commit) FROM pg_stat_database WHERE datname LIKE 'lunch_%'"
+}
+"$PG" psql -X -q -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+PG_LOG=$LUNCH_PG_DIR/log
+LOG_OFF=$(stat -c %s "$PG_LOG")
+C0=$(commits)
+
+heading "lunchbench: $PARTIES parties x 3 joins, 64 in flight, under perf record -a"
+perf record -F 499 -a -o "$WORK/perf.data" >"$WORK/perf.log" 2>&1 &
+PERF_PID=$!
+"$LUNCHBENCH" --node "$NODE" --users "$USERS" --parties "$PARTIES" --joins-per-party 3 \
+  --reads 0 --node-pid "$NODE_PID" --json >"$WORK/bench.json" || die "lunchbench failed"
+kill -INT "$PERF_PID"
+wait "$PERF_PID" || true
+C1=$(commits)
+"$PG" psql -X -q -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+
+perf report -i "$WORK/perf.data" --sort pid,comm --stdio >"$WORK/by-thread.txt" 2>/dev/null
+perf report -i "$WORK/perf.data" --sort comm,dso --stdio >"$WORK/by-dso.txt" 2>/dev/null
+perf report -i "$WORK/perf.data" --pid "$NODE_PID" --sort dso,sym --stdio >"$WORK/lunchd-syms.txt" 2>/dev/null
+
+python3 - "$WORK" "$PG_LOG" "$LOG_OFF" "$C0" "$C1" "$NODE_PID" <<'PY'
+import collections, json, re, sys
+work, log, off, c0, c1, node_pid = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+b = json.load(open(work + "/bench.json"))
+w = b["writes"]
+# The setup phase asks again for the users that exist (no writes).
+requests = w["ops"]
+print("writes: %d (%d creates, %d joins) at %.0f/s; node CPU %.3f ms per write"
+      % (w["ops"], w["creates"], w["joins"], w["ops_per_s"], w.get("node_cpu_ms_per_op", -1)))
+print("commits PostgreSQL saw: %d, %.2f per write (%.1f writes per commit)"
+      % (c1 - c0, (c1 - c0) / requests, requests / max(c1 - c0, 1)))
+text = open(log, errors="replace").read()[off:]
+stmts = re.findall(r"LOG:  (?:statement|execute [^:]*): (.*)", text)
+count = collections.Counter(re.sub(r"\s+", " ", s.strip())[:80] for s in stmts)
+print("statements: %d, %.2f per write (setup and background included)" % (len(stmts), len(stmts) / requests))
+for s, n in count.most_common(15):
+    print("  %6.2f  %s" % (n / requests, s))
+print()
+print("CPU by thread (share of all samples on both cores):")
+kinds = collections.Counter()
+for line in open(work + "/by-thread.txt"):
+    m = re.match(r"\s+([\d.]+)%\s+(\d+):(\S+)", line)
+    if not m:
+        continue
+    pct, pid, comm = float(m.group(1)), m.group(2), m.group(3)
+    kinds[comm] += pct
+for comm, pct in kinds.most_common(8):
+    print("  %6.2f%%  %s" % (pct, comm))
+print("  (caf.multiplexer: CAF's scheduler workers, of lunchd and of the client;"
+      " caf.actor: detached actors; caf.clock: CAF's timer thread)")
+kernel = collections.Counter()
+for line in open(work + "/by-dso.txt"):
+    m = re.match(r"\s+([\d.]+)%\s+(\S+)\s+(\S+)", line)
+    if m and m.group(3) == "[kernel.kallsyms]":
+        kernel[m.group(2)] += float(m.group(1))
+print("of which in the kernel: " + ", ".join("%s %.1f%%" % kv for kv in kernel.most_common(4)))
+print()
+print("lunchd's hottest symbols (share of all samples):")
+n = 0
+for line in open(work + "/lunchd-syms.txt"):
+    if re.match(r"\s+[\d.]+%", line) and n < 15:
+        print("  " + line.strip()[:110])
+        n += 1
+PY
+echo "run time: ${SECONDS}s"
