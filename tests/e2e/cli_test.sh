@@ -466,7 +466,67 @@ expect_rc 0 -- ctl --json user get 1
 expect_json 'd["nickname"]' '"김철수"'
 
 # -----------------------------------------------------------------------------
-section "18. lunchctl usage errors"
+section "18. the node drops a starved lunchctl's connection"
+# A client without CPU for the node's heartbeat timeout looks dead, and the
+# node closes its connection, answer and all. lunchctl sends a write with a
+# request id again over a new connection (applied once); a write without
+# one is reported lost at once. The request waits in the node while the
+# shard database's backends are stopped; lunchctl is stopped until the
+# node has closed its connection.
+db_backends() { # DATABASE
+  "$PG" psql -d "$1" -Atc "SELECT pid FROM pg_stat_activity
+    WHERE datname = '$1' AND pid <> pg_backend_pid()"
+}
+# True once one of the backends has unread input: the node's statement.
+statement_waiting() { # PID...
+  local pid
+  for pid in "$@"; do
+    ss -xpn | awk -v p="pid=$pid," 'index($0, p) && $3 > 0 { found = 1 }
+      END { exit !found }' && return 0
+  done
+  return 1
+}
+client_dropped() { # PID
+  ss -tnp state close-wait | grep -q "pid=$1,"
+}
+# Runs lunchctl ARGS... in the background while database DB is stopped and
+# the node drops lunchctl's connection; sets RC, OUT and ERR.
+run_dropped() { # DB ARGS...
+  local db=$1 backends client
+  shift
+  mapfile -t backends < <(db_backends "$db")
+  ((${#backends[@]} > 0)) || fatal "no backends of $db"
+  kill -STOP "${backends[@]}"
+  LAST_CMD="lunchctl $* (connection dropped)"
+  "$BIN/lunchctl" --node "$NODE" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" &
+  client=$!
+  local waited=ok
+  wait_until 20 statement_waiting "${backends[@]}" || waited="no statement reached $db"
+  kill -STOP "$client"
+  if [[ $waited == ok ]]; then
+    wait_until 20 client_dropped "$client" || waited="the node kept lunchctl's connection"
+  fi
+  kill -CONT "${backends[@]}" "$client"
+  RC=0
+  wait "$client" || RC=$?
+  OUT=$(cat "$E2E_TMP/out")
+  ERR=$(cat "$E2E_TMP/err")
+  [[ $waited == ok ]] || check_fail "$waited"
+}
+expect_rc 0 -- ctl --json user shard DROP1
+drop_db=lunch_shard_$(json_value 'd["shard"]')
+run_dropped "$drop_db" --json user create DROP1 --nickname drop1
+expect_eq "user create over a dropped connection: exit code" 0 "$RC"
+expect_json 'd["employee_id"]' '"DROP1"'
+expect_rc 0 -- ctl --json user get DROP1
+expect_json 'd["nickname"]' '"drop1"'
+run_dropped lunch_catalog --json job submit noop
+expect_eq "job submit over a dropped connection: exit code" 3 "$RC"
+expect_json 'd["error"]' '"unavailable"'
+expect_contains "may or may not have been applied" "$OUT" stdout
+
+# -----------------------------------------------------------------------------
+section "19. lunchctl usage errors"
 expect_rc 2 -- ctl --bogus node status
 expect_rc 2 -- ctl node status --bogus
 expect_rc 2 -- ctl party frobnicate
@@ -483,7 +543,7 @@ expect_rc 1 -- ctl --json party get 99999
 expect_json 'sorted(d)' '["error", "message"]'
 
 # -----------------------------------------------------------------------------
-section "19. graceful stop"
+section "20. graceful stop"
 stop_lunchd_with TERM
 start_lunchd "$WORK/node.json"
 expect_rc 0 -- ctl --json user get W1

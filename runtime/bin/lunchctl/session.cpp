@@ -27,14 +27,23 @@ std::string request_ids::next() {
 }
 
 session::session(caf::actor_system& sys, gateway_actor gw,
-                 const session_options& opts)
-    : self_(sys),
+                 const session_options& opts, connector reconnect)
+    : sys_(sys),
       gw_(std::move(gw)),
       timeout_(std::chrono::duration_cast<caf::timespan>(
         std::chrono::duration<double>(opts.timeout_s))),
       json_(opts.json),
-      ids_(opts.request_id) {
+      ids_(opts.request_id),
+      node_(opts.node),
+      reconnect_(std::move(reconnect)) {
   // nop
+}
+
+caf::error session::lost_answer() const {
+  return make_error(errc::unavailable,
+                    "node " + node_
+                      + " closed the connection before answering; the "
+                        "command may or may not have been applied");
 }
 
 int session::fail(const caf::error& error) const {
@@ -66,8 +75,10 @@ int run_connected(const session_options& opts, const command& cmd) {
   auto gw = cli::connect_gateway(
     sys, *address, opts.node, error,
     std::chrono::milliseconds(static_cast<int64_t>(opts.timeout_s * 1000)));
-  // The session (a scoped actor) must end before the actor system.
-  session s{sys, gw ? *gw : gateway_actor{}, opts};
+  auto reconnect = [&](std::chrono::milliseconds left, std::string& why) {
+    return cli::connect_gateway(sys, *address, opts.node, why, left);
+  };
+  session s{sys, gw ? *gw : gateway_actor{}, opts, reconnect};
   return gw ? cmd(s) : s.report(errc::unavailable, error);
 }
 

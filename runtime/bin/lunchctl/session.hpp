@@ -9,18 +9,23 @@
 //     return s.print(to_json(v), [&] { print_user(v); });
 //   });
 
+#include <chrono>
 #include <functional>
+#include <future>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include <caf/actor_system.hpp>
 #include <caf/error.hpp>
-#include <caf/scoped_actor.hpp>
+#include <caf/event_based_actor.hpp>
 
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
 #include "runtime/bin/lunchctl/exit_codes.hpp"
+#include "runtime/bin/lunchctl/repeatable.hpp"
 
 namespace lunch::ctl {
 
@@ -90,11 +95,16 @@ private:
   caf::error error_;
 };
 
+/// A new connection to the node within the time left, or nothing with the
+/// reason set.
+using connector = std::function<std::optional<gateway_actor>(
+  std::chrono::milliseconds left, std::string& error)>;
+
 /// A connected session with one node.
 class session {
 public:
-  session(caf::actor_system& sys, gateway_actor gw,
-          const session_options& opts);
+  session(caf::actor_system& sys, gateway_actor gw, const session_options& opts,
+          connector reconnect);
 
   /// The request id of the next write.
   lunch::request_id request_id() {
@@ -105,15 +115,28 @@ public:
     return json_;
   }
 
-  /// Sends one request and waits at most the timeout for a T.
+  /// Sends one request and waits at most the timeout for a T. When the
+  /// node drops the connection before it answers, a repeatable request
+  /// (repeatable.hpp) goes again over a new one within the same timeout.
   template <class T, class... Ts>
   answer<T> ask(const Ts&... xs) {
-    std::optional<T> result;
-    caf::error error;
-    self_->request(gw_, timeout_, xs...)
-      .receive([&](T& x) { result = std::move(x); },
-               [&](caf::error& e) { error = std::move(e); });
-    return {*this, std::move(result), std::move(error)};
+    auto deadline = std::chrono::steady_clock::now() + timeout_;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        return {*this, std::nullopt, make_error(errc::timeout, "timeout")};
+      auto got = ask_once<T>(left, xs...);
+      if (!got.lost)
+        return {*this, std::move(got.value), std::move(got.error)};
+      if (!repeatable(xs...))
+        return {*this, std::nullopt, lost_answer()};
+      std::string why;
+      auto gw = reconnect_(left, why);
+      if (!gw)
+        return {*this, std::nullopt, make_error(errc::unavailable, why)};
+      gw_ = std::move(*gw);
+    }
   }
 
   /// Prints an error the node gave; returns its exit code.
@@ -136,11 +159,50 @@ public:
   }
 
 private:
-  caf::scoped_actor self_;
+  template <class T>
+  struct outcome {
+    std::optional<T> value;
+    caf::error error;
+    bool lost = false; // the connection closed before the answer
+  };
+
+  // One request over the current connection, by a helper actor that also
+  // watches the connection (a blocking receive of the answer would not
+  // see it close and wait out the timeout).
+  template <class T, class... Ts>
+  outcome<T> ask_once(std::chrono::milliseconds left, const Ts&... xs) {
+    auto result = std::make_shared<std::promise<outcome<T>>>();
+    auto future = result->get_future();
+    sys_.spawn([=, gw = gw_](caf::event_based_actor* self) {
+      auto done = [=](outcome<T> x) {
+        result->set_value(std::move(x));
+        self->quit();
+      };
+      self->monitor(gw);
+      self->set_down_handler([=](caf::down_msg&) {
+        done(outcome<T>{std::nullopt, {}, true});
+      });
+      self->request(gw, left, xs...)
+        .then(
+          [=](T& x) {
+            done(outcome<T>{std::move(x), {}, false});
+          },
+          [=](caf::error& e) {
+            done(outcome<T>{std::nullopt, e, false});
+          });
+    });
+    return future.get();
+  }
+
+  caf::error lost_answer() const;
+
+  caf::actor_system& sys_;
   gateway_actor gw_;
   caf::timespan timeout_;
   bool json_;
   request_ids ids_;
+  std::string node_;
+  connector reconnect_;
 };
 
 template <class T>
