@@ -5,12 +5,15 @@
 // publishes there. Each client reports failures its own way (lunchctl can
 // answer in JSON), so these return the words and let the caller print.
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <caf/actor_system.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "messages/gateway_protocol.hpp"
 #include "runtime/address.hpp"
@@ -29,32 +32,55 @@ inline std::optional<runtime::host_port> node_address(const std::string& node,
 }
 
 /// The gateway published at `address` (blocking: for a client's start-up),
-/// or nothing with `error` set to "cannot reach node X: <reason>". A probe
-/// bounds the wait by `timeout` first: CAF's connect waits out the
-/// kernel's SYN retries (minutes) when the network drops the packets.
+/// or nothing with `error` set to "cannot reach node X: <reason>", within
+/// `timeout`. A probe bounds the wait first: CAF's connect waits out the
+/// kernel's SYN retries (minutes) when the network drops the packets. The
+/// handshake has a deadline of its own: a paused node accepts the TCP
+/// connection (the kernel does) but never answers.
 inline std::optional<gateway_actor>
 connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
                 const std::string& node, std::string& error,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto fail = [&](const std::string& why) {
+    error = "cannot reach node " + node + ": " + why;
+    return std::nullopt;
+  };
   switch (probe_tcp(address.host, address.port, timeout)) {
     case reach::open:
       break;
     case reach::refused:
-      error = "cannot reach node " + node
-              + ": connection refused (is lunchd running there?)";
-      return std::nullopt;
+      return fail("connection refused (is lunchd running there?)");
     case reach::unreachable:
-      error = "cannot reach node " + node + ": no answer within "
-              + std::to_string(timeout.count()) + " ms";
-      return std::nullopt;
+      return fail("no answer within " + std::to_string(timeout.count())
+                  + " ms");
   }
-  auto gw = sys.middleman().remote_actor<gateway_actor>(address.host,
-                                                        address.port);
-  if (!gw) {
-    error = "cannot reach node " + node + ": " + sys.render(gw.error());
-    return std::nullopt;
-  }
-  return *gw;
+  auto left = std::max(std::chrono::milliseconds(1),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                         deadline - std::chrono::steady_clock::now()));
+  // What middleman::remote_actor does, with a timeout.
+  std::optional<gateway_actor> gateway;
+  caf::scoped_actor self{sys};
+  self
+    ->request(sys.middleman().actor_handle(), left, caf::connect_atom::value,
+              address.host, address.port)
+    .receive(
+      [&](caf::node_id&, caf::strong_actor_ptr& ptr,
+          std::set<std::string>& interface) {
+        if (!ptr)
+          fail("nothing is published at that port");
+        else if (!sys.assignable<gateway_actor>(interface))
+          fail("it speaks another interface (another lunchmesh version?)");
+        else
+          gateway = caf::actor_cast<gateway_actor>(std::move(ptr));
+      },
+      [&](caf::error& e) {
+        fail(e == caf::sec::request_timeout
+               ? "no handshake within " + std::to_string(timeout.count())
+                   + " ms (is the node paused or overloaded?)"
+               : sys.render(e));
+      });
+  return gateway;
 }
 
 } // namespace lunch::cli

@@ -146,7 +146,6 @@ load_addrs() {
 heading "Starting PostgreSQL and $NODES nodes (ports $LUNCH_BASE_PORT..$((LUNCH_BASE_PORT + NODES - 1)), $LUNCH_SHARDS shards)"
 "$CLUSTER" up "$NODES"
 load_addrs
-: >"$WORK/stuck.txt"
 
 # Prints the cluster status JSON, asked of the first node that answers
 # (of HOST:PORT $1 only, if given).
@@ -165,60 +164,23 @@ cluster_json() {
 
 # Back to NODES nodes, settled (restarts nodes that are not running, waits
 # for the catalog), then checks that every node's gateway reaches every
-# shard (`lunchbench-cluster check`). If one does not although the catalog
-# lists a live owner, this is logged in $WORK/stuck.txt (and fails the run
-# at the end), and to go on the script restarts (SIGTERM) the shard's owner
-# if no node reaches the shard, else the nodes that do not, and checks
-# again (at most 3 times).
+# shard (`lunchbench-cluster check`). A node that does not although the
+# catalog lists a live owner is a defect: the run stops there (restarting
+# it to go on would hide it), keeping the nodes' logs.
 settle() {
-  local after=$1 tries out pid i deadline
-  for ((tries = 1; ; tries++)); do
-    # Restarts what is not running and waits until all NODES are up and
-    # the shards spread again (a continued node registers again first).
-    "$CLUSTER" up "$NODES" >/dev/null
-    if out=$("$BENCH" check "${CHECK_NODES[@]}" --shards "$LUNCH_SHARDS" \
-      --deadline-ms 5000 --threads "$THREADS" 2>&1); then
-      return 0
-    fi
-    echo "$after: $out" >>"$WORK/stuck.txt"
-    echo "$SCRIPT_NAME: warning: after $after a node does not reach a shard: $out" >&2
-    ((tries < 3)) || die "routing still broken after $tries restarts"
-    while read -r i; do
-      pid=$(cat "$LUNCH_CLUSTER_DIR/node$i.pid" 2>/dev/null || true)
-      echo "$SCRIPT_NAME: restarting node$i (pid $pid) to go on" >&2
-      kill -TERM "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 10))
-      while proc_alive "$pid" lunchd && ((SECONDS < deadline)); do
-        sleep 0.1
-      done
-      kill -KILL "$pid" 2>/dev/null || true
-      rm -f "$LUNCH_CLUSTER_DIR/node$i.pid"
-    done < <(python3 -c '
-import json, sys
-out, status, base, nodes = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-stuck = []
-for line in out.splitlines():
-    try:
-        stuck += json.loads(line).get("stuck", [])
-    except ValueError:
-        pass
-owners = {}
-try:
-    owners = {l["shard"]: l["owner"] for l in json.loads(status)["leases"]}
-except ValueError:
-    pass
-restart = set()
-for shard in {x["shard"] for x in stuck}:
-    where = {x["node"] for x in stuck if x["shard"] == shard}
-    owner = owners.get(shard, "")
-    if len(where) == nodes and owner.startswith("node"):
-        restart.add(int(owner[4:]))  # no node reaches it: its owner is stuck
-    else:
-        restart |= {int(a.rsplit(":", 1)[1]) - base for a in where}
-for i in sorted(restart):
-    print(i)
-' "$out" "$(cluster_json || true)" "$LUNCH_BASE_PORT" "$NODES")
-  done
+  local after=$1 out kept
+  # Restarts what is not running and waits until all NODES are up and the
+  # shards spread again (a continued node registers again first).
+  "$CLUSTER" up "$NODES" >/dev/null
+  if out=$("$BENCH" check "${CHECK_NODES[@]}" --shards "$LUNCH_SHARDS" \
+    --deadline-ms 5000 --threads "$THREADS" 2>&1); then
+    return 0
+  fi
+  kept=$(mktemp -d /tmp/lunch-bench-failover-stuck.XXXXXX)
+  cp "$LUNCH_CLUSTER_DIR"/*.log "$kept"/ 2>/dev/null || true
+  cluster_json >"$kept/cluster-status.json" 2>&1 || true
+  echo "$out" >"$kept/check.txt"
+  die "after $after a node's gateway does not reach a shard although the catalog lists a live owner: $out (logs kept in $kept)"
 }
 
 # For shard $1: "OWNER_NAME PROBER_ADDR PROBER_NAME", the prober
@@ -756,14 +718,6 @@ if ((REDIS == 0)); then
 fi
 if [[ -n $PART_WHY ]]; then
   echo "$SCRIPT_NAME: note: the partition rounds were not run: $PART_WHY" >&2
-fi
-if [[ -s $WORK/stuck.txt ]]; then
-  echo
-  echo "Routing broken after a settle ($(wc -l <"$WORK/stuck.txt") time(s)): the catalog listed a"
-  echo "live owner, but a node's gateway had no serving route to the shard; the node was"
-  echo "restarted so the run could go on:"
-  sed 's/^/  /' "$WORK/stuck.txt"
-  FAILED=$((FAILED + 1))
 fi
 echo "run time: ${SECONDS}s"
 if ((FAILED > 0)); then

@@ -466,7 +466,7 @@ expect_rc 0 -- ctl --json user get 1
 expect_json 'd["nickname"]' '"김철수"'
 
 # -----------------------------------------------------------------------------
-section "18. the node drops a starved lunchctl's connection"
+section "18. lost connections: a starved lunchctl, a paused node"
 # A client without CPU for the node's heartbeat timeout looks dead, and the
 # node closes its connection, answer and all. lunchctl sends a write with a
 # request id again over a new connection (applied once); a write without
@@ -524,6 +524,13 @@ run_dropped lunch_catalog --json job submit noop
 expect_eq "job submit over a dropped connection: exit code" 3 "$RC"
 expect_json 'd["error"]' '"unavailable"'
 expect_contains "may or may not have been applied" "$OUT" stdout
+# A paused node accepts the TCP connection (its kernel does) but never
+# shakes hands: lunchctl gives up after its --timeout (a hang would be 124).
+kill -STOP "$LUNCHD_PID"
+expect_rc 3 -- timeout 20 "$BIN/lunchctl" --node "$NODE" --json --timeout 2 node status
+kill -CONT "$LUNCHD_PID"
+expect_contains "no handshake within 2000 ms" "$OUT" stdout
+expect_rc 0 -- ctl --json node status
 
 # -----------------------------------------------------------------------------
 section "19. lunchctl usage errors"
