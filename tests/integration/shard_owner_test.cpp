@@ -3,8 +3,11 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/shard/pg_shard_store.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
+#include "actors/shard/shard_schema.hpp"
 #include "messages/errors.hpp"
+#include "runtime/db/connection.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
@@ -34,6 +37,40 @@ party_record party_of(std::string host) {
 }
 
 } // namespace
+
+TEST_CASE("a group commit writes its events to the outbox in order, without "
+          "those of an undone write",
+          "[shard][commit]") {
+  test::scratch_databases dbs{1};
+  auto dsn = dbs.shard_dsn(0);
+  {
+    auto conn = db::open_connection(dsn);
+    migrate_shard(*conn, 0);
+  }
+  pg_shard_store store{0, dsn};
+  store.open(1, "test");
+  store.begin_batch();
+  store.begin_write(1, true);
+  store.users().insert_user(person("kept1"));
+  store.begin_write(1, false);
+  store.users().insert_user(person("undone"));
+  store.undo_write();
+  store.begin_write(1, false);
+  store.users().insert_user(person("kept2"));
+  REQUIRE(test::query_int(dsn, "SELECT count(*) FROM outbox") == 0);
+  store.commit_batch();
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM users") == 2);
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM outbox") == 2);
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM outbox"
+                             " WHERE kind = 'user.created'"
+                             " AND entity = 'user:' || (payload->'user'->>"
+                             "'employee_id')")
+        == 2);
+  CHECK(test::query_int(dsn, "SELECT ((SELECT id FROM outbox WHERE entity ="
+                             " 'user:kept1') < (SELECT id FROM outbox WHERE"
+                             " entity = 'user:kept2'))::int")
+        == 1);
+}
 
 TEST_CASE("a failing statement does not undo the rest of its batch",
           "[shard][commit]") {
