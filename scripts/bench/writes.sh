@@ -5,8 +5,12 @@
 #   1. pgbench: single-row INSERTs (one commit each), 1 client and C clients;
 #   2. lunchbench (tests/bench/lunchbench.cpp): party creates + joins, then
 #      cached profile reads, through the node with K requests in flight;
-# prints ops/s, p50/p99 and the ratios, and stops everything (also on
-# failure or Ctrl-C). Exit 1 if lunchbench saw unexpected errors.
+#   3. the same writes with 1, 8, 64 and 256 requests in flight (a sweep:
+#      what batching costs in latency and gains in rate);
+# prints ops/s, p50/p99, the transactions PostgreSQL committed per second
+# and the writes per commit (the group commit at work), the ratios, and
+# stops everything (also on failure or Ctrl-C). Exit 1 if lunchbench saw
+# unexpected errors.
 #
 # Knobs (environment):
 #   BENCH_SECONDS   pgbench duration per run            (default 10)
@@ -17,6 +21,9 @@
 #   BENCH_INFLIGHT  lunchbench requests in flight K     (default 64)
 #   BENCH_READS     cached profile reads                (default 200000)
 #   BENCH_THREADS   lunchbench's CAF scheduler threads  (default 2)
+#   BENCH_SWEEP     requests in flight of the sweep     (default "1 8 64 256";
+#                   "" skips it)
+#   BENCH_SWEEP_PARTIES  party creates per sweep step   (default 250)
 #   BENCH_SKIP_BUILD=1  use the binaries in LUNCH_BIN_DIR (default build/bin)
 #   BENCH_KEEP=1    keep $ROOT/.pg-bench and $ROOT/.cluster-bench afterwards
 #   BENCH_JSON_OUT  also write lunchbench's JSON figures to this file
@@ -33,10 +40,17 @@ JOINS=${BENCH_JOINS:-3}
 INFLIGHT=${BENCH_INFLIGHT:-64}
 READS=${BENCH_READS:-200000}
 THREADS=${BENCH_THREADS:-2}
+SWEEP=${BENCH_SWEEP-1 8 64 256}
+SWEEP_PARTIES=${BENCH_SWEEP_PARTIES:-250}
 READ_GOAL=20000
-WRITE_GOAL=0.7
+WRITE_GOAL=1.0     # x pgbench with CLIENTS clients, at 64 in flight
+WRITE_GOAL_256=1.5 # the same, at 256 in flight
+P99_GOAL_MS=20     # writes' p99 at 64 in flight
 
-for knob in SECONDS_PER_RUN CLIENTS USERS PARTIES JOINS INFLIGHT READS THREADS; do
+for k in $SWEEP; do
+  [[ $k =~ ^[1-9][0-9]*$ ]] || die "BENCH_SWEEP must list positive integers, not '$SWEEP'"
+done
+for knob in SECONDS_PER_RUN CLIENTS USERS PARTIES JOINS INFLIGHT READS THREADS SWEEP_PARTIES; do
   [[ ${!knob} =~ ^[0-9]+$ ]] || die "$knob must be a non-negative integer, not '${!knob}'"
 done
 ((SECONDS_PER_RUN >= 1 && CLIENTS >= 1 && USERS >= 1 && INFLIGHT >= 1 && THREADS >= 1)) ||
@@ -152,19 +166,77 @@ if "$LUNCHBENCH" --help | grep -q -- --node-pid; then
   CPU_WATCH=(--node-pid "$(cat "$LUNCH_CLUSTER_DIR/node0.pid")"
     --db-pid "$(head -n 1 "$LUNCH_PG_DIR/data/postmaster.pid")")
 fi
-"$LUNCHBENCH" --node "$NODE" --users "$USERS" --parties "$PARTIES" \
-  --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads "$READS" \
-  --threads "$THREADS" "${CPU_WATCH[@]}" --json >"$WORK/lunchbench.json" || BENCH_RC=$?
-[[ -s $WORK/lunchbench.json ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
+# The transactions the shard databases committed (read-only ones
+# included), from pg_stat_database. A backend reports its counts when it
+# goes idle, at most once a second: after a second's wait, one request to
+# every shard (shard stats, answered by each owner on its connection) makes
+# every owner's backend report.
+shard_commits() {
+  sleep 1.1
+  "$LUNCH_BIN_DIR/lunchctl" --node "$NODE" shard stats >/dev/null 2>&1 || true
+  sleep 0.2
+  "$PG" psql -X -A -t -q -c "SELECT sum(xact_commit) FROM pg_stat_database
+    WHERE datname LIKE 'lunch_shard_%'"
+}
+
+# lunchbench_run OUT ARGS...: one run, its JSON in OUT with the shard
+# databases' commits during it (writes.commits); sets BENCH_RC.
+lunchbench_run() { # OUT ARGS...
+  local out=$1 x0 x1
+  shift
+  x0=$(shard_commits)
+  "$LUNCHBENCH" --node "$NODE" --users "$USERS" --threads "$THREADS" \
+    "${CPU_WATCH[@]}" --json "$@" >"$out" || BENCH_RC=$?
+  x1=$(shard_commits)
+  [[ -s $out ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
+  python3 - "$out" "$((x1 - x0))" <<'PY'
+import json, sys
+path, commits = sys.argv[1], int(sys.argv[2])
+r = json.load(open(path))
+w = r.get("writes")
+if w is not None and w.get("ops"):
+    w["commits"] = commits
+json.dump(r, open(path, "w"))
+PY
+}
+
+# The users first (their creates are not the writes measured), then the
+# writes alone, then the reads alone.
+lunchbench_run "$WORK/setup.json" --parties 0 --reads 0
+lunchbench_run "$WORK/writes.json" --no-setup --parties "$PARTIES" \
+  --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads 0
+lunchbench_run "$WORK/reads.json" --no-setup --parties 0 \
+  --inflight "$INFLIGHT" --reads "$READS"
+python3 - "$WORK" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+w = json.load(open(os.path.join(work, "writes.json")))
+r = json.load(open(os.path.join(work, "reads.json")))
+w["reads"] = r.get("reads", {})
+w["errors"] = w.get("errors", 0) + r.get("errors", 0)
+w["error_samples"] = w.get("error_samples", []) + r.get("error_samples", [])
+json.dump(w, open(os.path.join(work, "lunchbench.json"), "w"))
+PY
+
+SWEEP_FILES=()
+for k in $SWEEP; do
+  heading "Sweep: $SWEEP_PARTIES parties x $JOINS joins with $k in flight"
+  lunchbench_run "$WORK/sweep_$k.json" --no-setup --parties "$SWEEP_PARTIES" \
+    --joins-per-party "$JOINS" --inflight "$k" --reads 0
+  SWEEP_FILES+=("$WORK/sweep_$k.json")
+done
 [[ -z ${BENCH_JSON_OUT:-} ]] || cp "$WORK/lunchbench.json" "$BENCH_JSON_OUT"
 
 heading "Results (ratios matter; absolute figures on a shared machine are noise)"
 python3 - "$WORK/lunchbench.json" "$CLIENTS" "$PG1_TPS" "$PG1_P50" "$PG1_P99" \
-  "$PGC_TPS" "$PGC_P50" "$PGC_P99" "$READ_GOAL" "$WRITE_GOAL" <<'PY'
+  "$PGC_TPS" "$PGC_P50" "$PGC_P99" "$READ_GOAL" "$WRITE_GOAL" "$WRITE_GOAL_256" \
+  "$P99_GOAL_MS" "${SWEEP_FILES[@]}" <<'PY'
 import json, sys
 path, clients = sys.argv[1], sys.argv[2]
 pg1, pg1_50, pg1_99, pgc, pgc_50, pgc_99 = map(float, sys.argv[3:9])
 read_goal, write_goal = float(sys.argv[9]), float(sys.argv[10])
+write_goal_256, p99_goal = float(sys.argv[11]), float(sys.argv[12])
+sweep = [json.load(open(f)) for f in sys.argv[13:]]
 r = json.load(open(path))
 w, rd = r.get("writes", {}), r.get("reads", {})
 
@@ -192,13 +264,38 @@ print("lunchmesh: %d writes (%d creates, %d joins; %d refused as party_full/"
          r.get("errors", 0)))
 for s in r.get("error_samples", []):
     print("  error:", s)
-print()
-wr = w.get("ops_per_s", 0)
 def ratio(a, b):
     return a / b if b > 0 else 0.0
-print("lunchmesh writes / pgbench (%s clients): %.2fx   (goal >= %.1fx: %s)"
-      % (clients, ratio(wr, pgc), write_goal,
+def commits(ph):
+    x, secs = ph.get("commits", 0), ph.get("seconds", 0)
+    return ratio(x, secs), ratio(ph.get("ops", 0), x)
+cps, per = commits(w)
+print("PostgreSQL during the writes: %.0f commits/s, %.1f writes per commit"
+      " (the shard databases' commits, read-only ones included)" % (cps, per))
+if sweep:
+    print()
+    print("%-22s %10s %9s %9s %11s %14s %11s"
+          % ("writes, in flight", "ops/s", "p50 ms", "p99 ms", "commits/s",
+             "writes/commit", "/ pgbench"))
+    for s in sweep:
+        ph = s.get("writes", {})
+        c, p = commits(ph)
+        print("%-22s %10.0f %9.2f %9.2f %11.0f %14.1f %10.2fx"
+              % (s.get("inflight"), ph.get("ops_per_s", 0), ph.get("p50_ms", 0),
+                 ph.get("p99_ms", 0), c, p, ratio(ph.get("ops_per_s", 0), pgc)))
+print()
+wr = w.get("ops_per_s", 0)
+print("lunchmesh writes / pgbench (%s clients): %.2fx   (goal >= %.1fx at %d in flight: %s)"
+      % (clients, ratio(wr, pgc), write_goal, r.get("inflight", 0),
          "met" if ratio(wr, pgc) >= write_goal else "NOT met"))
+at256 = [s for s in sweep if s.get("inflight") == 256]
+if at256:
+    x = ratio(at256[0].get("writes", {}).get("ops_per_s", 0), pgc)
+    print("  at 256 in flight (sweep):             %.2fx   (goal >= %.1fx: %s)"
+          % (x, write_goal_256, "met" if x >= write_goal_256 else "NOT met"))
+print("lunchmesh writes p99: %.1f ms            (goal <= %.0f ms at 64 in flight: %s)"
+      % (w.get("p99_ms", 0), p99_goal,
+         "met" if w.get("p99_ms", 0) <= p99_goal else "NOT met"))
 print("lunchmesh writes / pgbench (1 client):  %.2fx" % ratio(wr, pg1))
 print("lunchmesh cached reads / 20 k/s goal:   %.2fx   (%s)"
       % (ratio(rd.get("ops_per_s", 0), read_goal),

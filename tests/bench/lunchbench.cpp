@@ -3,11 +3,13 @@
 // --inflight requests outstanding (every reply sends the next request), in
 // four phases, each timed on its own:
 //
-//   setup   create the bench users "bench-u<i>" (already_exists is skipped)
+//   setup   create the bench users "bench-u<i>" (already_exists is skipped;
+//           --no-setup: they exist)
 //   writes  party creates interleaved with joins of random bench users to
 //           parties created earlier in this run (party_full and
 //           already_joined are refusals: completed, counted apart)
 //   warmup  one usr_get per bench user, so every user entity is active
+//           (only before reads)
 //   reads   usr_get of random bench users (answered from the entities)
 //
 // Latency is steady_clock at send -> at reply, per request. With --node-pid
@@ -64,6 +66,7 @@ struct options {
   double timeout_s = 30;
   uint64_t seed = 1;
   bool json = false;
+  bool setup = true;            // false: the bench users exist already
   std::vector<pid_t> node_pids; // CPU watched per phase
   std::vector<pid_t> db_pids;   // ... with their children (the backends)
 };
@@ -402,9 +405,9 @@ caf::behavior driver(driver_ptr self, options opts, gateway_actor gw,
     ph.total = total;
     out->phases.push_back(std::move(ph));
   };
-  add("setup", opts.users);
+  add("setup", opts.setup ? opts.users : 0);
   add("writes", st.creates_left + st.joins_left);
-  add("warmup", opts.users);
+  add("warmup", opts.reads > 0 ? opts.users : 0);
   add("reads", opts.reads);
   // Starts the first phase with work (e.g. --reads 0 skips the reads).
   st.current = static_cast<size_t>(-1);
@@ -532,6 +535,8 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(0.01, 3600.0));
   app.add_option("--seed", opts.seed, "random seed");
   app.add_flag("--json", opts.json, "print one JSON object");
+  app.add_flag("!--no-setup", opts.setup,
+               "the bench users exist already: skip their creates");
   app
     .add_option("--node-pid", opts.node_pids,
                 "report this process's CPU per op (repeatable)")
