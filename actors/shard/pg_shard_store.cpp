@@ -1,5 +1,7 @@
 #include "actors/shard/pg_shard_store.hpp"
 
+#include <chrono>
+
 #include <pqxx/except>
 #include <pqxx/nontransaction>
 
@@ -58,6 +60,7 @@ void pg_shard_store::prepare(pqxx::connection_base& conn) {
 void pg_shard_store::open(int64_t epoch, const std::string& node) {
   auto shard = std::to_string(ctx_.shard);
   try {
+    auto started = std::chrono::steady_clock::now();
     conn_ = db::open_connection(dsn_);
     {
       // The name lets a successor find (and end) this session; the epoch
@@ -66,7 +69,7 @@ void pg_shard_store::open(int64_t epoch, const std::string& node) {
       setup.exec("SET application_name = 'lunchmesh-owner-" + shard
                  + "'; SET lunch.epoch = '" + std::to_string(epoch) + "'");
     }
-    fence(epoch, node);
+    fence(epoch, node, std::chrono::steady_clock::now() - started);
     prepare(*conn_);
   } catch (...) {
     close();
@@ -78,7 +81,13 @@ void pg_shard_store::open(int64_t epoch, const std::string& node) {
 // restart). A stale owner whose open transaction holds the row (a paused
 // node) is disconnected, so a takeover never waits for it. Throws a
 // fenced domain_error when a newer epoch owns the shard.
-void pg_shard_store::fence(int64_t epoch, const std::string& node) {
+void pg_shard_store::fence(int64_t epoch, const std::string& node,
+                           std::chrono::steady_clock::duration connecting) {
+  auto started = std::chrono::steady_clock::now();
+  auto ms = [](std::chrono::steady_clock::duration d) {
+    return std::to_string(
+      std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000);
+  };
   auto& conn = *conn_;
   auto shard = std::to_string(ctx_.shard);
   for (int attempt = 0;; ++attempt) {
@@ -99,10 +108,15 @@ void pg_shard_store::fence(int64_t epoch, const std::string& node) {
                                    + std::to_string(epoch));
       }
       tx.commit();
+      // How long a takeover took here: the connection, then the fence
+      // (waiting for the row lock of a stale owner's open batch, if any).
       log::info("shard.fenced_in",
                 {{"shard", shard},
                  {"epoch", std::to_string(epoch)},
-                 {"taken_over", moved.empty() ? "no" : "yes"}});
+                 {"taken_over", moved.empty() ? "no" : "yes"},
+                 {"connect_ms", ms(connecting)},
+                 {"fence_ms", ms(std::chrono::steady_clock::now() - started)},
+                 {"attempts", std::to_string(attempt + 1)}});
       return;
     } catch (const pqxx::sql_error& e) {
       if (e.sqlstate() != "55P03" || attempt >= 20)

@@ -4,6 +4,7 @@
 // with explicit savepoints, the fence row, and the repositories'
 // prepared statements (pg_repositories.hpp).
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -73,7 +74,8 @@ public:
 private:
   /// The open connection | broken_connection.
   pqxx::connection& connection();
-  void fence(int64_t epoch, const std::string& node);
+  void fence(int64_t epoch, const std::string& node,
+             std::chrono::steady_clock::duration connecting);
 
   std::string dsn_;
   pg_context ctx_;
