@@ -379,7 +379,7 @@ node_config parse_node_config(const std::string& text,
                       {"node", "listen", "catalog", "shards", "log_level",
                        "request_timeout_ms", "passivate_after_ms", "threads",
                        "debug", "supervision", "cluster", "recommend", "jobs",
-                       "scheduler"},
+                       "scheduler", "standby_connections"},
                       origin, "");
   node_config cfg;
   cfg.node = required_string(doc, "node", origin);
@@ -432,6 +432,11 @@ node_config parse_node_config(const std::string& text,
   if (auto it = doc.find("threads"); it != doc.end())
     cfg.threads
       = static_cast<int32_t>(integer_in(*it, "threads", 0, 64, origin));
+  if (auto it = doc.find("standby_connections"); it != doc.end()) {
+    if (!it->is_boolean())
+      reject(origin, "standby_connections", "must be true or false");
+    cfg.standby_connections = it->get<bool>();
+  }
   if (auto it = doc.find("debug"); it != doc.end()) {
     if (!it->is_object())
       reject(origin, "debug", "must be an object {\"fault_injection\": bool}");

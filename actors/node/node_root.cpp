@@ -18,7 +18,9 @@
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
 #include "actors/scheduler/scheduler_actor.hpp"
+#include "actors/shard/pg_shard_store.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
+#include "runtime/db/standby_pool.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node_directory.hpp"
@@ -63,11 +65,12 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   child_spec owner;
   owner.name = node_directory::owner_name(shard);
   owner.shutdown = milliseconds(5000);
-  owner.start = [settings = shard_owner_settings{
-                   shard, cfg.shards[shard], cfg.node, node.leases,
-                   node.directory, node.faults}](caf::local_actor* parent) {
-    return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
-  };
+  owner.start =
+    [settings = shard_owner_settings{shard, cfg.shards[shard], cfg.node,
+                                     node.leases, node.directory, node.faults,
+                                     node.standby}](caf::local_actor* parent) {
+      return caf::actor_cast<caf::actor>(spawn_shard_owner(parent, settings));
+    };
   child_spec entities;
   entities.name = node_directory::region_name(shard);
   entities.kind = child_kind::entities;
@@ -312,6 +315,9 @@ running_node start_node(caf::actor_system& sys, const config::node_config& cfg,
   node.on_left = std::move(on_left);
   if (cfg.fault_injection)
     node.faults = std::make_shared<fault_injector>();
+  if (cfg.standby_connections)
+    node.standby = std::make_shared<db::standby_pool>(cfg.shards,
+                                                      pg_shard_store::warm_up);
   if (publish)
     node.published = std::make_shared<publication>();
   supervisor_spec root;

@@ -31,6 +31,10 @@
 #include "messages/router_protocol.hpp"
 #include "messages/supervision_protocol.hpp"
 
+namespace lunch::db {
+class standby_pool;
+} // namespace lunch::db
+
 namespace lunch {
 
 class node_directory;
@@ -50,9 +54,10 @@ struct publication {
 struct running_node {
   supervisor_actor root;
   std::shared_ptr<node_directory> directory;
-  std::shared_ptr<fault_injector> faults; // null unless debug is on
-  std::shared_ptr<publication> published; // null when not published
-  std::shared_ptr<lease_table> leases;    // shards this node holds
+  std::shared_ptr<fault_injector> faults;    // null unless debug is on
+  std::shared_ptr<publication> published;    // null when not published
+  std::shared_ptr<lease_table> leases;       // shards this node holds
+  std::shared_ptr<db::standby_pool> standby; // null when turned off
   std::shared_ptr<cluster_progress> progress;
   int64_t incarnation = 0;
   std::function<void()> on_left; // the node left the cluster: stop it

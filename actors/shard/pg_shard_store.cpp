@@ -4,6 +4,7 @@
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
+#include <pqxx/transaction>
 
 #include "runtime/db/connection.hpp"
 #include "runtime/db/map_error.hpp"
@@ -37,8 +38,9 @@ void pg_request_log::log_reply(const std::string& id,
 
 // -- the store -------------------------------------------------------------
 
-pg_shard_store::pg_shard_store(int32_t shard, std::string dsn)
-    : dsn_(std::move(dsn)) {
+pg_shard_store::pg_shard_store(int32_t shard, std::string dsn,
+                               std::shared_ptr<db::standby_pool> standby)
+    : dsn_(std::move(dsn)), standby_(std::move(standby)) {
   ctx_.shard = shard;
 }
 
@@ -57,19 +59,44 @@ void pg_shard_store::prepare(pqxx::connection_base& conn) {
   pg_analytics::prepare(conn);
 }
 
+void pg_shard_store::warm_up(pqxx::connection& conn) {
+  pqxx::read_transaction tx{conn};
+  tx.exec("SELECT (SELECT epoch FROM shard_fence),"
+          " EXISTS (SELECT 1 FROM users), EXISTS (SELECT 1 FROM parties),"
+          " EXISTS (SELECT 1 FROM party_members),"
+          " EXISTS (SELECT 1 FROM user_activity),"
+          " EXISTS (SELECT 1 FROM request_log), EXISTS (SELECT 1 FROM outbox),"
+          " EXISTS (SELECT 1 FROM notifications)");
+  tx.commit();
+}
+
 void pg_shard_store::open(int64_t epoch, const std::string& node) {
   auto shard = std::to_string(ctx_.shard);
+  // The name lets a successor find (and end) this session; the epoch is
+  // written into every row this owner creates.
+  auto name_session = [&] {
+    pqxx::nontransaction setup{*conn_};
+    setup.exec("SET application_name = 'lunchmesh-owner-" + shard
+               + "'; SET lunch.epoch = '" + std::to_string(epoch) + "'");
+  };
   try {
     auto started = std::chrono::steady_clock::now();
-    conn_ = db::open_connection(dsn_);
-    {
-      // The name lets a successor find (and end) this session; the epoch
-      // is written into every row this owner creates.
-      pqxx::nontransaction setup{*conn_};
-      setup.exec("SET application_name = 'lunchmesh-owner-" + shard
-                 + "'; SET lunch.epoch = '" + std::to_string(epoch) + "'");
+    bool standby = false;
+    if (standby_)
+      conn_ = standby_->take(ctx_.shard);
+    if (conn_) {
+      try {
+        name_session();
+        standby = true;
+      } catch (const pqxx::broken_connection&) {
+        conn_.reset(); // it broke while it waited
+      }
     }
-    fence(epoch, node, std::chrono::steady_clock::now() - started);
+    if (!conn_) {
+      conn_ = db::open_connection(dsn_);
+      name_session();
+    }
+    fence(epoch, node, std::chrono::steady_clock::now() - started, standby);
     prepare(*conn_);
   } catch (...) {
     close();
@@ -82,7 +109,8 @@ void pg_shard_store::open(int64_t epoch, const std::string& node) {
 // node) is disconnected, so a takeover never waits for it. Throws a
 // fenced domain_error when a newer epoch owns the shard.
 void pg_shard_store::fence(int64_t epoch, const std::string& node,
-                           std::chrono::steady_clock::duration connecting) {
+                           std::chrono::steady_clock::duration connecting,
+                           bool standby) {
   auto started = std::chrono::steady_clock::now();
   auto ms = [](std::chrono::steady_clock::duration d) {
     return std::to_string(
@@ -115,6 +143,7 @@ void pg_shard_store::fence(int64_t epoch, const std::string& node,
                  {"epoch", std::to_string(epoch)},
                  {"taken_over", moved.empty() ? "no" : "yes"},
                  {"connect_ms", ms(connecting)},
+                 {"standby", standby ? "yes" : "no"},
                  {"fence_ms", ms(std::chrono::steady_clock::now() - started)},
                  {"attempts", std::to_string(attempt + 1)}});
       return;

@@ -14,17 +14,25 @@
 
 #include "actors/shard/pg_repositories.hpp"
 #include "actors/shard/shard_store.hpp"
+#include "runtime/db/standby_pool.hpp"
 
 namespace lunch {
 
 class pg_shard_store : public shard_store {
 public:
-  pg_shard_store(int32_t shard, std::string dsn);
+  /// With `standby`, the store starts on the pool's ready connection to
+  /// its database when there is one.
+  pg_shard_store(int32_t shard, std::string dsn,
+                 std::shared_ptr<db::standby_pool> standby = nullptr);
   ~pg_shard_store() override;
 
   /// Registers every statement on a fresh connection (libpqxx 6.4 sends
   /// each one to the server, and PostgreSQL parses it, on first use).
   static void prepare(pqxx::connection_base& conn);
+
+  /// Touches the tables a takeover's first writes use, so that a standby
+  /// connection's backend has their catalog entries loaded.
+  static void warm_up(pqxx::connection& conn);
 
   /// Runs the repositories in `tx`, a transaction of the caller's (tools
   /// and tests that use a connection of their own).
@@ -75,9 +83,10 @@ private:
   /// The open connection | broken_connection.
   pqxx::connection& connection();
   void fence(int64_t epoch, const std::string& node,
-             std::chrono::steady_clock::duration connecting);
+             std::chrono::steady_clock::duration connecting, bool standby);
 
   std::string dsn_;
+  std::shared_ptr<db::standby_pool> standby_;
   pg_context ctx_;
   size_t write_events_from_ = 0; // the open write's first deferred event
   pg_users users_{ctx_};

@@ -398,7 +398,7 @@ spawn_shard_owner(caf::local_actor* parent, shard_owner_settings settings,
 shard_owner_actor spawn_shard_owner(caf::local_actor* parent,
                                     shard_owner_settings settings) {
   auto open_pg = [](const shard_owner_settings& s) {
-    return std::make_unique<pg_shard_store>(s.shard, s.dsn);
+    return std::make_unique<pg_shard_store>(s.shard, s.dsn, s.standby);
   };
   return spawn_shard_owner(parent, std::move(settings), open_pg, true);
 }

@@ -9,6 +9,10 @@
 
 #include "messages/shard_protocol.hpp"
 
+namespace lunch::db {
+class standby_pool;
+} // namespace lunch::db
+
 namespace lunch {
 
 class node_directory;
@@ -23,6 +27,7 @@ struct shard_owner_settings {
   std::shared_ptr<lease_table> leases;       // the epoch this node holds
   std::shared_ptr<node_directory> directory; // finds the cluster actor
   std::shared_ptr<fault_injector> faults;    // null unless debug is on
+  std::shared_ptr<db::standby_pool> standby; // ready connections, or null
 };
 
 /// Spawns the owner of one shard over its PostgreSQL database

@@ -34,6 +34,9 @@ expect_contains "(file)" "$ERR" stderr
 config_variant 'c["bogus"] = 1' "$WORK/bogus.json"
 expect_rc 2 -- "$BIN/lunchd" --config "$WORK/bogus.json"
 expect_contains "bogus" "$ERR" stderr
+config_variant 'c["standby_connections"] = 1' "$WORK/standby.json"
+expect_rc 2 -- "$BIN/lunchd" --config "$WORK/standby.json"
+expect_contains "standby_connections: must be true or false" "$ERR" stderr
 config_variant 'del c["shards"]' "$WORK/noshards.json"
 expect_rc 2 -- "$BIN/lunchd" --config "$WORK/noshards.json"
 expect_contains "shards" "$ERR" stderr

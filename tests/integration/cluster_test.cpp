@@ -225,8 +225,9 @@ TEST_CASE("a stale owner is fenced out of its shard database",
   // may write, like alpha's own owner.
   auto stale_leases = std::make_shared<lease_table>();
   stale_leases->grant(1, 1);
-  auto stale = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "ghost",
-                                              stale_leases, nullptr, nullptr});
+  auto stale = spawn_shard_owner(self.ptr(),
+                                 {1, a.cfg.shards[1], "ghost", stale_leases,
+                                  nullptr, nullptr, nullptr});
   auto write = [&](shard_owner_actor owner, const std::string& id) {
     errc code = errc::none;
     self
@@ -240,8 +241,9 @@ TEST_CASE("a stale owner is fenced out of its shard database",
   // A new owner fences the shard with epoch 2.
   auto fresh_leases = std::make_shared<lease_table>();
   fresh_leases->grant(1, 2);
-  auto fresh = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "newer",
-                                              fresh_leases, nullptr, nullptr});
+  auto fresh = spawn_shard_owner(self.ptr(),
+                                 {1, a.cfg.shards[1], "newer", fresh_leases,
+                                  nullptr, nullptr, nullptr});
   CHECK(write(fresh, "fresh") == errc::none);
   // The stale owner's next batch is refused, and nothing of it commits.
   CHECK(write(stale, "after") == errc::fenced);
@@ -255,7 +257,7 @@ TEST_CASE("a stale owner is fenced out of its shard database",
   auto older = std::make_shared<lease_table>();
   older->grant(1, 1);
   auto late = spawn_shard_owner(self.ptr(), {1, a.cfg.shards[1], "late", older,
-                                             nullptr, nullptr});
+                                             nullptr, nullptr, nullptr});
   self->wait_for(late);
   self->send_exit(fresh, caf::exit_reason::user_shutdown);
   self->wait_for(fresh);

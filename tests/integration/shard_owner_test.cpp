@@ -1,5 +1,7 @@
 // The shard owner on its own, against a real shard database.
 
+#include <thread>
+
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
@@ -8,6 +10,7 @@
 #include "actors/shard/shard_schema.hpp"
 #include "messages/errors.hpp"
 #include "runtime/db/connection.hpp"
+#include "runtime/db/standby_pool.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
@@ -36,17 +39,21 @@ party_record party_of(std::string host) {
   return p;
 }
 
+// Shard 0's database of `dbs`, with the schema (no node on it): its DSN.
+std::string migrated_shard(const test::scratch_databases& dbs) {
+  auto dsn = dbs.shard_dsn(0);
+  auto conn = db::open_connection(dsn);
+  migrate_shard(*conn, 0);
+  return dsn;
+}
+
 } // namespace
 
 TEST_CASE("a group commit writes its events to the outbox in order, without "
           "those of an undone write",
           "[shard][commit]") {
   test::scratch_databases dbs{1};
-  auto dsn = dbs.shard_dsn(0);
-  {
-    auto conn = db::open_connection(dsn);
-    migrate_shard(*conn, 0);
-  }
+  auto dsn = migrated_shard(dbs);
   pg_shard_store store{0, dsn};
   store.open(1, "test");
   store.begin_batch();
@@ -72,15 +79,62 @@ TEST_CASE("a group commit writes its events to the outbox in order, without "
         == 1);
 }
 
+TEST_CASE("an owner starts on the standby connection, or on a new one when "
+          "it broke",
+          "[shard][standby]") {
+  test::scratch_databases dbs{1};
+  auto dsn = migrated_shard(dbs);
+  auto others = [&] {
+    return test::query_int(dsn, "SELECT count(*) FROM pg_stat_activity"
+                                " WHERE datname = current_database()"
+                                " AND pid <> pg_backend_pid()");
+  };
+  auto owner_pid = [&] {
+    return test::query_int(dsn, "SELECT coalesce(max(pid), 0)"
+                                " FROM pg_stat_activity WHERE application_name"
+                                " = 'lunchmesh-owner-0'");
+  };
+  auto until = [](auto done) {
+    for (int i = 0; i < 400 && !done(); ++i)
+      std::this_thread::sleep_for(25ms);
+    return done();
+  };
+  auto pool = std::make_shared<db::standby_pool>(std::vector<std::string>{dsn});
+  REQUIRE(until([&] { return pool->ready() == 1; }));
+  REQUIRE(others() == 1);
+  auto standby_pid = test::query_int(
+    dsn, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+         " AND pid <> pg_backend_pid()");
+  {
+    pg_shard_store store{0, dsn, pool};
+    store.open(1, "a");
+    CHECK(owner_pid() == standby_pid);
+    // The pool opens a replacement.
+    CHECK(until([&] { return pool->ready() == 1 && others() == 2; }));
+  }
+  REQUIRE(until([&] { return others() == 1; }));
+  // The replacement dies while it waits (a database restart would do it).
+  CHECK(test::query_int(dsn, "SELECT count(pg_terminate_backend(pid))"
+                             " FROM pg_stat_activity"
+                             " WHERE datname = current_database()"
+                             " AND pid <> pg_backend_pid()")
+        == 1);
+  REQUIRE(until([&] { return others() == 0; }));
+  pg_shard_store store{0, dsn, pool};
+  store.open(2, "b");
+  CHECK(owner_pid() != 0);
+  CHECK(test::query_int(dsn, "SELECT epoch FROM shard_fence") == 2);
+}
+
 TEST_CASE("a failing statement does not undo the rest of its batch",
           "[shard][commit]") {
   // Node start-up migrates the schemas; the gateway is not needed here.
   test::node_fixture node{1};
   caf::scoped_actor self{*node.sys};
   // Same lease epoch as the node's own owner: both may write.
-  auto owner = spawn_shard_owner(self.ptr(), {0, node.cfg.shards[0],
-                                              node.cfg.node, node.node.leases,
-                                              node.node.directory, nullptr});
+  auto owner = spawn_shard_owner(
+    self.ptr(), {0, node.cfg.shards[0], node.cfg.node, node.node.leases,
+                 node.node.directory, nullptr, nullptr});
   // Queued back to back, so they share one group commit. The party's host
   // does not exist: its INSERT fails with a foreign-key violation between
   // two good writes.

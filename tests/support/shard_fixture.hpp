@@ -60,7 +60,8 @@ struct shard_fixture : deterministic_system {
   /// Starts the owner (it fences the shard with this node's epoch) and
   /// the region, as the shard supervisor does.
   void start_shard() {
-    shard_owner_settings s{0, "memory", "node-a", leases, directory, faults};
+    shard_owner_settings s{0,         "memory", "node-a", leases,
+                           directory, faults,   nullptr};
     owner = spawn_shard_owner(self.ptr(), s, memory_store_factory(db), false);
     region_settings r;
     r.shard = 0;
