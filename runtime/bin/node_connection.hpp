@@ -31,16 +31,17 @@ inline std::optional<runtime::host_port> node_address(const std::string& node,
   return address;
 }
 
-/// The gateway published at `address` (blocking: for a client's start-up),
-/// or nothing with `error` set to "cannot reach node X: <reason>", within
-/// `timeout`. A probe bounds the wait first: CAF's connect waits out the
-/// kernel's SYN retries (minutes) when the network drops the packets. The
-/// handshake has a deadline of its own: a paused node accepts the TCP
-/// connection (the kernel does) but never answers.
-inline std::optional<gateway_actor>
-connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
-                const std::string& node, std::string& error,
-                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+/// The actor of type Handle published at `address` (blocking: for a
+/// client's start-up), or nothing with `error` set to "cannot reach node X:
+/// <reason>", within `timeout`. A probe bounds the wait first: CAF's
+/// connect waits out the kernel's SYN retries (minutes) when the network
+/// drops the packets. The handshake has a deadline of its own: a paused
+/// node accepts the TCP connection (the kernel does) but never answers.
+template <class Handle>
+std::optional<Handle>
+connect_published(caf::actor_system& sys, const runtime::host_port& address,
+                  const std::string& node, std::string& error,
+                  std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto fail = [&](const std::string& why) {
     error = "cannot reach node " + node + ": " + why;
@@ -59,7 +60,7 @@ connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
                        std::chrono::duration_cast<std::chrono::milliseconds>(
                          deadline - std::chrono::steady_clock::now()));
   // What middleman::remote_actor does, with a timeout.
-  std::optional<gateway_actor> gateway;
+  std::optional<Handle> found;
   caf::scoped_actor self{sys};
   self
     ->request(sys.middleman().actor_handle(), left, caf::connect_atom::value,
@@ -69,10 +70,10 @@ connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
           std::set<std::string>& interface) {
         if (!ptr)
           fail("nothing is published at that port");
-        else if (!sys.assignable<gateway_actor>(interface))
+        else if (!sys.assignable<Handle>(interface))
           fail("it speaks another interface (another lunchmesh version?)");
         else
-          gateway = caf::actor_cast<gateway_actor>(std::move(ptr));
+          found = caf::actor_cast<Handle>(std::move(ptr));
       },
       [&](caf::error& e) {
         fail(e == caf::sec::request_timeout
@@ -80,7 +81,15 @@ connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
                    + " ms (is the node paused or overloaded?)"
                : sys.render(e));
       });
-  return gateway;
+  return found;
+}
+
+/// The gateway a node publishes (connect_published).
+inline std::optional<gateway_actor>
+connect_gateway(caf::actor_system& sys, const runtime::host_port& address,
+                const std::string& node, std::string& error,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  return connect_published<gateway_actor>(sys, address, node, error, timeout);
 }
 
 } // namespace lunch::cli

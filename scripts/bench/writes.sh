@@ -5,7 +5,9 @@
 #   1. pgbench: single-row INSERTs (one commit each), 1 client and C clients;
 #   2. lunchbench (tests/bench/lunchbench.cpp): party creates + joins, then
 #      cached profile reads, through the node with K requests in flight;
-#   3. the same writes with 1, 8, 64 and 256 requests in flight (a sweep:
+#   3. the reads' ceiling: the same reads against a bare CAF remote
+#      request/response loop (lunchbench --serve-echo);
+#   4. the same writes with 1, 8, 64 and 256 requests in flight (a sweep:
 #      what batching costs in latency and gains in rate);
 # prints ops/s, p50/p99, the transactions PostgreSQL committed per second
 # and the writes per commit (the group commit at work), the ratios, and
@@ -70,6 +72,7 @@ PG_BIN=${LUNCH_PG_BIN:-/usr/lib/postgresql/15/bin}
 PGBENCH=$PG_BIN/pgbench
 LUNCHBENCH=$LUNCH_BIN_DIR/lunchbench
 WORK=
+ECHO_PID=
 
 bench_build "$ROOT/build" lunchd lunchctl lunchbench
 [[ -x $LUNCHBENCH && -x $PGBENCH ]] || die "missing $LUNCHBENCH or $PGBENCH"
@@ -77,6 +80,9 @@ bench_build "$ROOT/build" lunchd lunchctl lunchbench
 # shellcheck disable=SC2317 # called from the EXIT trap
 on_exit() {
   show_node_log_on_failure $?
+  if [[ -n $ECHO_PID ]]; then
+    kill -TERM "$ECHO_PID" 2>/dev/null || true
+  fi
   stop_cluster_and_pg
   [[ -n $WORK ]] && rm -rf "$WORK"
   if [[ ${BENCH_KEEP:-0} != 1 ]]; then
@@ -207,12 +213,38 @@ lunchbench_run "$WORK/writes.json" --no-setup --parties "$PARTIES" \
   --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads 0
 lunchbench_run "$WORK/reads.json" --no-setup --parties 0 \
   --inflight "$INFLIGHT" --reads "$READS"
+# The reads' ceiling: the same client and window against a bare CAF remote
+# request/response loop (lunchbench --serve-echo), with as many scheduler
+# threads as the node.
+heading "The ceiling: a bare CAF remote request/response loop, $READS reads, $INFLIGHT in flight"
+ECHO_PORT=$(free_port 1)
+"$LUNCHBENCH" --serve-echo --node "127.0.0.1:$ECHO_PORT" \
+  --threads "$(nproc)" >"$WORK/echo.out" 2>&1 &
+ECHO_PID=$!
+echo_ready() { grep -q '^ready' "$WORK/echo.out"; }
+for ((i = 0; i < 100; i++)); do
+  if echo_ready || ! proc_alive "$ECHO_PID" lunchbench; then
+    break
+  fi
+  sleep 0.1
+done
+echo_ready || die "the echo server did not start: $(cat "$WORK/echo.out")"
+"$LUNCHBENCH" --node "127.0.0.1:$ECHO_PORT" --echo --no-setup --parties 0 \
+  --users "$USERS" --inflight "$INFLIGHT" --reads "$READS" \
+  --threads "$THREADS" --json >"$WORK/echo.json" || BENCH_RC=$?
+kill -TERM "$ECHO_PID" 2>/dev/null || true
+wait "$ECHO_PID" 2>/dev/null || true
+ECHO_PID=
+[[ -s $WORK/echo.json ]] || die "lunchbench --echo printed nothing"
+
 python3 - "$WORK" <<'PY'
 import json, os, sys
 work = sys.argv[1]
 w = json.load(open(os.path.join(work, "writes.json")))
 r = json.load(open(os.path.join(work, "reads.json")))
+e = json.load(open(os.path.join(work, "echo.json")))
 w["reads"] = r.get("reads", {})
+w["echo"] = e.get("reads", {})
 w["errors"] = w.get("errors", 0) + r.get("errors", 0)
 w["error_samples"] = w.get("error_samples", []) + r.get("error_samples", [])
 json.dump(w, open(os.path.join(work, "lunchbench.json"), "w"))
@@ -238,7 +270,7 @@ read_goal, write_goal = float(sys.argv[9]), float(sys.argv[10])
 write_goal_256, p99_goal = float(sys.argv[11]), float(sys.argv[12])
 sweep = [json.load(open(f)) for f in sys.argv[13:]]
 r = json.load(open(path))
-w, rd = r.get("writes", {}), r.get("reads", {})
+w, rd, ec = r.get("writes", {}), r.get("reads", {}), r.get("echo", {})
 
 rows = [
     ("pgbench INSERT, 1 client", pg1, pg1_50, pg1_99),
@@ -247,6 +279,7 @@ rows = [
     ("  party creates", None, w.get("create_p50_ms", 0), w.get("create_p99_ms", 0)),
     ("  party joins", None, w.get("join_p50_ms", 0), w.get("join_p99_ms", 0)),
     ("lunchmesh cached reads (usr_get)", rd.get("ops_per_s", 0), rd.get("p50_ms", 0), rd.get("p99_ms", 0)),
+    ("bare CAF remote loop (ceiling)", ec.get("ops_per_s", 0), ec.get("p50_ms", 0), ec.get("p99_ms", 0)),
 ]
 print("%-34s %10s %9s %9s" % ("", "ops/s", "p50 ms", "p99 ms"))
 for name, rate, p50, p99 in rows:
@@ -297,6 +330,9 @@ print("lunchmesh writes p99: %.1f ms            (goal <= %.0f ms at 64 in flight
       % (w.get("p99_ms", 0), p99_goal,
          "met" if w.get("p99_ms", 0) <= p99_goal else "NOT met"))
 print("lunchmesh writes / pgbench (1 client):  %.2fx" % ratio(wr, pg1))
+x = ratio(rd.get("ops_per_s", 0), ec.get("ops_per_s", 0))
+print("lunchmesh cached reads / CAF loop:      %.2fx   (goal >= 0.6x: %s)"
+      % (x, "met" if x >= 0.6 else "NOT met"))
 print("lunchmesh cached reads / 20 k/s goal:   %.2fx   (%s)"
       % (ratio(rd.get("ops_per_s", 0), read_goal),
          "met" if rd.get("ops_per_s", 0) >= read_goal else "NOT met"))

@@ -12,6 +12,10 @@
 //           (only before reads)
 //   reads   usr_get of random bench users (answered from the entities)
 //
+// `--serve-echo` publishes the reads' ceiling instead, a bare CAF remote
+// request/response loop (read_ceiling.hpp), and `--echo` runs the reads
+// against it.
+//
 // Latency is steady_clock at send -> at reply, per request. With --node-pid
 // and --db-pid (processes on this machine) each phase also reports the CPU
 // milliseconds they spent per op, a figure other tenants of a shared machine
@@ -43,6 +47,7 @@
 #include "runtime/system_config.hpp"
 #include "tests/bench/bench_stats.hpp"
 #include "tests/bench/process_cpu.hpp"
+#include "tests/bench/read_ceiling.hpp"
 
 namespace {
 
@@ -67,6 +72,8 @@ struct options {
   uint64_t seed = 1;
   bool json = false;
   bool setup = true;            // false: the bench users exist already
+  bool echo = false;            // --node is a --serve-echo: reads only
+  bool serve_echo = false;      // publish the reads' ceiling instead
   std::vector<pid_t> node_pids; // CPU watched per phase
   std::vector<pid_t> db_pids;   // ... with their children (the backends)
 };
@@ -122,6 +129,7 @@ enum class op_kind { create_user, write, warm_read, read };
 struct driver_state {
   options opts;
   gateway_actor gw;
+  bench::read_target reader; // the gateway, or the echo (read_ceiling.hpp)
   caf::timespan timeout{};
   std::mt19937_64 rng;
   std::shared_ptr<results> out;
@@ -347,13 +355,13 @@ void issue(driver_ptr self, op_kind kind, int64_t index) {
       break;
     case op_kind::warm_read:
       self
-        ->request(st.gw, st.timeout, usr_get_atom::value,
+        ->request(st.reader, st.timeout, usr_get_atom::value,
                   user_key{user_id(index)})
         .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
       break;
     case op_kind::read:
       self
-        ->request(st.gw, st.timeout, usr_get_atom::value,
+        ->request(st.reader, st.timeout, usr_get_atom::value,
                   user_key{user_id(random_below(self, st.opts.users))})
         .then(on_ok<user_view>(self, sent), on_error(self, sent, {}));
       break;
@@ -389,10 +397,11 @@ void pump(driver_ptr self) {
 }
 
 caf::behavior driver(driver_ptr self, options opts, gateway_actor gw,
-                     std::shared_ptr<results> out) {
+                     bench::read_target reader, std::shared_ptr<results> out) {
   auto& st = self->state;
   st.opts = opts;
   st.gw = std::move(gw);
+  st.reader = std::move(reader);
   st.timeout = std::chrono::duration_cast<caf::timespan>(
     std::chrono::duration<double>(opts.timeout_s));
   st.rng.seed(opts.seed);
@@ -537,6 +546,12 @@ int main(int argc, char** argv) {
   app.add_flag("--json", opts.json, "print one JSON object");
   app.add_flag("!--no-setup", opts.setup,
                "the bench users exist already: skip their creates");
+  app.add_flag("--serve-echo", opts.serve_echo,
+               "publish the read ceiling at --node (HOST:PORT, port 0: any) "
+               "and serve until SIGINT/SIGTERM");
+  app.add_flag("--echo", opts.echo,
+               "--node is a --serve-echo: reads only (needs --no-setup and "
+               "--parties 0)");
   app
     .add_option("--node-pid", opts.node_pids,
                 "report this process's CPU per op (repeatable)")
@@ -558,19 +573,43 @@ int main(int argc, char** argv) {
     std::cerr << "lunchbench: " << error << '\n';
     return exit_usage;
   }
+  if (opts.serve_echo)
+    return bench::serve_echo(address->host, address->port, opts.threads,
+                             [](const user_key& k) {
+                               user_view v;
+                               v.profile = bench_user(0);
+                               v.profile.employee_id = k.value;
+                               return v;
+                             });
+  if (opts.echo && (opts.setup || opts.parties > 0)) {
+    std::cerr << "lunchbench: --echo reads only: give --no-setup and "
+                 "--parties 0\n";
+    return exit_usage;
+  }
   caf::actor_system_config cfg;
   lunch::runtime::configure(cfg, opts.threads);
   caf::actor_system sys{cfg};
   auto out = std::make_shared<results>();
   {
-    auto gw = lunch::cli::connect_gateway(sys, *address, opts.node, error);
-    if (!gw) {
+    gateway_actor gw;
+    bench::read_target reader;
+    if (opts.echo) {
+      auto echo = lunch::cli::connect_published<bench::read_target>(
+        sys, *address, opts.node, error, std::chrono::seconds(10));
+      if (echo)
+        reader = *echo;
+    } else if (auto g = lunch::cli::connect_gateway(sys, *address, opts.node,
+                                                    error)) {
+      gw = *g;
+      reader = *g;
+    }
+    if (!reader) {
       std::cerr << "lunchbench: " << error << '\n';
       return exit_unreachable;
     }
     auto done = std::make_shared<std::promise<void>>();
     auto finished = done->get_future();
-    auto d = sys.spawn(driver, opts, *gw, out);
+    auto d = sys.spawn(driver, opts, gw, reader, out);
     // Runs when the driver terminates, however it ends.
     d->attach_functor([done, out](const caf::error& reason) {
       if (!out->finished && out->abort_reason.empty())
