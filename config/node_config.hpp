@@ -100,7 +100,7 @@ struct node_config {
   bool fault_injection = false;       // "debug": {"fault_injection": true}
   // One idle connection per shard database kept open for takeovers. Off:
   // with it, cluster_test's restarts under load left a join unanswered
-  // (3 runs in 6; 0 in 3 without), a race that a faster takeover exposes.
+  // (4 runs in 8; 0 in 3 without), a race that a faster takeover exposes.
   bool standby_connections = false;
   supervision_config supervision;
   cluster_config cluster;
