@@ -489,6 +489,9 @@ statement_waiting() { # PID...
   done
   return 1
 }
+client_connected() { # PID
+  ss -tnp state established | grep -q "pid=$1,"
+}
 client_dropped() { # PID
   ss -tnp state close-wait | grep -q "pid=$1,"
 }
@@ -503,8 +506,13 @@ run_dropped() { # DB ARGS...
   LAST_CMD="lunchctl $* (connection dropped)"
   "$BIN/lunchctl" --node "$NODE" "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" &
   client=$!
+  # Connected first: the databases see statements of their own (the
+  # catalog's heartbeats, the relay's reads) that are not lunchctl's.
   local waited=ok
-  wait_until 20 statement_waiting "${backends[@]}" || waited="no statement reached $db"
+  wait_until 20 client_connected "$client" || waited="lunchctl did not connect"
+  if [[ $waited == ok ]]; then
+    wait_until 20 statement_waiting "${backends[@]}" || waited="no statement reached $db"
+  fi
   kill -STOP "$client"
   if [[ $waited == ok ]]; then
     wait_until 20 client_dropped "$client" || waited="the node kept lunchctl's connection"
