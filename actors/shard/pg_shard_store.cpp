@@ -114,7 +114,7 @@ void pg_shard_store::fence(int64_t epoch, const std::string& node,
   auto started = std::chrono::steady_clock::now();
   auto ms = [](std::chrono::steady_clock::duration d) {
     return std::to_string(
-      std::chrono::duration_cast<std::chrono::microseconds>(d).count() / 1000);
+      std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
   };
   auto& conn = *conn_;
   auto shard = std::to_string(ctx_.shard);

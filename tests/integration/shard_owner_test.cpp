@@ -1,7 +1,5 @@
 // The shard owner on its own, against a real shard database.
 
-#include <thread>
-
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
@@ -12,6 +10,7 @@
 #include "runtime/db/connection.hpp"
 #include "runtime/db/standby_pool.hpp"
 #include "runtime/system_config.hpp"
+#include "tests/integration/node_client.hpp"
 #include "tests/integration/pg_fixture.hpp"
 
 using namespace lunch;
@@ -64,13 +63,8 @@ TEST_CASE("an owner starts on the standby connection, or on a new one when "
                                 " FROM pg_stat_activity WHERE application_name"
                                 " = 'lunchmesh-owner-0'");
   };
-  auto until = [](auto done) {
-    for (int i = 0; i < 400 && !done(); ++i)
-      std::this_thread::sleep_for(25ms);
-    return done();
-  };
   auto pool = std::make_shared<db::standby_pool>(std::vector<std::string>{dsn});
-  REQUIRE(until([&] { return pool->ready() == 1; }));
+  REQUIRE(test::eventually([&] { return pool->ready() == 1; }));
   REQUIRE(others() == 1);
   auto standby_pid = test::query_int(
     dsn, "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
@@ -80,16 +74,17 @@ TEST_CASE("an owner starts on the standby connection, or on a new one when "
     store.open(1, "a");
     CHECK(owner_pid() == standby_pid);
     // The pool opens a replacement.
-    CHECK(until([&] { return pool->ready() == 1 && others() == 2; }));
+    CHECK(
+      test::eventually([&] { return pool->ready() == 1 && others() == 2; }));
   }
-  REQUIRE(until([&] { return others() == 1; }));
+  REQUIRE(test::eventually([&] { return others() == 1; }));
   // The replacement dies while it waits (a database restart would do it).
   CHECK(test::query_int(dsn, "SELECT count(pg_terminate_backend(pid))"
                              " FROM pg_stat_activity"
                              " WHERE datname = current_database()"
                              " AND pid <> pg_backend_pid()")
         == 1);
-  REQUIRE(until([&] { return others() == 0; }));
+  REQUIRE(test::eventually([&] { return others() == 0; }));
   pg_shard_store store{0, dsn, pool};
   store.open(2, "b");
   CHECK(owner_pid() != 0);
