@@ -185,23 +185,28 @@ shard_commits() {
     WHERE datname LIKE 'lunch_shard_%'"
 }
 
-# lunchbench_run OUT ARGS...: one run, its JSON in OUT with the shard
-# databases' commits during it (writes.commits); sets BENCH_RC.
+# lunchbench_run OUT ARGS...: one run through the node, its JSON in OUT;
+# sets BENCH_RC.
 lunchbench_run() { # OUT ARGS...
-  local out=$1 x0 x1
+  local out=$1
   shift
-  x0=$(shard_commits)
   "$LUNCHBENCH" --node "$NODE" --users "$USERS" --threads "$THREADS" \
     "${CPU_WATCH[@]}" --json "$@" >"$out" || BENCH_RC=$?
-  x1=$(shard_commits)
   [[ -s $out ]] || die "lunchbench printed nothing (exit $BENCH_RC)"
+}
+
+# lunchbench_writes OUT ARGS...: a run of writes, with the shard databases'
+# commits during it added to OUT's JSON (writes.commits).
+lunchbench_writes() { # OUT ARGS...
+  local out=$1 x0 x1
+  x0=$(shard_commits)
+  lunchbench_run "$@"
+  x1=$(shard_commits)
   python3 - "$out" "$((x1 - x0))" <<'PY'
 import json, sys
 path, commits = sys.argv[1], int(sys.argv[2])
 r = json.load(open(path))
-w = r.get("writes")
-if w is not None and w.get("ops"):
-    w["commits"] = commits
+r["writes"]["commits"] = commits
 json.dump(r, open(path, "w"))
 PY
 }
@@ -209,7 +214,7 @@ PY
 # The users first (their creates are not the writes measured), then the
 # writes alone, then the reads alone.
 lunchbench_run "$WORK/setup.json" --parties 0 --reads 0
-lunchbench_run "$WORK/writes.json" --no-setup --parties "$PARTIES" \
+lunchbench_writes "$WORK/writes.json" --no-setup --parties "$PARTIES" \
   --joins-per-party "$JOINS" --inflight "$INFLIGHT" --reads 0
 lunchbench_run "$WORK/reads.json" --no-setup --parties 0 \
   --inflight "$INFLIGHT" --reads "$READS"
@@ -253,7 +258,7 @@ PY
 SWEEP_FILES=()
 for k in $SWEEP; do
   heading "Sweep: $SWEEP_PARTIES parties x $JOINS joins with $k in flight"
-  lunchbench_run "$WORK/sweep_$k.json" --no-setup --parties "$SWEEP_PARTIES" \
+  lunchbench_writes "$WORK/sweep_$k.json" --no-setup --parties "$SWEEP_PARTIES" \
     --joins-per-party "$JOINS" --inflight "$k" --reads 0
   SWEEP_FILES+=("$WORK/sweep_$k.json")
 done
