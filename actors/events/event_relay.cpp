@@ -67,16 +67,9 @@ caf::timespan backoff(int32_t attempt) {
 
 void pump(self_ptr self);
 
-void finish(self_ptr self, const std::string& subscriber, int64_t id, bool ok) {
+// Forgets the events every subscriber is past.
+void forget_delivered(self_ptr self) {
   auto& st = self->state;
-  auto& q = st.queues.at(subscriber);
-  if (ok) {
-    q.ack(id);
-  } else {
-    auto attempt = ++st.attempts[id];
-    q.fail(id, clock::now() + backoff(attempt));
-  }
-  // Forget the events every subscriber is past.
   int64_t low = st.read_upto;
   for (auto& [name, queue] : st.queues)
     low = std::min(low, queue.cursor());
@@ -84,78 +77,124 @@ void finish(self_ptr self, const std::string& subscriber, int64_t id, bool ok) {
     st.attempts.erase(st.events.begin()->first);
     st.events.erase(st.events.begin());
   }
+}
+
+// Settles deliveries of `subscriber` (a failed one is tried again later,
+// after a backoff), then sends what became ready.
+void finish_all(self_ptr self, const std::string& subscriber,
+                const std::vector<int64_t>& ids, bool ok) {
+  auto& st = self->state;
+  auto& q = st.queues.at(subscriber);
+  for (auto id : ids) {
+    if (ok) {
+      q.ack(id);
+    } else {
+      auto attempt = ++st.attempts[id];
+      q.fail(id, clock::now() + backoff(attempt));
+    }
+  }
+  forget_delivered(self);
   pump(self);
 }
 
-void deliver_notices(self_ptr self, const domain_event& e) {
+// A payload this code cannot read would block its entity forever: it is
+// logged and passed over.
+void log_unreadable(self_ptr self, const domain_event& e,
+                    const std::exception& x) {
+  log::error("events.unreadable",
+             {{"shard", std::to_string(self->state.cfg.shard)},
+              {"event", std::to_string(e.id)},
+              {"kind", e.kind},
+              {"error", x.what()}});
+}
+
+void log_failed_delivery(self_ptr self, const std::vector<int64_t>& ids,
+                         const caf::error& err) {
+  log::warn("events.delivery_failed",
+            {{"shard", std::to_string(self->state.cfg.shard)},
+             {"event", std::to_string(ids.front())},
+             {"events", std::to_string(ids.size())},
+             {"subscriber", events::notifications_subscriber},
+             {"error", message_of(err)}});
+}
+
+// The notifications of the events `ids`: one batch through the gateway,
+// which sends one insert per recipient shard. The rows carry dedupe keys,
+// so a batch that failed (and is sent again) adds nothing twice. A batch
+// the gateway refuses as invalid goes again event by event, so that one
+// bad row holds back only its own event.
+void deliver_notices(self_ptr self, const std::vector<int64_t>& ids) {
   auto& st = self->state;
-  auto notices = events::notices_of(e, st.cfg.shard);
-  if (notices.empty()) {
-    finish(self, events::notifications_subscriber, e.id, true);
-    return;
+  std::vector<int64_t> sent;
+  std::vector<int64_t> done;
+  std::vector<notification> rows;
+  std::vector<std::string> keys;
+  for (auto id : ids) {
+    auto& e = st.events.at(id);
+    try {
+      auto notices = events::notices_of(e, st.cfg.shard);
+      if (notices.empty()) {
+        done.push_back(id);
+        continue;
+      }
+      for (auto& n : notices) {
+        rows.push_back(std::move(n.row));
+        keys.push_back(std::move(n.dedupe_key));
+      }
+      sent.push_back(id);
+    } catch (const std::exception& x) {
+      log_unreadable(self, e, x);
+      done.push_back(id);
+    }
   }
+  if (!done.empty())
+    finish_all(self, events::notifications_subscriber, done, true);
+  if (sent.empty())
+    return;
   auto gateway = gateway_of(self);
   if (!gateway) {
-    finish(self, events::notifications_subscriber, e.id, false);
+    finish_all(self, events::notifications_subscriber, sent, false);
     return;
   }
-  auto left = std::make_shared<size_t>(notices.size());
-  auto failed = std::make_shared<bool>(false);
-  auto id = e.id;
-  for (auto& n : notices) {
-    auto done = [=] {
-      if (--*left == 0)
-        finish(self, events::notifications_subscriber, id, !*failed);
-    };
-    self
-      ->request(gateway, st.cfg.timeout, ntf_add_atom::value, n.row,
-                n.dedupe_key, request_id{})
-      .then([=](bool) { done(); },
-            [=](caf::error& err) {
-              // A recipient deleted since: nothing to deliver to.
-              if (errc_of(err) != errc::not_found) {
-                *failed = true;
-                log::warn("events.delivery_failed",
-                          {{"shard", std::to_string(self->state.cfg.shard)},
-                           {"event", std::to_string(id)},
-                           {"subscriber", events::notifications_subscriber},
-                           {"error", message_of(err)}});
-              }
-              done();
-            });
-  }
+  // Unknown recipients (deleted since) are counted, not errors: nothing
+  // to deliver to.
+  self
+    ->request(gateway, st.cfg.timeout, ntf_add_atom::value, std::move(rows),
+              std::move(keys), request_id{})
+    .then(
+      [=](std::vector<int64_t>&) {
+        finish_all(self, events::notifications_subscriber, sent, true);
+      },
+      [=](caf::error& err) {
+        if (errc_of(err) == errc::invalid_argument && sent.size() > 1) {
+          for (auto id : sent)
+            deliver_notices(self, {id});
+          return;
+        }
+        log_failed_delivery(self, sent, err);
+        finish_all(self, events::notifications_subscriber, sent, false);
+      });
 }
 
 // Change notices are handed to this node's gateway, which passes them on;
 // with no gateway (it restarts) they wait.
 void deliver_changes(self_ptr self, const std::string& subscriber,
-                     const domain_event& e) {
+                     const std::vector<int64_t>& ids) {
   auto gateway = gateway_of(self);
   if (!gateway) {
-    finish(self, subscriber, e.id, false);
+    finish_all(self, subscriber, ids, false);
     return;
   }
-  for (auto& change : events::rec_changes_of(e))
-    self->send(gateway, rec_change_atom::value, change);
-  finish(self, subscriber, e.id, true);
-}
-
-void deliver(self_ptr self, const std::string& subscriber,
-             const domain_event& e) {
-  try {
-    if (subscriber == events::notifications_subscriber)
-      deliver_notices(self, e);
-    else
-      deliver_changes(self, subscriber, e);
-  } catch (const std::exception& x) {
-    // A payload this code cannot read would block its entity forever.
-    log::error("events.unreadable",
-               {{"shard", std::to_string(self->state.cfg.shard)},
-                {"event", std::to_string(e.id)},
-                {"kind", e.kind},
-                {"error", x.what()}});
-    finish(self, subscriber, e.id, true);
+  for (auto id : ids) {
+    auto& e = self->state.events.at(id);
+    try {
+      for (auto& change : events::rec_changes_of(e))
+        self->send(gateway, rec_change_atom::value, change);
+    } catch (const std::exception& x) {
+      log_unreadable(self, e, x);
+    }
   }
+  finish_all(self, subscriber, ids, true);
 }
 
 void pump(self_ptr self) {
@@ -163,9 +202,15 @@ void pump(self_ptr self) {
   if (!st.started || held(self))
     return;
   auto now = clock::now();
-  for (auto& [subscriber, queue] : st.queues)
-    for (auto id : queue.take_ready(now))
-      deliver(self, subscriber, st.events.at(id));
+  for (auto& [subscriber, queue] : st.queues) {
+    auto ready = queue.take_ready(now);
+    if (ready.empty())
+      continue;
+    if (subscriber == events::notifications_subscriber)
+      deliver_notices(self, ready);
+    else
+      deliver_changes(self, subscriber, ready);
+  }
 }
 
 size_t waiting(self_ptr self) {
