@@ -16,6 +16,14 @@ namespace lunch {
 void pg_outbox::prepare(pqxx::connection_base& conn) {
   conn.prepare("insert_event", "INSERT INTO outbox (entity, kind, payload)"
                                " VALUES ($1, $2, $3::jsonb)");
+  // The events of a group commit, as a JSON array of [entity, kind,
+  // payload]: their ids follow the array's order.
+  conn.prepare(
+    "insert_events",
+    "INSERT INTO outbox (entity, kind, payload)"
+    " SELECT e->>0, e->>1, e->2"
+    " FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)"
+    " ORDER BY n");
   conn.prepare("events_after",
                "SELECT id, entity, kind, payload::text,"
                " to_char(created_at AT TIME ZONE 'UTC',"
@@ -38,8 +46,27 @@ void pg_outbox::prepare(pqxx::connection_base& conn) {
 }
 
 void pg_context::emit(const events::draft& event) {
-  tx().exec_prepared("insert_event", event.entity, event.kind, event.payload);
+  if (deferring)
+    deferred.push_back(event);
+  else
+    tx().exec_prepared("insert_event", event.entity, event.kind, event.payload);
   events_written = true;
+}
+
+void pg_context::write_deferred() {
+  if (deferred.empty())
+    return;
+  // The payloads are JSON documents already: spliced in, not parsed.
+  std::string doc = "[";
+  for (const auto& e : deferred) {
+    if (doc.size() > 1)
+      doc += ',';
+    doc += '[' + nlohmann::json(e.entity).dump() + ','
+           + nlohmann::json(e.kind).dump() + ',' + e.payload + ']';
+  }
+  doc += ']';
+  tx().exec_prepared("insert_events", doc);
+  deferred.clear();
 }
 
 std::vector<domain_event> pg_outbox::events_after(int64_t after,

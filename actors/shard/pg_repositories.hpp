@@ -27,6 +27,11 @@ struct pg_context {
   int32_t shard = 0;
   pqxx::transaction_base* current = nullptr; // set by the unit of work
   bool events_written = false;
+  // In a group commit the events wait here and go into the outbox in one
+  // statement just before the commit (write_deferred); elsewhere emit
+  // inserts at once.
+  bool deferring = false;
+  std::vector<events::draft> deferred;
 
   pqxx::transaction_base& tx() {
     if (current == nullptr)
@@ -36,6 +41,9 @@ struct pg_context {
 
   /// Appends a domain event to the outbox (pg_outbox.cpp).
   void emit(const events::draft& event);
+
+  /// Inserts the deferred events in the order they were emitted.
+  void write_deferred();
 };
 
 struct pg_statement {

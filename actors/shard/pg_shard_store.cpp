@@ -183,6 +183,8 @@ pqxx::connection& pg_shard_store::connection() {
 void pg_shard_store::begin_batch() {
   batch_ = std::make_unique<pqxx::work>(connection(), "batch");
   ctx_.current = batch_.get();
+  ctx_.deferring = true;
+  ctx_.deferred.clear();
 }
 
 // One round trip: the previous write's savepoint is released and this
@@ -192,25 +194,34 @@ void pg_shard_store::begin_batch() {
 // write in the batch. A batch starts with the fence check: its share lock
 // on the fence row holds any takeover until this batch has committed.
 void pg_shard_store::begin_write(int64_t epoch, bool first_in_batch) {
+  write_events_from_ = ctx_.deferred.size();
   batch_->exec(first_in_batch
                  ? "SELECT lunch_fence(" + std::to_string(epoch)
                      + "); SAVEPOINT op"
                  : std::string{"RELEASE SAVEPOINT op; SAVEPOINT op"});
 }
 
+// The write's events go with it.
 void pg_shard_store::undo_write() {
   batch_->exec("ROLLBACK TO SAVEPOINT op");
+  auto& events = ctx_.deferred;
+  events.erase(events.begin() + static_cast<std::ptrdiff_t>(write_events_from_),
+               events.end());
 }
 
 void pg_shard_store::commit_batch() {
+  ctx_.write_deferred();
   batch_->commit();
   batch_.reset();
   ctx_.current = nullptr;
+  ctx_.deferring = false;
 }
 
 void pg_shard_store::abandon_batch() noexcept {
   batch_.reset();
   ctx_.current = nullptr;
+  ctx_.deferring = false;
+  ctx_.deferred.clear();
 }
 
 void pg_shard_store::read_alone(int64_t epoch,

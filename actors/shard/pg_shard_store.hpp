@@ -88,6 +88,7 @@ private:
   std::string dsn_;
   std::shared_ptr<db::standby_pool> standby_;
   pg_context ctx_;
+  size_t write_events_from_ = 0; // the open write's first deferred event
   pg_users users_{ctx_};
   pg_parties parties_{ctx_};
   pg_calendar calendar_{ctx_};

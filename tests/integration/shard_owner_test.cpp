@@ -48,6 +48,36 @@ std::string migrated_shard(const test::scratch_databases& dbs) {
 
 } // namespace
 
+TEST_CASE("a group commit writes its events to the outbox in order, without "
+          "those of an undone write",
+          "[shard][commit]") {
+  test::scratch_databases dbs{1};
+  auto dsn = migrated_shard(dbs);
+  pg_shard_store store{0, dsn};
+  store.open(1, "test");
+  store.begin_batch();
+  store.begin_write(1, true);
+  store.users().insert_user(person("kept1"));
+  store.begin_write(1, false);
+  store.users().insert_user(person("undone"));
+  store.undo_write();
+  store.begin_write(1, false);
+  store.users().insert_user(person("kept2"));
+  REQUIRE(test::query_int(dsn, "SELECT count(*) FROM outbox") == 0);
+  store.commit_batch();
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM users") == 2);
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM outbox") == 2);
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM outbox"
+                             " WHERE kind = 'user.created'"
+                             " AND entity = 'user:' || (payload->'user'->>"
+                             "'employee_id')")
+        == 2);
+  CHECK(test::query_int(dsn, "SELECT ((SELECT id FROM outbox WHERE entity ="
+                             " 'user:kept1') < (SELECT id FROM outbox WHERE"
+                             " entity = 'user:kept2'))::int")
+        == 1);
+}
+
 TEST_CASE("an owner starts on the standby connection, or on a new one when "
           "it broke",
           "[shard][standby]") {
