@@ -467,7 +467,8 @@ expect_rc 0 -- ctl --json debug tree
 expect_json '[[l["name"], l["restarts"]] for l in d if l["restarts"] != 0]' \
   '[["entities/1", 2], ["events/1", 2], ["gateway", 1]]'
 # Supervisors crash too: shards/0 comes back with a fresh owner and region,
-# then all of shards; the old owners close their connections.
+# then all of shards; the old owners close their connections (each shard
+# database keeps two: its owner's and the node's standby connection).
 expect_rc 0 -- ctl debug crash shards/0
 expect_eq "output of debug crash shards/0" "shards/0 was made to throw" "$OUT"
 expect_tree shards/0=1 shard/0=0 entities/0=0
@@ -482,14 +483,14 @@ shard_connections() {
     FROM (SELECT datname, count(*) AS n FROM pg_stat_activity
           WHERE datname LIKE 'lunch_shard_%' GROUP BY datname) c"
 }
-one_connection_each() {
-  [[ $(shard_connections) == "lunch_shard_0=1 lunch_shard_1=1 lunch_shard_2=1 lunch_shard_3=1" ]]
+owner_and_standby_each() {
+  [[ $(shard_connections) == "lunch_shard_0=2 lunch_shard_1=2 lunch_shard_2=2 lunch_shard_3=2" ]]
 }
-if wait_until 20 one_connection_each; then
+if wait_until 20 owner_and_standby_each; then
   check_pass
 else
   check_fail "PostgreSQL connections per shard database: $(shard_connections)" \
-    "expected: one each"
+    "expected: two each (the owner's and the standby)"
 fi
 expect_rc 0 -- ctl --json user get "$M1"
 expect_eq "user get $M1 after shards restarted" "$M1_DOC" "$OUT"
