@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <utility>
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -20,14 +21,21 @@ reach outcome(int err) {
   return err == ECONNREFUSED ? reach::refused : reach::unreachable;
 }
 
-reach probe_one(const addrinfo& ai, std::chrono::milliseconds timeout) {
+reach probe_one(const addrinfo& ai, std::chrono::milliseconds timeout,
+                probe_socket* keep) {
   int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                     ai.ai_protocol);
   if (fd < 0)
     return reach::unreachable;
-  std::unique_ptr<int, void (*)(int*)> guard{&fd, [](int* p) { ::close(*p); }};
-  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0)
+  probe_socket guard;
+  guard.hold(fd);
+  auto opened = [&] {
+    if (keep != nullptr)
+      keep->hold(guard.release());
     return reach::open;
+  };
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0)
+    return opened();
   if (errno != EINPROGRESS)
     return outcome(errno);
   pollfd p{fd, POLLOUT, 0};
@@ -41,10 +49,25 @@ reach probe_one(const addrinfo& ai, std::chrono::milliseconds timeout) {
   socklen_t len = sizeof(err);
   if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
     return reach::unreachable;
-  return outcome(err);
+  return err == 0 ? opened() : outcome(err);
 }
 
 } // namespace
+
+probe_socket::~probe_socket() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+void probe_socket::hold(int fd) {
+  if (fd_ >= 0 && fd_ != fd)
+    ::close(fd_);
+  fd_ = fd;
+}
+
+int probe_socket::release() {
+  return std::exchange(fd_, -1);
+}
 
 const char* to_string(reach r) {
   switch (r) {
@@ -59,7 +82,7 @@ const char* to_string(reach r) {
 }
 
 reach probe_tcp(const std::string& host, uint16_t port,
-                std::chrono::milliseconds timeout) {
+                std::chrono::milliseconds timeout, probe_socket* keep) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -71,7 +94,7 @@ reach probe_tcp(const std::string& host, uint16_t port,
   // Refused by one address and unreachable at another: the host is there.
   auto best = reach::unreachable;
   for (auto* ai = found; ai != nullptr; ai = ai->ai_next) {
-    auto r = probe_one(*ai, timeout);
+    auto r = probe_one(*ai, timeout, keep);
     if (r == reach::open)
       return r;
     if (r == reach::refused)

@@ -47,7 +47,9 @@ connect_published(caf::actor_system& sys, const runtime::host_port& address,
     error = "cannot reach node " + node + ": " + why;
     return std::nullopt;
   };
-  switch (probe_tcp(address.host, address.port, timeout)) {
+  // The probe's connection stays open until the connect below is done.
+  probe_socket probe;
+  switch (probe_tcp(address.host, address.port, timeout, &probe)) {
     case reach::open:
       break;
     case reach::refused:
