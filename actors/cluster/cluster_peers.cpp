@@ -108,7 +108,7 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
   };
   // The middleman only after a probe got through: its connect blocks its
   // thread for minutes on an address the network drops (tcp_probe.hpp).
-  probe(self, host, port, st.cfg.connect, [=](reach r) {
+  probe(self, host, port, st.cfg.connect, [=](reach r, held_probe held) {
     if (r != reach::open) {
       give_up(r);
       return;
@@ -118,8 +118,9 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
       ->request(mm, self->state.cfg.connect, caf::connect_atom::value, host,
                 port)
       .then(
-        [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
-            std::set<std::string>&) {
+        // `held` keeps the probe open until the connect is done.
+        [=, held = held](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+                         std::set<std::string>&) {
           if (!ptr) {
             self->state.connecting.erase(key);
             return;
@@ -134,7 +135,7 @@ void connect_to(self_ptr self, const std::string& host, uint16_t port,
             },
             [=](caf::error&) { give_up(reach::unreachable); });
         },
-        [=](caf::error&) { give_up(reach::unreachable); });
+        [=, held = held](caf::error&) { give_up(reach::unreachable); });
   });
 }
 
@@ -189,7 +190,7 @@ void confirm(self_ptr self, node_info info) {
                          info);
   };
   auto port = static_cast<uint16_t>(info.port);
-  probe(self, info.host, port, budget, [=](reach r) {
+  probe(self, info.host, port, budget, [=](reach r, held_probe held) {
     if (r == reach::refused) {
       mark_gone(self, info); // nobody listens there: it died
       declare_dead(self, info);
@@ -204,8 +205,9 @@ void confirm(self_ptr self, node_info info) {
     auto mm = self->home_system().middleman().actor_handle();
     self->request(mm, budget, caf::connect_atom::value, info.host, port)
       .then(
-        [=](caf::node_id& nid, caf::strong_actor_ptr& ptr,
-            std::set<std::string>&) {
+        // `held` keeps the probe open until the connect is done.
+        [=, held = held](caf::node_id& nid, caf::strong_actor_ptr& ptr,
+                         std::set<std::string>&) {
           if (!ptr) {
             retry_later();
             return;
@@ -224,7 +226,7 @@ void confirm(self_ptr self, node_info info) {
             },
             [=](caf::error&) { retry_later(); });
         },
-        [=](caf::error&) { retry_later(); });
+        [=, held = held](caf::error&) { retry_later(); });
   });
 }
 

@@ -126,20 +126,23 @@ void check_database_liveness(self_ptr self) {
 }
 
 void probe(self_ptr self, const std::string& host, uint16_t port,
-           caf::timespan timeout, std::function<void(reach)> done) {
+           caf::timespan timeout, std::function<void(reach, held_probe)> done) {
   auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
+  // Shared with the prober: closed by whichever lets go last, also when
+  // the prober answers after the timeout.
+  auto held = std::make_shared<probe_socket>();
   auto prober = self->home_system().spawn<caf::detached>(
     [=](caf::event_based_actor* p) -> caf::behavior {
       return {[=](caf::get_atom) {
         p->quit();
-        return static_cast<int32_t>(probe_tcp(host, port, wait));
+        return static_cast<int32_t>(probe_tcp(host, port, wait, held.get()));
       }};
     });
   // The probe ends by itself after `timeout`; the margin covers a thread
   // start on a busy machine.
   self->request(prober, timeout + std::chrono::seconds(1), caf::get_atom::value)
-    .then([=](int32_t r) { done(static_cast<reach>(r)); },
-          [=](caf::error&) { done(reach::unreachable); });
+    .then([=](int32_t r) { done(static_cast<reach>(r), held); },
+          [=](caf::error&) { done(reach::unreachable, nullptr); });
 }
 
 } // namespace lunch::cluster_detail

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -141,9 +142,13 @@ void ping_peers(self_ptr self);
 /// A peer the catalog lists as up that has not written a heartbeat for
 /// `db_stale` cannot reach the database: declared dead so its shards move.
 void check_database_liveness(self_ptr self);
+/// The probe's open connection: held until the middleman's connect is
+/// done, then dropped (tcp_probe.hpp says why).
+using held_probe = std::shared_ptr<probe_socket>;
+
 /// One TCP connect to host:port on a thread of its own (tcp_probe.hpp),
 /// within `timeout`; `done` runs in this actor.
 void probe(self_ptr self, const std::string& host, uint16_t port,
-           caf::timespan timeout, std::function<void(reach)> done);
+           caf::timespan timeout, std::function<void(reach, held_probe)> done);
 
 } // namespace lunch::cluster_detail
