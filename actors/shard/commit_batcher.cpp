@@ -57,6 +57,7 @@ bool commit_batcher::ensure_batch() {
   try {
     store_.begin_batch();
     writes_in_batch_ = 0;
+    guarded_ = false;
     return true;
   } catch (const std::exception& e) {
     drop(make_error(db::map_error(e)));
@@ -106,23 +107,34 @@ void commit_batcher::flush() {
     p.deliver();
 }
 
+// A write without a savepoint: no round trip of its own before the op.
 std::optional<caf::error>
-commit_batcher::apply(const std::function<void()>& op) {
+commit_batcher::apply(const std::function<void()>& run) {
   if (!ensure_batch())
     return broken_connection();
-  try {
-    store_.begin_write(epoch_, writes_in_batch_ == 0);
-    ++writes_in_batch_;
-  } catch (const std::exception& e) {
-    auto err = make_error(db::map_error(e));
-    drop(err);
+  if (guarded_)
+    return apply_guarded(run);
+  if (auto err = start_write(false))
     return err;
-  }
   try {
-    store_.take_events_written();
-    op();
-    if (store_.take_events_written())
-      batch_has_events_ = true;
+    run_write(run);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    auto x = db::map_error(e);
+    if (auto dropped = run_again())
+      return x.code == errc::unavailable ? *dropped : make_error(x);
+    if (x.code == errc::internal)
+      log_internal(x.message);
+    return make_error(x);
+  }
+}
+
+std::optional<caf::error>
+commit_batcher::apply_guarded(const std::function<void()>& run) {
+  if (auto err = start_write(true))
+    return err;
+  try {
+    run_write(run);
     return std::nullopt;
   } catch (const std::exception& e) {
     auto x = db::map_error(e);
@@ -138,6 +150,63 @@ commit_batcher::apply(const std::function<void()>& op) {
       log_internal(x.message);
     return make_error(x);
   }
+}
+
+// Starts the next write; a failure drops the connection.
+std::optional<caf::error> commit_batcher::start_write(bool savepoint) {
+  try {
+    store_.begin_write(epoch_, writes_in_batch_ == 0, savepoint);
+    ++writes_in_batch_;
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    auto err = make_error(db::map_error(e));
+    drop(err);
+    return err;
+  }
+}
+
+void commit_batcher::run_write(const std::function<void()>& run) {
+  store_.take_events_written();
+  run();
+  if (store_.take_events_written())
+    batch_has_events_ = true;
+}
+
+// A write without a savepoint failed, so the batch is rolled back and the
+// writes held in it run again, each with a savepoint now, as do the
+// batch's later writes. A write that fails on its second run is answered
+// with that failure. Returns the error the connection was dropped with, if
+// it had to be.
+std::optional<caf::error> commit_batcher::run_again() {
+  store_.abandon_batch();
+  writes_in_batch_ = 0;
+  batch_has_events_ = false;
+  if (!store_.is_open()) {
+    auto err = broken_connection();
+    drop(err);
+    return err;
+  }
+  if (pending_.empty())
+    return std::nullopt; // the next write opens a new batch
+  if (!ensure_batch())   // it dropped the connection
+    return broken_connection();
+  guarded_ = true;
+  auto held = std::move(pending_);
+  pending_.clear();
+  for (size_t i = 0; i < held.size(); ++i) {
+    auto err = apply_guarded(held[i].run);
+    if (!err) {
+      pending_.push_back(std::move(held[i]));
+      continue;
+    }
+    held[i].fail(*err);
+    if (dropped_) { // the others were not run again: none is committed
+      for (size_t j = i + 1; j < held.size(); ++j)
+        held[j].fail(*err);
+      return err;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<caf::error>

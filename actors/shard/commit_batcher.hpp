@@ -1,10 +1,16 @@
 #pragma once
 
 // The shard owner's group commit, over any shard_store: writes share one
-// batch transaction, each in a savepoint of its own; replies leave after
-// the batch has committed; the batch's first write checks the fence (the
-// lease epoch still ours); a write with a request id is applied once, and
-// its repeat is answered with the reply stored in the request log.
+// batch transaction; replies leave after the batch has committed; the
+// batch's first write checks the fence (the lease epoch still ours); a
+// write with a request id is applied once, and its repeat is answered with
+// the reply stored in the request log.
+//
+// While nothing fails, writes run without savepoints (each would cost a
+// round trip). A failed write rolls the batch back; the writes before it
+// run again, and from then to the commit each write has a savepoint, so a
+// batch is run again at most once. Every write is therefore a closure that
+// can run twice: it owns copies of its arguments.
 //
 // The batcher knows neither PostgreSQL nor the actor around it: the owner
 // gives it hooks to schedule a flush (a message to itself, at the back of
@@ -33,8 +39,8 @@ namespace lunch {
 
 class commit_batcher {
 public:
-  /// A batch never grows past this many writes before it commits. Each is
-  /// a savepoint; PostgreSQL caches 64 subtransactions per transaction.
+  /// A batch never grows past this many writes before it commits. Each may
+  /// be a savepoint; PostgreSQL caches 64 subtransactions per transaction.
   static constexpr size_t max_batch = 64;
 
   struct hooks {
@@ -54,28 +60,30 @@ public:
     return epoch_;
   }
 
-  /// Runs `op()` (-> T) in a savepoint of the open batch. Its reply waits
-  /// for the commit; a failure rolls back only this write and is the
-  /// reply at once.
+  /// Runs `op()` (-> T) in the open batch. Its reply waits for the commit
+  /// and carries what the last run of `op` returned; a failure undoes only
+  /// this write and is the reply at once.
   template <class T, class F>
   void write(caf::typed_response_promise<T> rp, F op) {
-    std::optional<T> value;
-    if (auto err = apply([&] { value.emplace(op()); }))
+    auto value = std::make_shared<std::optional<T>>();
+    std::function<void()> run = [value, op]() mutable { value->emplace(op()); };
+    if (auto err = apply(run))
       rp.deliver(*err);
     else
-      hold({[rp, x = std::move(*value)]() mutable { rp.deliver(std::move(x)); },
+      hold({std::move(run),
+            [rp, value]() mutable { rp.deliver(std::move(**value)); },
             [rp](const caf::error& e) mutable { rp.deliver(e); }});
     schedule_flush();
   }
 
   /// Like write, applied once per request id (an empty id: every time).
-  /// The id is logged in the write's own savepoint, so both commit (or
+  /// The id is logged in the write's own transaction, so both commit (or
   /// roll back) together; a repeat writes nothing and gets the reply
   /// stored the first time.
   template <class T, class F>
-  void write_once(caf::typed_response_promise<T> rp,
-                  const std::string& request_id, F op) {
-    write(rp, [&]() -> T {
+  void
+  write_once(caf::typed_response_promise<T> rp, std::string request_id, F op) {
+    write(rp, [this, request_id, op]() mutable -> T {
       if (request_id.empty())
         return op();
       auto& log = store_.requests();
@@ -110,11 +118,16 @@ public:
 
 private:
   struct pending_reply {
+    std::function<void()> run; // the write, again after a rollback
     std::function<void()> deliver;
     std::function<void(const caf::error&)> fail;
   };
 
-  std::optional<caf::error> apply(const std::function<void()>& op);
+  std::optional<caf::error> apply(const std::function<void()>& run);
+  std::optional<caf::error> apply_guarded(const std::function<void()>& run);
+  std::optional<caf::error> start_write(bool savepoint);
+  void run_write(const std::function<void()>& run);
+  std::optional<caf::error> run_again();
   std::optional<caf::error> read(const std::function<void()>& op);
   bool ensure_batch();
   void schedule_flush();
@@ -155,7 +168,8 @@ private:
   std::vector<pending_reply> pending_;
   bool flush_scheduled_ = false;
   bool dropped_ = false;          // the connection is gone: quitting
-  int64_t writes_in_batch_ = 0;   // savepoints set in the open batch
+  int64_t writes_in_batch_ = 0;   // writes run in the open batch
+  bool guarded_ = false;          // the open batch's writes have savepoints
   bool batch_has_events_ = false; // the relay is told after the commit
 };
 

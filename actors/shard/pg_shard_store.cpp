@@ -185,20 +185,29 @@ void pg_shard_store::begin_batch() {
   ctx_.current = batch_.get();
   ctx_.deferring = true;
   ctx_.deferred.clear();
+  savepoint_set_ = false;
 }
 
-// One round trip: the previous write's savepoint is released and this
-// one's set. The savepoints are explicit SQL: libpqxx 6.4's subtransaction
-// never sends SAVEPOINT for prepared statements, and committing a
-// transaction that a failed statement aborted silently rolls back every
-// write in the batch. A batch starts with the fence check: its share lock
-// on the fence row holds any takeover until this batch has committed.
-void pg_shard_store::begin_write(int64_t epoch, bool first_in_batch) {
+// At most one round trip, none for a write in the middle of a batch without
+// a savepoint. A batch starts with the fence check: its share lock on the
+// fence row holds any takeover until this batch has committed. Savepoints
+// are explicit SQL: libpqxx 6.4's subtransaction never sends SAVEPOINT for
+// prepared statements, and committing a transaction that a failed statement
+// aborted silently rolls back every write in the batch.
+void pg_shard_store::begin_write(int64_t epoch, bool first_in_batch,
+                                 bool savepoint) {
   write_events_from_ = ctx_.deferred.size();
-  batch_->exec(first_in_batch
-                 ? "SELECT lunch_fence(" + std::to_string(epoch)
-                     + "); SAVEPOINT op"
-                 : std::string{"RELEASE SAVEPOINT op; SAVEPOINT op"});
+  std::string sql;
+  if (first_in_batch)
+    sql = "SELECT lunch_fence(" + std::to_string(epoch) + ");";
+  if (savepoint) {
+    if (savepoint_set_)
+      sql += "RELEASE SAVEPOINT op;";
+    sql += "SAVEPOINT op";
+    savepoint_set_ = true;
+  }
+  if (!sql.empty())
+    batch_->exec(sql);
 }
 
 // The write's events go with it.

@@ -72,7 +72,7 @@ public:
   bool in_batch() const override {
     return batch_ != nullptr;
   }
-  void begin_write(int64_t epoch, bool first_in_batch) override;
+  void begin_write(int64_t epoch, bool first_in_batch, bool savepoint) override;
   void undo_write() override;
   void commit_batch() override;
   void abandon_batch() noexcept override;
@@ -89,6 +89,7 @@ private:
   std::shared_ptr<db::standby_pool> standby_;
   pg_context ctx_;
   size_t write_events_from_ = 0; // the open write's first deferred event
+  bool savepoint_set_ = false;   // the batch has a savepoint to release
   pg_users users_{ctx_};
   pg_parties parties_{ctx_};
   pg_calendar calendar_{ctx_};

@@ -132,12 +132,13 @@ void check_faults(self_ptr self) {
 // -- the handlers' three shapes ---------------------------------------------
 
 /// A read or write in the open batch; its reply leaves after the commit.
+/// `op` may run twice (commit_batcher), so it holds copies of its arguments.
 template <class T, class F>
 caf::typed_response_promise<T> batched(self_ptr self, F op) {
   check_faults(self);
   auto rp = self->make_response_promise<T>();
   auto& store = *self->state.store;
-  self->state.batcher->write(rp, [&] { return op(store); });
+  self->state.batcher->write(rp, [op, &store] { return op(store); });
   return rp;
 }
 
@@ -148,7 +149,8 @@ once(self_ptr self, const request_id& rid, F op) {
   check_faults(self);
   auto rp = self->make_response_promise<T>();
   auto& store = *self->state.store;
-  self->state.batcher->write_once(rp, rid.value, [&] { return op(store); });
+  self->state.batcher->write_once(rp, rid.value,
+                                  [op, &store] { return op(store); });
   return rp;
 }
 
@@ -187,193 +189,193 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
   return {
     // -- users ---------------------------------------------------------------
     [=](db_load_atom, const user_key& id) {
-      return batched<user_lookup>(self, [&](store_ref s) {
+      return batched<user_lookup>(self, [=](store_ref s) {
         return s.users().load_user(id.value);
       });
     },
     [=](db_insert_atom, const user_profile& p, const request_id& rid) {
-      return once<user_profile>(self, rid, [&](store_ref s) {
+      return once<user_profile>(self, rid, [=](store_ref s) {
         return s.users().insert_user(p);
       });
     },
     [=](db_save_atom, const user_profile& p, const request_id& rid) {
-      return once<user_profile>(self, rid, [&](store_ref s) {
+      return once<user_profile>(self, rid, [=](store_ref s) {
         return s.users().save_user(p);
       });
     },
     [=](db_delete_atom, const user_key& id, const request_id& rid) {
-      return once<bool>(self, rid, [&](store_ref s) {
+      return once<bool>(self, rid, [=](store_ref s) {
         s.users().delete_user(id.value);
         return true;
       });
     },
     [=](db_purge_atom, const user_key& id) {
-      return batched<ints>(self, [&](store_ref s) {
+      return batched<ints>(self, [=](store_ref s) {
         return s.users().purge_user(id.value);
       });
     },
     [=](pts_scan_atom, const user_key& id) {
-      return batched<points_mark>(self, [&](store_ref s) {
+      return batched<points_mark>(self, [=](store_ref s) {
         return s.users().scan_points(id.value);
       });
     },
     [=](usr_search_atom, const std::string& term, int32_t limit) {
-      return batched<std::vector<user_summary>>(self, [&](store_ref s) {
+      return batched<std::vector<user_summary>>(self, [=](store_ref s) {
         return s.users().search(term, limit);
       });
     },
     // -- parties -------------------------------------------------------------
     [=](db_insert_atom, const party_record& p, const request_id& rid) {
-      return once<party_created>(self, rid, [&](store_ref s) {
+      return once<party_created>(self, rid, [=](store_ref s) {
         return s.parties().insert_party(p, points_party_created);
       });
     },
     [=](db_load_atom, party_id id) {
-      return batched<party_lookup>(self, [&](store_ref s) {
+      return batched<party_lookup>(self, [=](store_ref s) {
         return s.parties().load_party(id.value);
       });
     },
     [=](db_addmem_atom, party_id party, const user_key& user, int64_t points,
         const request_id& rid) {
-      return once<points_award>(self, rid, [&](store_ref s) {
+      return once<points_award>(self, rid, [=](store_ref s) {
         return s.parties().add_member(party.value, user.value, points);
       });
     },
     [=](db_rmmem_atom, party_id party, const user_key& user,
         const request_id& rid) {
-      return once<bool>(self, rid, [&](store_ref s) {
+      return once<bool>(self, rid, [=](store_ref s) {
         return s.parties().remove_member(party.value, user.value);
       });
     },
     [=](db_save_atom, const party_record& p, const request_id& rid) {
       return once<bool>(self, rid,
-                        [&](store_ref s) { return s.parties().save_party(p); });
+                        [=](store_ref s) { return s.parties().save_party(p); });
     },
     [=](db_delete_atom, party_id id, const request_id& rid) {
-      return once<bool>(self, rid, [&](store_ref s) {
+      return once<bool>(self, rid, [=](store_ref s) {
         return s.parties().delete_party(id.value);
       });
     },
     [=](db_seen_atom, const request_id& rid) {
-      return batched<bool>(self, [&](store_ref s) {
+      return batched<bool>(self, [=](store_ref s) {
         return s.requests().logged_reply(rid.value).has_value();
       });
     },
     [=](pty_mine_atom, const user_key& user) {
-      return batched<std::vector<party_record>>(self, [&](store_ref s) {
+      return batched<std::vector<party_record>>(self, [=](store_ref s) {
         return s.parties().parties_of(user.value);
       });
     },
     [=](pty_list_atom, const party_filter& filter) {
-      return batched<std::vector<party_record>>(self, [&](store_ref s) {
+      return batched<std::vector<party_record>>(self, [=](store_ref s) {
         return s.parties().list(filter);
       });
     },
     [=](shd_stats_atom) {
-      return batched<shard_stats>(self, [&](store_ref s) {
+      return batched<shard_stats>(self, [=](store_ref s) {
         return s.parties().stats();
       });
     },
     // -- calendar entries ----------------------------------------------------
     [=](cal_add_atom, const calendar_entry& e, const request_id& rid) {
-      return once<calendar_entry>(self, rid, [&](store_ref s) {
+      return once<calendar_entry>(self, rid, [=](store_ref s) {
         return s.calendar().insert_calendar_entry(e);
       });
     },
     [=](cal_list_atom, const user_key& user) {
-      return batched<std::vector<calendar_entry>>(self, [&](store_ref s) {
+      return batched<std::vector<calendar_entry>>(self, [=](store_ref s) {
         return s.calendar().calendar_of(user.value);
       });
     },
     [=](cal_delete_atom, const user_key& user, int64_t id,
         const request_id& rid) {
-      return once<calendar_entry>(self, rid, [&](store_ref s) {
+      return once<calendar_entry>(self, rid, [=](store_ref s) {
         return s.calendar().delete_calendar_entry(user.value, id);
       });
     },
     // -- the notification inbox ----------------------------------------------
     [=](ntf_add_atom, const notification& n, const std::string& dedupe_key,
         const request_id& rid) {
-      return once<bool>(self, rid, [&](store_ref s) {
+      return once<bool>(self, rid, [=](store_ref s) {
         return s.inbox().insert_notification(n, dedupe_key);
       });
     },
     [=](ntf_add_atom, const std::vector<notification>& ns,
         const std::vector<std::string>& dedupe_keys, const request_id& rid) {
-      return once<ints>(self, rid, [&](store_ref s) {
+      return once<ints>(self, rid, [=](store_ref s) {
         auto b = s.inbox().insert_notifications(ns, dedupe_keys);
         return ints{b.inserted, b.duplicates,
                     static_cast<int64_t>(b.missing_users.size())};
       });
     },
     [=](ntf_list_atom, const user_key& user, bool unread_only) {
-      return batched<notification_inbox>(self, [&](store_ref s) {
+      return batched<notification_inbox>(self, [=](store_ref s) {
         return s.inbox().inbox(user.value, unread_only);
       });
     },
     [=](ntf_read_atom, int64_t id, const request_id& rid) {
-      return once<notification>(self, rid, [&](store_ref s) {
+      return once<notification>(self, rid, [=](store_ref s) {
         return s.inbox().mark_notification_read(id);
       });
     },
     [=](ntf_readall_atom, const user_key& user, const request_id& rid) {
-      return once<int64_t>(self, rid, [&](store_ref s) {
+      return once<int64_t>(self, rid, [=](store_ref s) {
         return s.inbox().mark_all_notifications_read(user.value);
       });
     },
     [=](ntf_delete_atom, int64_t id, const request_id& rid) {
-      return once<bool>(self, rid, [&](store_ref s) {
+      return once<bool>(self, rid, [=](store_ref s) {
         s.inbox().delete_notification(id);
         return true;
       });
     },
     [=](ntf_clear_atom, const user_key& user, const request_id& rid) {
-      return once<int64_t>(self, rid, [&](store_ref s) {
+      return once<int64_t>(self, rid, [=](store_ref s) {
         return s.inbox().clear_read_notifications(user.value);
       });
     },
     // -- the data jobs: cleanup and user analytics (spec §5) -----------------
     [=](mnt_clean_atom, const std::string& party_cutoff, int32_t days,
         const request_id& rid) {
-      return once<cleanup_counts>(self, rid, [&](store_ref s) {
+      return once<cleanup_counts>(self, rid, [=](store_ref s) {
         return s.analytics().expire(party_cutoff, days);
       });
     },
     [=](mnt_scan_atom, const std::string& day, const std::string& user) {
-      return batched<std::vector<analytics_counts>>(self, [&](store_ref s) {
+      return batched<std::vector<analytics_counts>>(self, [=](store_ref s) {
         return s.analytics().analytics_counts_of(day, user);
       });
     },
     [=](mnt_store_atom, const std::string& day,
         const std::vector<analytics_counts>& counts, const std::string& user,
         const request_id& rid) {
-      return once<int64_t>(self, rid, [&](store_ref s) {
+      return once<int64_t>(self, rid, [=](store_ref s) {
         return s.analytics().store_analytics(day, counts, user);
       });
     },
     [=](mnt_get_atom, const std::string& user, const std::string& day) {
-      return batched<user_analytics>(self, [&](store_ref s) {
+      return batched<user_analytics>(self, [=](store_ref s) {
         return s.analytics().analytics_of(user, day);
       });
     },
     [=](rec_snapshot_atom, const std::string& today) {
-      return alone<rec_shard_snapshot>(self, [&](store_ref s) {
+      return alone<rec_shard_snapshot>(self, [=](store_ref s) {
         return s.snapshots().rec_snapshot(today);
       });
     },
     // -- the outbox, for the shard's event relay -----------------------------
     [=](evt_pending_atom, int64_t after, int32_t limit) {
-      return batched<std::vector<domain_event>>(self, [&](store_ref s) {
+      return batched<std::vector<domain_event>>(self, [=](store_ref s) {
         return s.outbox().events_after(after, limit);
       });
     },
     [=](evt_cursor_atom) {
-      return batched<std::vector<event_cursor>>(self, [&](store_ref s) {
+      return batched<std::vector<event_cursor>>(self, [=](store_ref s) {
         return s.outbox().event_cursors();
       });
     },
     [=](evt_cursor_atom, const std::vector<event_cursor>& cursors) {
-      return batched<bool>(self, [&](store_ref s) {
+      return batched<bool>(self, [=](store_ref s) {
         s.outbox().save_event_cursors(cursors);
         return true;
       });

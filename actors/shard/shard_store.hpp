@@ -213,11 +213,15 @@ public:
   /// Opens the batch transaction.
   virtual void begin_batch() = 0;
   virtual bool in_batch() const = 0;
-  /// Sets the savepoint of the next write (releasing the previous one);
-  /// the batch's first write also checks that the fence still holds
-  /// `epoch`, else throws (fenced).
-  virtual void begin_write(int64_t epoch, bool first_in_batch) = 0;
-  /// Rolls the batch back to the last savepoint: undoes one failed write.
+  /// Starts the next write. The batch's first write checks that the fence
+  /// still holds `epoch`, else throws (fenced). With `savepoint` the write
+  /// gets a savepoint of its own (the previous one is released), so that
+  /// undo_write can undo it alone; without one, a failed write leaves only
+  /// abandon_batch, which costs no round trip while nothing fails.
+  virtual void begin_write(int64_t epoch, bool first_in_batch, bool savepoint)
+    = 0;
+  /// Rolls the batch back to the last savepoint: undoes one failed write
+  /// that began with a savepoint.
   virtual void undo_write() = 0;
   virtual void commit_batch() = 0;
   /// Rolls the open batch back (if any); never throws.

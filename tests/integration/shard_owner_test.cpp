@@ -56,12 +56,14 @@ TEST_CASE("a group commit writes its events to the outbox in order, without "
   pg_shard_store store{0, dsn};
   store.open(1, "test");
   store.begin_batch();
-  store.begin_write(1, true);
+  // The first write has no savepoint, the next ones have (as after a
+  // batch was run again): SAVEPOINT alone, then RELEASE and SAVEPOINT.
+  store.begin_write(1, true, false);
   store.users().insert_user(person("kept1"));
-  store.begin_write(1, false);
+  store.begin_write(1, false, true);
   store.users().insert_user(person("undone"));
   store.undo_write();
-  store.begin_write(1, false);
+  store.begin_write(1, false, true);
   store.users().insert_user(person("kept2"));
   REQUIRE(test::query_int(dsn, "SELECT count(*) FROM outbox") == 0);
   store.commit_batch();

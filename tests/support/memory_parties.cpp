@@ -60,7 +60,7 @@ party_created memory_store::insert_party(const party_record& p,
     throw domain_error(errc::not_found, "host_employee_id: user "
                                           + p.host_employee_id + " not found");
   auto stored = p;
-  stored.id = t->next_id++ * 16384 + slot_of(p.host_employee_id);
+  stored.id = db_->next_id++ * 16384 + slot_of(p.host_employee_id);
   stored.created_at = memory_created_at;
   t->parties[stored.id] = stored;
   auto ledger_id = add_ledger_row(*t, p.host_employee_id, host_points);

@@ -63,19 +63,24 @@ void memory_store::begin_batch() {
   if (!open_)
     throw std::runtime_error("memory database connection is closed");
   work_ = db_->committed;
+  savepoint_.reset();
 }
 
-void memory_store::begin_write(int64_t epoch, bool first_in_batch) {
+void memory_store::begin_write(int64_t epoch, bool first_in_batch,
+                               bool savepoint) {
   if (aborted_)
     throw std::runtime_error("current transaction is aborted");
   if (first_in_batch)
     check_fence(epoch);
   if (db_->on_write)
     db_->on_write();
-  savepoint_ = *work_;
+  if (savepoint)
+    savepoint_ = *work_;
 }
 
 void memory_store::undo_write() {
+  if (!savepoint_)
+    throw std::logic_error("undo_write: the write has no savepoint");
   work_ = savepoint_;
   aborted_ = false;
 }
@@ -124,14 +129,14 @@ memory_store::statement memory_store::tx(const char* call) {
 }
 
 void memory_store::emit(memory_tables& t, const events::draft& event) {
-  t.outbox.push_back(
-    {t.next_id++, event.entity, event.kind, event.payload, memory_created_at});
+  t.outbox.push_back({db_->next_id++, event.entity, event.kind, event.payload,
+                      memory_created_at});
   events_written_ = true;
 }
 
 int64_t memory_store::add_ledger_row(memory_tables& t, const std::string& user,
                                      int64_t points) {
-  t.ledger.push_back({t.next_id++, user, points});
+  t.ledger.push_back({db_->next_id++, user, points});
   return t.ledger.back().id;
 }
 

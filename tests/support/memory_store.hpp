@@ -39,12 +39,13 @@ struct memory_tables {
   std::vector<ledger_row> ledger;
   std::map<std::string, std::string> request_log;
   std::vector<domain_event> outbox;
-  int64_t next_id = 1; // one sequence for every table
 };
 
 struct memory_db {
   int32_t shard = 0;
   memory_tables committed;
+  /// One sequence for every table; like PostgreSQL's, never rolled back.
+  int64_t next_id = 1;
   int64_t fence_epoch = 0;
   std::string fence_owner;
   bool reachable = true;
@@ -107,7 +108,7 @@ public:
   bool in_batch() const override {
     return work_.has_value() && !reading_;
   }
-  void begin_write(int64_t epoch, bool first_in_batch) override;
+  void begin_write(int64_t epoch, bool first_in_batch, bool savepoint) override;
   void undo_write() override;
   void commit_batch() override;
   void abandon_batch() noexcept override;

@@ -136,7 +136,7 @@ struct shard_fixture : deterministic_system {
   /// A party of `host` with room for `max_members`.
   party_id add_party(const std::string& host, int32_t max_members) {
     party_record p;
-    p.id = db->committed.next_id++;
+    p.id = db->next_id++;
     p.host_employee_id = host;
     p.title = "lunch";
     p.party_date = "2026-12-01";

@@ -141,15 +141,51 @@ TEST_CASE_METHOD(shard_fixture,
     return request<user_profile>(owner, db_insert_atom::value, person(id),
                                  request_id{});
   };
-  // Queued back to back: one batch, the repeat fails in its savepoint.
+  // Queued back to back: one batch. The repeat fails and aborts the
+  // batch, which is rolled back; "a" runs again, in a savepoint now, as do
+  // the writes after it: the second repeat is undone alone.
   auto a = insert("a");
   auto again = insert("a");
+  auto again2 = insert("a");
   auto b = insert("b");
   sched.run();
   CHECK(a->code() == errc::none);
   CHECK(again->code() == errc::already_exists);
+  CHECK(again2->code() == errc::already_exists);
   CHECK(b->code() == errc::none);
-  CHECK(db->count("insert_user") == 3);
+  // a, the repeat, a again, the second repeat, b.
+  CHECK(db->count("insert_user") == 5);
   CHECK(db->committed.users.size() == 2);
   CHECK(db->committed.outbox.size() == 2); // user.created of a and b
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a write run again after a rollback answers with its "
+                 "second result",
+                 "[shard][commit]") {
+  add_user("host");
+  start_shard();
+  party_record p;
+  p.host_employee_id = "host";
+  p.title = "lunch";
+  p.party_date = "2026-12-08";
+  p.max_members = 4;
+  p.member_ids = {"host"};
+  auto create = request<party_created>(owner, db_insert_atom::value, p,
+                                       request_id{"create-1"});
+  auto missing = request<bool>(owner, db_delete_atom::value, party_id{999},
+                               request_id{});
+  sched.run();
+  REQUIRE(create->code() == errc::none);
+  CHECK(missing->code() == errc::not_found);
+  // The create ran twice; the first run's party was rolled back, so the
+  // reply names the committed one, and the request log holds it once.
+  CHECK(db->count("insert_party") == 2);
+  REQUIRE(db->committed.parties.size() == 1);
+  CHECK(db->committed.parties.begin()->first == create->value->party.id);
+  auto repeat = ask<party_created>(owner, db_insert_atom::value, p,
+                                   request_id{"create-1"});
+  REQUIRE(repeat.value);
+  CHECK(repeat.value->party.id == create->value->party.id);
+  CHECK(db->count("insert_party") == 2);
 }
