@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include <pqxx/connection_base>
 #include <pqxx/result>
 #include <pqxx/row>
 
@@ -16,14 +17,6 @@ namespace lunch {
 void pg_outbox::prepare(pqxx::connection_base& conn) {
   conn.prepare("insert_event", "INSERT INTO outbox (entity, kind, payload)"
                                " VALUES ($1, $2, $3::jsonb)");
-  // The events of a group commit, as a JSON array of [entity, kind,
-  // payload]: their ids follow the array's order.
-  conn.prepare(
-    "insert_events",
-    "INSERT INTO outbox (entity, kind, payload)"
-    " SELECT e->>0, e->>1, e->2"
-    " FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)"
-    " ORDER BY n");
   conn.prepare("events_after",
                "SELECT id, entity, kind, payload::text,"
                " to_char(created_at AT TIME ZONE 'UTC',"
@@ -53,9 +46,12 @@ void pg_context::emit(const events::draft& event) {
   events_written = true;
 }
 
-void pg_context::write_deferred() {
+// The events of a group commit, as a JSON array of [entity, kind, payload]:
+// their ids follow the array's order. Plain SQL with the array quoted in,
+// not a prepared statement, since it shares a round trip with the COMMIT.
+std::string pg_context::take_deferred_insert(pqxx::connection_base& conn) {
   if (deferred.empty())
-    return;
+    return {};
   // The payloads are JSON documents already: spliced in, not parsed.
   std::string doc = "[";
   for (const auto& e : deferred) {
@@ -65,8 +61,10 @@ void pg_context::write_deferred() {
            + nlohmann::json(e.kind).dump() + ',' + e.payload + ']';
   }
   doc += ']';
-  tx().exec_prepared("insert_events", doc);
   deferred.clear();
+  return "INSERT INTO outbox (entity, kind, payload)"
+         " SELECT e->>0, e->>1, e->2 FROM jsonb_array_elements("
+         + conn.quote(doc) + "::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n;";
 }
 
 std::vector<domain_event> pg_outbox::events_after(int64_t after,

@@ -28,7 +28,7 @@ struct pg_context {
   pqxx::transaction_base* current = nullptr; // set by the unit of work
   bool events_written = false;
   // In a group commit the events wait here and go into the outbox in one
-  // statement just before the commit (write_deferred); elsewhere emit
+  // statement with the commit (take_deferred_insert); elsewhere emit
   // inserts at once.
   bool deferring = false;
   std::vector<events::draft> deferred;
@@ -42,8 +42,9 @@ struct pg_context {
   /// Appends a domain event to the outbox (pg_outbox.cpp).
   void emit(const events::draft& event);
 
-  /// Inserts the deferred events in the order they were emitted.
-  void write_deferred();
+  /// The SQL that inserts the deferred events in the order they were
+  /// emitted, ending in ';' (empty if there are none); clears them.
+  std::string take_deferred_insert(pqxx::connection_base& conn);
 };
 
 struct pg_statement {

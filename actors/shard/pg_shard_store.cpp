@@ -180,11 +180,16 @@ pqxx::connection& pg_shard_store::connection() {
   return *conn_;
 }
 
+// The batch is a transaction block of our own SQL, not a pqxx::work: its
+// BEGIN goes in the first write's round trip, its COMMIT in the one that
+// writes the outbox. Nothing is sent here. (A nontransaction never retries
+// a statement on a new session after the connection broke: tested.)
 void pg_shard_store::begin_batch() {
-  batch_ = std::make_unique<pqxx::work>(connection(), "batch");
+  batch_ = std::make_unique<pqxx::nontransaction>(connection(), "batch");
   ctx_.current = batch_.get();
   ctx_.deferring = true;
   ctx_.deferred.clear();
+  begun_ = false;
   savepoint_set_ = false;
 }
 
@@ -198,8 +203,12 @@ void pg_shard_store::begin_write(int64_t epoch, bool first_in_batch,
                                  bool savepoint) {
   write_events_from_ = ctx_.deferred.size();
   std::string sql;
+  if (!begun_) {
+    sql = "BEGIN;";
+    begun_ = true; // a failure from here on needs a ROLLBACK
+  }
   if (first_in_batch)
-    sql = "SELECT lunch_fence(" + std::to_string(epoch) + ");";
+    sql += "SELECT lunch_fence(" + std::to_string(epoch) + ");";
   if (savepoint) {
     if (savepoint_set_)
       sql += "RELEASE SAVEPOINT op;";
@@ -218,15 +227,26 @@ void pg_shard_store::undo_write() {
                events.end());
 }
 
+// One round trip: the batch's events into the outbox, then COMMIT. Should
+// the INSERT fail, PostgreSQL skips the COMMIT and the batch is abandoned.
 void pg_shard_store::commit_batch() {
-  ctx_.write_deferred();
-  batch_->commit();
+  if (begun_)
+    batch_->exec(ctx_.take_deferred_insert(connection()) + "COMMIT");
   batch_.reset();
+  begun_ = false;
   ctx_.current = nullptr;
   ctx_.deferring = false;
 }
 
 void pg_shard_store::abandon_batch() noexcept {
+  if (batch_ && begun_) {
+    try {
+      batch_->exec("ROLLBACK");
+    } catch (const std::exception&) {
+      // A broken connection: the server rolls the transaction back.
+    }
+  }
+  begun_ = false;
   batch_.reset();
   ctx_.current = nullptr;
   ctx_.deferring = false;

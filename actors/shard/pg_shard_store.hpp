@@ -10,7 +10,7 @@
 #include <string>
 
 #include <pqxx/connection>
-#include <pqxx/transaction>
+#include <pqxx/nontransaction>
 
 #include "actors/shard/pg_repositories.hpp"
 #include "actors/shard/shard_store.hpp"
@@ -89,6 +89,7 @@ private:
   std::shared_ptr<db::standby_pool> standby_;
   pg_context ctx_;
   size_t write_events_from_ = 0; // the open write's first deferred event
+  bool begun_ = false;           // the batch has sent its BEGIN
   bool savepoint_set_ = false;   // the batch has a savepoint to release
   pg_users users_{ctx_};
   pg_parties parties_{ctx_};
@@ -99,7 +100,7 @@ private:
   pg_snapshot snapshot_{ctx_};
   pg_request_log requests_{ctx_};
   std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<pqxx::work> batch_;
+  std::unique_ptr<pqxx::nontransaction> batch_;
 };
 
 } // namespace lunch

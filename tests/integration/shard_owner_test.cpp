@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
+#include <pqxx/except>
 
 #include "actors/shard/pg_shard_store.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
@@ -78,6 +79,30 @@ TEST_CASE("a group commit writes its events to the outbox in order, without "
                              " 'user:kept1') < (SELECT id FROM outbox WHERE"
                              " entity = 'user:kept2'))::int")
         == 1);
+}
+
+TEST_CASE("a batch whose connection broke fails; it never goes on in a new "
+          "session",
+          "[shard][commit]") {
+  test::scratch_databases dbs{1};
+  auto dsn = migrated_shard(dbs);
+  pg_shard_store store{0, dsn};
+  store.open(1, "test");
+  store.begin_batch();
+  store.begin_write(1, true, false);
+  store.users().insert_user(person("lost"));
+  test::query_int(dsn, "SELECT count(pg_terminate_backend(pid))"
+                       " FROM pg_stat_activity WHERE application_name"
+                       " = 'lunchmesh-owner-0'");
+  store.begin_write(1, false, false); // no round trip
+  CHECK_THROWS_AS(store.users().insert_user(person("after")),
+                  pqxx::broken_connection);
+  CHECK_FALSE(store.is_open());
+  // Were libpqxx to reconnect here, this would insert outside any batch.
+  CHECK_THROWS_AS(store.users().insert_user(person("later")),
+                  pqxx::broken_connection);
+  store.abandon_batch();
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM users") == 0);
 }
 
 TEST_CASE("an owner starts on the standby connection, or on a new one when "
