@@ -47,16 +47,25 @@ std::string migrated_shard(const test::scratch_databases& dbs) {
   return dsn;
 }
 
+// A fresh shard 0 whose store holds the lease (epoch 1) with a batch open.
+struct open_batch {
+  test::scratch_databases dbs{1};
+  std::string dsn = migrated_shard(dbs);
+  pg_shard_store store{0, dsn};
+
+  open_batch() {
+    store.open(1, "test");
+    store.begin_batch();
+  }
+};
+
 } // namespace
 
-TEST_CASE("a group commit writes its events to the outbox in order, without "
-          "those of an undone write",
-          "[shard][commit]") {
-  test::scratch_databases dbs{1};
-  auto dsn = migrated_shard(dbs);
-  pg_shard_store store{0, dsn};
-  store.open(1, "test");
-  store.begin_batch();
+TEST_CASE_METHOD(
+  open_batch,
+  "a group commit writes its events to the outbox in order, without "
+  "those of an undone write",
+  "[shard][commit]") {
   // The first write has no savepoint, the next ones have (as after a
   // batch was run again): SAVEPOINT alone, then RELEASE and SAVEPOINT.
   store.begin_write(1, true, false);
@@ -81,14 +90,11 @@ TEST_CASE("a group commit writes its events to the outbox in order, without "
         == 1);
 }
 
-TEST_CASE("a batch whose connection broke fails; it never goes on in a new "
-          "session",
-          "[shard][commit]") {
-  test::scratch_databases dbs{1};
-  auto dsn = migrated_shard(dbs);
-  pg_shard_store store{0, dsn};
-  store.open(1, "test");
-  store.begin_batch();
+TEST_CASE_METHOD(
+  open_batch,
+  "a batch whose connection broke fails; it never goes on in a new "
+  "session",
+  "[shard][commit]") {
   store.begin_write(1, true, false);
   store.users().insert_user(person("lost"));
   test::query_int(dsn, "SELECT count(pg_terminate_backend(pid))"
