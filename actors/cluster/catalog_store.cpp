@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include <pqxx/except>
 #include <pqxx/result>
 
 #include "actors/cluster/placement.hpp"
@@ -131,9 +132,18 @@ bool heartbeat(pqxx::transaction_base& tx, const node_info& me) {
 void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
                     const std::vector<node_info>& live,
                     const std::vector<node_info>& dead) {
-  // Lock every lease first: concurrent callers run one after the other,
-  // and the second one sees what the first one assigned.
-  tx.exec("SELECT shard FROM shard_leases ORDER BY shard FOR UPDATE");
+  // Lock every lease first. A node that finds them locked does not wait:
+  // another member is assigning (usually the same orphans, after the same
+  // death), and its catalog actor stays free to read the result when that
+  // member's sync arrives.
+  try {
+    tx.exec("SELECT shard FROM shard_leases ORDER BY shard FOR UPDATE NOWAIT");
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() != "55P03") // lock_not_available
+      throw;
+    throw db::domain_error(errc::unavailable,
+                           "another node is assigning the shards right now");
+  }
   for (auto& d : dead) {
     auto r = tx.exec_params("UPDATE cluster_nodes SET state = 'down'"
                             " WHERE name = $1 AND incarnation = $2"

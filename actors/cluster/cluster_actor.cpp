@@ -44,7 +44,10 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
       update_ready(self);
       reconcile(self);
     },
-    [=](clu_sync_atom) { read_catalog(self); },
+    [=](clu_sync_atom) {
+      log::debug("cluster.sync_asked", {});
+      read_catalog(self);
+    },
     [=](clu_routes_atom) {
       std::vector<shard_route> routes;
       for (auto& [shard, route] : self->state.known)

@@ -102,7 +102,9 @@ void read_catalog(self_ptr self) {
   // Only a node that reaches the majority registers (quorum.hpp); until
   // then the heartbeat request is a read (it updates no row of ours).
   bool registering = !st.cfg.progress->registered && may_act(self);
+  auto asked = steady::now();
   auto on_view = [=](cluster_view& view) {
+    log::debug("cluster.catalog_read", {{"catalog_us", micros_since(asked)}});
     auto& st = self->state;
     st.reading = false;
     if (registering) {
@@ -209,11 +211,13 @@ void assign_orphans(self_ptr self) {
     return;
   st.assigning = true;
   auto dead = st.dead;
+  auto asked = steady::now();
   self
     ->request(cat, st.cfg.timeout, cat_assign_atom::value, live_nodes(self),
               dead)
     .then(
       [=](cluster_view& view) {
+        log::debug("cluster.assigned", {{"catalog_us", micros_since(asked)}});
         auto& st = self->state;
         st.assigning = false;
         st.dead.erase(st.dead.begin(),

@@ -180,17 +180,28 @@ void confirm(self_ptr self, node_info info) {
     return;
   }
   auto budget = std::chrono::duration_cast<caf::timespan>(left);
+  // Soon at first: a killed node's listener can still accept for a few
+  // milliseconds after its connections reset. Then every 20 ms at most.
   auto retry_later = [=] {
-    if (steady::now() + std::chrono::milliseconds(20)
-        >= self->state.confirming[info.name])
+    auto& st = self->state;
+    auto now = steady::now();
+    auto deadline = st.confirming[info.name];
+    auto since = now - (deadline - st.cfg.confirm);
+    auto delay = std::clamp<steady::duration>(
+      since / 2, std::chrono::milliseconds(2), std::chrono::milliseconds(20));
+    if (now + delay >= deadline)
       confirmed_dead(self, info);
     else
       self->delayed_send(caf::actor_cast<cluster_impl>(self),
-                         std::chrono::milliseconds(20), retry_atom::value,
-                         info);
+                         std::chrono::duration_cast<caf::timespan>(delay),
+                         retry_atom::value, info);
   };
   auto port = static_cast<uint16_t>(info.port);
+  auto asked = steady::now();
   probe(self, info.host, port, budget, [=](reach r, held_probe held) {
+    log::debug("cluster.probed", {{"peer", info.name},
+                                  {"reach", to_string(r)},
+                                  {"probe_us", micros_since(asked)}});
     if (r == reach::refused) {
       mark_gone(self, info); // nobody listens there: it died
       declare_dead(self, info);

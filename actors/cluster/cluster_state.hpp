@@ -39,6 +39,13 @@ using cluster_impl
 
 using steady = std::chrono::steady_clock;
 
+/// For debug log lines: the microseconds since `t`.
+inline std::string micros_since(steady::time_point t) {
+  return std::to_string(
+    std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t)
+      .count());
+}
+
 struct peer {
   node_info info;
   cluster_actor cluster;

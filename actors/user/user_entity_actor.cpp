@@ -21,6 +21,8 @@ struct user_state : entity_base_state {
   user_profile profile;
   points_tally tally;
   bool tally_valid = false; // false: the next view rescans every ledger
+  bool scanning = false;
+  std::vector<caf::typed_response_promise<user_view>> awaiting_tally;
   static inline const char* name = "lunch.user";
 };
 
@@ -35,6 +37,45 @@ caf::error missing(const user_state& st) {
   return make_error(errc::not_found, "user " + st.id + " not found");
 }
 
+void tally_known(self_ptr self) {
+  auto& st = self->state;
+  st.scanning = false;
+  auto waiting = std::move(st.awaiting_tally);
+  st.awaiting_tally.clear();
+  for (auto& rp : waiting)
+    rp.deliver(make_view(st));
+}
+
+// Scans every shard's ledger for the points, one scan at a time. Awaited:
+// an award that arrives meanwhile is counted on top of the scan's marks.
+void scan_points(self_ptr self) {
+  auto& st = self->state;
+  auto gateway = st.ctx.gateway();
+  if (st.tally_valid || st.scanning || !gateway)
+    return;
+  st.scanning = true;
+  self->request(gateway, st.ctx.timeout, pts_scan_atom::value, user_key{st.id})
+    .await(
+      [=](std::vector<points_mark>& marks) {
+        auto& st = self->state;
+        st.tally.reset(marks);
+        // A shard that did not answer is rescanned next time.
+        st.tally_valid = static_cast<int32_t>(marks.size())
+                         == st.ctx.shard_count;
+        tally_known(self);
+      },
+      [=](caf::error&) { tally_known(self); });
+}
+
+// A request that shows the view and finds the entity not loaded starts
+// the scan with the load, not after it (and after a save): a first view
+// waits for the slower of the two, which matters most after a failover,
+// when other shards may still be changing owners.
+void prefetch_points(self_ptr self) {
+  if (!self->state.loaded)
+    scan_points(self);
+}
+
 // Replies with the view once the points are known: from the tally, or
 // after a scan of every shard's ledger.
 void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
@@ -43,22 +84,13 @@ void deliver_view(self_ptr self, caf::typed_response_promise<user_view> rp) {
     rp.deliver(make_view(st));
     return;
   }
-  auto gateway = st.ctx.gateway();
-  if (!gateway) { // restarting: show what is known, rescan next time
+  if (!st.scanning && !st.ctx.gateway()) {
+    // Restarting: show what is known, rescan next time.
     rp.deliver(make_view(st));
     return;
   }
-  self->request(gateway, st.ctx.timeout, pts_scan_atom::value, user_key{st.id})
-    .await(
-      [=](std::vector<points_mark>& marks) mutable {
-        auto& st = self->state;
-        st.tally.reset(marks);
-        // A shard that did not answer is rescanned next time.
-        st.tally_valid = static_cast<int32_t>(marks.size())
-                         == st.ctx.shard_count;
-        rp.deliver(make_view(st));
-      },
-      [=](caf::error&) mutable { rp.deliver(make_view(self->state)); });
+  st.awaiting_tally.push_back(rp);
+  scan_points(self);
 }
 
 template <class T, class F>
@@ -113,6 +145,7 @@ user_impl::behavior_type user_entity_behavior(self_ptr self, std::string id,
       });
     },
     [=](usr_get_atom, const user_key&) {
+      prefetch_points(self);
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         if (!self->state.exists) {
           rp.deliver(missing(self->state));
@@ -122,6 +155,7 @@ user_impl::behavior_type user_entity_behavior(self_ptr self, std::string id,
       });
     },
     [=](usr_update_atom, const user_patch& patch, const request_id& rid) {
+      prefetch_points(self);
       return when_loaded<user_view>(self, [=](auto rp) mutable {
         auto& st = self->state;
         if (!st.exists) {

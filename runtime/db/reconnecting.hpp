@@ -54,7 +54,10 @@ public:
       return result;
     } catch (const std::exception& e) {
       auto failure = map_error(e);
-      if (failure.code == errc::unavailable || !conn_ || !conn_->is_open())
+      // A refusal of ours (a domain_error) leaves a sound connection.
+      bool lost = failure.code == errc::unavailable
+                  && dynamic_cast<const domain_error*>(&e) == nullptr;
+      if (lost || !conn_ || !conn_->is_open())
         conn_.reset();
       if (failure.code == errc::internal)
         failure.code = errc::unavailable;

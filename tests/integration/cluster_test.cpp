@@ -10,12 +10,17 @@
 #include <caf/io/all.hpp>
 #include <catch2/catch.hpp>
 
+#include "actors/cluster/catalog_schema.hpp"
+#include "actors/cluster/catalog_store.hpp"
 #include "actors/cluster/lease_table.hpp"
 #include "actors/node/node_databases.hpp"
 #include "actors/node/node_root.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/errors.hpp"
+#include "runtime/db/connection.hpp"
+#include "runtime/db/map_error.hpp"
+#include "runtime/db/reconnecting.hpp"
 #include "runtime/system_config.hpp"
 #include "tests/integration/node_client.hpp"
 #include "tests/integration/notice_probe.hpp"
@@ -318,4 +323,55 @@ TEST_CASE("change notices reach every node, snapshots cross nodes",
   CHECK(snap.value->at(0).users[0].nickname == "엑스");
   REQUIRE(snap.value->at(3).calendar.size() == 1);
   CHECK(snap.value->at(3).calendar[0].title == "송년회");
+}
+
+TEST_CASE("a node that finds the leases being assigned does not wait for "
+          "them",
+          "[cluster][catalog]") {
+  test::scratch_databases dbs{2};
+  auto dsn = dbs.node_config().catalog;
+  auto holder = db::open_connection(dsn);
+  catalog::migrate_catalog(*holder, 2, catalog::cluster_schema());
+  // Another member's assignment, still open.
+  pqxx::work theirs{*holder};
+  theirs.exec("SELECT shard FROM shard_leases FOR UPDATE");
+  auto conn = db::open_connection(dsn);
+  pqxx::work mine{*conn};
+  mine.exec("SET LOCAL statement_timeout = '5s'"); // were it to wait
+  node_info me{"beta", "127.0.0.1", 1, 1, 7, "up", {}, "", 0};
+  try {
+    catalog::assign_orphans(mine, "beta", {me}, {});
+    FAIL("assign_orphans waited for the lock and went on");
+  } catch (const db::domain_error& e) {
+    CHECK(e.code == errc::unavailable);
+  }
+}
+
+TEST_CASE("the catalog's connection outlives a refusal and is reopened after "
+          "it was lost",
+          "[cluster][catalog]") {
+  test::scratch_databases dbs{1};
+  db::reconnecting_connection catalog_db{dbs.node_config().catalog, 5000,
+                                         "test.catalog"};
+  auto backend = [&] {
+    auto r = catalog_db.run<int64_t>([](pqxx::work& tx) {
+      return tx.exec("SELECT pg_backend_pid()")[0][0].as<int64_t>();
+    });
+    REQUIRE(r.flag == caf::rt_value);
+    return r.value.get_as<int64_t>(0);
+  };
+  auto first = backend();
+  auto refused = catalog_db.run<int64_t>([](pqxx::work&) -> int64_t {
+    throw db::domain_error(errc::unavailable, "busy: try again");
+  });
+  REQUIRE(refused.flag == caf::rt_error);
+  CHECK(refused.err.code() == static_cast<uint8_t>(errc::unavailable));
+  CHECK(backend() == first);
+  test::query_int(dbs.node_config().catalog,
+                  "SELECT count(pg_terminate_backend(" + std::to_string(first)
+                    + "))");
+  auto lost = catalog_db.run<int64_t>(
+    [](pqxx::work& tx) { return tx.exec("SELECT 1")[0][0].as<int64_t>(); });
+  CHECK(lost.flag == caf::rt_error);
+  CHECK(backend() != first);
 }
