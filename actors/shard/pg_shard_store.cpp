@@ -121,11 +121,13 @@ void pg_shard_store::fence(int64_t epoch, const std::string& node,
   for (int attempt = 0;; ++attempt) {
     try {
       pqxx::work tx{conn};
-      tx.exec("SET LOCAL lock_timeout = '200ms'");
-      auto moved = tx.exec_params("UPDATE shard_fence SET epoch = $1,"
-                                  " owner = $2, fenced_at = now()"
-                                  " WHERE epoch < $1 RETURNING 1",
-                                  epoch, node);
+      // One round trip: the result is the UPDATE's.
+      auto e = std::to_string(epoch);
+      auto moved = tx.exec("SET LOCAL lock_timeout = '200ms';"
+                           " UPDATE shard_fence SET epoch = "
+                           + e + ", owner = " + tx.quote(node)
+                           + ", fenced_at = now() WHERE epoch < " + e
+                           + " RETURNING 1");
       if (moved.empty()) {
         auto row = tx.exec("SELECT epoch, owner FROM shard_fence");
         if (row[0][0].as<int64_t>() != epoch)

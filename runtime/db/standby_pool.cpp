@@ -29,9 +29,11 @@ std::unique_ptr<pqxx::connection> standby_pool::take(int32_t shard) {
     std::lock_guard<std::mutex> guard{mtx_};
     if (shard < 0 || static_cast<size_t>(shard) >= ready_.size())
       return nullptr;
-    conn = std::move(ready_[static_cast<size_t>(shard)]);
+    auto i = static_cast<size_t>(shard);
+    conn = std::move(ready_[i]);
+    retry_at_[i] = clock::now() + replace_after;
   }
-  wake_.notify_all(); // open its replacement
+  wake_.notify_all(); // schedule its replacement
   return conn;
 }
 

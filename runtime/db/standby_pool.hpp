@@ -39,9 +39,14 @@ public:
   standby_pool(const standby_pool&) = delete;
   standby_pool& operator=(const standby_pool&) = delete;
 
+  /// A taken connection is replaced this long after: a takeover's CPU
+  /// goes to the takeover, not to a new PostgreSQL backend beside it.
+  static constexpr std::chrono::milliseconds replace_after{500};
+
   /// The ready connection to shard `shard`'s database (the caller's from
-  /// now on, and replaced), or null if none is ready. It may have broken
-  /// while it waited: the caller falls back to a new one.
+  /// now on, and replaced after `replace_after`), or null if none is
+  /// ready. It may have broken while it waited: the caller falls back to a
+  /// new one.
   std::unique_ptr<pqxx::connection> take(int32_t shard);
 
   /// How many connections are ready now (for tests).
@@ -57,7 +62,7 @@ private:
   mutable std::mutex mtx_;
   std::condition_variable wake_;
   std::vector<std::unique_ptr<pqxx::connection>> ready_;
-  std::vector<clock::time_point> retry_at_; // after a failed open
+  std::vector<clock::time_point> retry_at_; // no open before this
   bool stopping_ = false;
   std::thread worker_;
 };
