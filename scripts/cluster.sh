@@ -537,10 +537,13 @@ drill_notes() {
   echo "$notes${peers:+; cut from$peers}"
 }
 
-# True while PID is lunchd or one of the wrappers that exec into it.
+# True while PID is lunchd or one of the wrappers that exec into it. Right
+# after `&` the child is still a copy of this shell (same comm), not yet
+# setsid: on a busy machine the first check can see it so.
 starting_alive() {
-  local name
-  for name in lunchd setsid nohup ip taskset; do
+  local name shell
+  shell=$(cat "/proc/$$/comm" 2>/dev/null)
+  for name in lunchd setsid nohup ip taskset "$shell"; do
     proc_alive "$1" "$name" && return 0
   done
   return 1

@@ -191,11 +191,17 @@ void update(self_ptr self, const party_patch& patch, view_promise rp,
       [=](caf::error& e) mutable { rp.deliver(e); });
 }
 
-party_impl::behavior_type party_entity_behavior(self_ptr self, int64_t id,
-                                                entity_context ctx) {
+party_impl::behavior_type
+party_entity_behavior(self_ptr self, int64_t id, entity_context ctx,
+                      std::optional<party_record> created) {
   self->state.id = id;
   self->state.path = "party/" + std::to_string(id);
   self->state.ctx = ctx;
+  if (created) {
+    self->state.loaded = true;
+    self->state.exists = true;
+    self->state.party = std::move(*created);
+  }
   answer_crashes(self, self->state.path);
   start_idle_checks<party_impl>(self);
   return {
@@ -238,9 +244,10 @@ party_impl::behavior_type party_entity_behavior(self_ptr self, int64_t id,
 } // namespace
 
 party_entity_actor spawn_party_entity(caf::local_actor* parent, int64_t id,
-                                      entity_context ctx) {
-  auto h = parent->spawn<caf::linked>(party_entity_behavior, id,
-                                      std::move(ctx));
+                                      entity_context ctx,
+                                      std::optional<party_record> created) {
+  auto h = parent->spawn<caf::linked>(party_entity_behavior, id, std::move(ctx),
+                                      std::move(created));
   return caf::actor_cast<party_entity_actor>(h);
 }
 

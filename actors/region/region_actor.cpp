@@ -294,6 +294,12 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
               self->send(i->second.handle, pts_award_atom::value,
                          created.award);
             }
+            // Its entity starts with it: the first join loads nothing.
+            auto id = created.party.id;
+            if (self->state.parties.count(id) == 0)
+              self->state.parties.emplace(
+                id, entry<party_entity_actor>{spawn_party_entity(
+                      self, id, context(self), created.party)});
             rp.deliver(party_view{created.party, {}, false});
             settle(self);
           },

@@ -75,3 +75,36 @@ TEST_CASE_METHOD(shard_fixture,
   // The party's entity decided alone: the loser never reached the store.
   CHECK(db->count("add_member") == 1);
 }
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a party created through its region starts with a loaded "
+                 "entity",
+                 "[entity][party]") {
+  add_user("host");
+  start_shard();
+  party_record p;
+  p.host_employee_id = "host";
+  p.title = "lunch";
+  p.party_date = "2026-12-08";
+  p.party_time = "12:00";
+  p.max_members = 4;
+  p.member_ids = {"host"};
+  auto created = ask<party_view>(region, pty_create_atom::value, p,
+                                 request_id{});
+  REQUIRE(created.value);
+  auto id = created.value->party.id;
+  CHECK(status().active_parties == 1);
+  auto joined = ask<party_view>(region, pty_join_atom::value, party_id{id},
+                                user_key{"a"}, request_id{});
+  REQUIRE(joined.value);
+  CHECK(joined.value->party.member_ids
+        == std::vector<std::string>{"host", "a"});
+  CHECK(db->count("load_party") == 0);
+  // It passivates like any other, and comes back from the database.
+  run_for(passivate_after);
+  CHECK(status().active_parties == 0);
+  auto again = ask<party_view>(region, pty_get_atom::value, party_id{id});
+  REQUIRE(again.value);
+  CHECK(again.value->party.member_ids == std::vector<std::string>{"host", "a"});
+  CHECK(db->count("load_party") == 1);
+}
