@@ -133,16 +133,23 @@ struct shard_fixture : deterministic_system {
     db->committed.users[id] = p;
   }
 
-  /// A party of `host` with room for `max_members`.
-  party_id add_party(const std::string& host, int32_t max_members) {
+  /// A new party of `host` with room for `max_members` (no id yet).
+  static party_record draft_party(const std::string& host,
+                                  int32_t max_members) {
     party_record p;
-    p.id = db->next_id++;
     p.host_employee_id = host;
     p.title = "lunch";
     p.party_date = "2026-12-01";
     p.party_time = "12:00";
     p.max_members = max_members;
     p.member_ids = {host};
+    return p;
+  }
+
+  /// A party of `host` with room for `max_members`, in the database.
+  party_id add_party(const std::string& host, int32_t max_members) {
+    auto p = draft_party(host, max_members);
+    p.id = db->next_id++;
     db->committed.parties[p.id] = p;
     return party_id{p.id};
   }

@@ -82,15 +82,8 @@ TEST_CASE_METHOD(shard_fixture,
                  "[entity][party]") {
   add_user("host");
   start_shard();
-  party_record p;
-  p.host_employee_id = "host";
-  p.title = "lunch";
-  p.party_date = "2026-12-08";
-  p.party_time = "12:00";
-  p.max_members = 4;
-  p.member_ids = {"host"};
-  auto created = ask<party_view>(region, pty_create_atom::value, p,
-                                 request_id{});
+  auto created = ask<party_view>(region, pty_create_atom::value,
+                                 draft_party("host", 4), request_id{});
   REQUIRE(created.value);
   auto id = created.value->party.id;
   CHECK(status().active_parties == 1);

@@ -165,12 +165,7 @@ TEST_CASE_METHOD(shard_fixture,
                  "[shard][commit]") {
   add_user("host");
   start_shard();
-  party_record p;
-  p.host_employee_id = "host";
-  p.title = "lunch";
-  p.party_date = "2026-12-08";
-  p.max_members = 4;
-  p.member_ids = {"host"};
+  auto p = draft_party("host", 4);
   auto create = request<party_created>(owner, db_insert_atom::value, p,
                                        request_id{"create-1"});
   auto missing = request<bool>(owner, db_delete_atom::value, party_id{999},
