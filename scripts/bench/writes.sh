@@ -226,9 +226,11 @@ ECHO_PORT=$(free_port 1)
 "$LUNCHBENCH" --serve-echo --node "127.0.0.1:$ECHO_PORT" \
   --threads "$(nproc)" >"$WORK/echo.out" 2>&1 &
 ECHO_PID=$!
-echo_ready() { grep -q '^ready' "$WORK/echo.out"; }
+echo_ready() { grep -qs '^ready' "$WORK/echo.out"; }
+# kill -0, not proc_alive: right after `&` the child is still a copy of this
+# shell, not yet lunchbench, and has not even opened echo.out.
 for ((i = 0; i < 100; i++)); do
-  if echo_ready || ! proc_alive "$ECHO_PID" lunchbench; then
+  if echo_ready || ! kill -0 "$ECHO_PID" 2>/dev/null; then
     break
   fi
   sleep 0.1
