@@ -54,15 +54,11 @@ bool commit_batcher::ensure_batch() {
     return true;
   if (dropped_) // quitting already
     return false;
-  try {
+  return !or_drop([this] {
     store_.begin_batch();
     writes_in_batch_ = 0;
     guarded_ = false;
-    return true;
-  } catch (const std::exception& e) {
-    drop(make_error(db::map_error(e)));
-    return false;
-  }
+  });
 }
 
 void commit_batcher::hold(pending_reply reply) {
@@ -107,21 +103,27 @@ void commit_batcher::flush() {
     p.deliver();
 }
 
-// A write without a savepoint: no round trip of its own before the op.
+// A write: with a savepoint once the batch ran again, else without (no
+// round trip of its own before the op). A failure undoes only this write:
+// back to its savepoint, or the batch is rolled back and run again.
 std::optional<caf::error>
 commit_batcher::apply(const std::function<void()>& run) {
   if (!ensure_batch())
     return broken_connection();
-  if (guarded_)
-    return apply_guarded(run);
-  if (auto err = start_write(false))
+  bool savepoint = guarded_;
+  if (auto err = or_drop([&] {
+        store_.begin_write(epoch_, writes_in_batch_ == 0, savepoint);
+        ++writes_in_batch_;
+      }))
     return err;
   try {
     run_write(run);
     return std::nullopt;
   } catch (const std::exception& e) {
     auto x = db::map_error(e);
-    if (auto dropped = run_again())
+    auto dropped = savepoint ? or_drop([&] { store_.undo_write(); })
+                             : run_again();
+    if (dropped)
       return x.code == errc::unavailable ? *dropped : make_error(x);
     if (x.code == errc::internal)
       log_internal(x.message);
@@ -129,34 +131,14 @@ commit_batcher::apply(const std::function<void()>& run) {
   }
 }
 
+// One step of the batch's own bookkeeping (its start, a write's start, the
+// undo of a failed write). If it fails the batch cannot continue, and nothing
+// in it was acknowledged yet: the connection is dropped, and that error
+// returned.
 std::optional<caf::error>
-commit_batcher::apply_guarded(const std::function<void()>& run) {
-  if (auto err = start_write(true))
-    return err;
+commit_batcher::or_drop(const std::function<void()>& step) {
   try {
-    run_write(run);
-    return std::nullopt;
-  } catch (const std::exception& e) {
-    auto x = db::map_error(e);
-    try {
-      store_.undo_write();
-    } catch (const std::exception& again) {
-      // The batch cannot continue: nothing in it was acknowledged yet.
-      auto err = make_error(db::map_error(again));
-      drop(err);
-      return x.code == errc::unavailable ? err : make_error(x);
-    }
-    if (x.code == errc::internal)
-      log_internal(x.message);
-    return make_error(x);
-  }
-}
-
-// Starts the next write; a failure drops the connection.
-std::optional<caf::error> commit_batcher::start_write(bool savepoint) {
-  try {
-    store_.begin_write(epoch_, writes_in_batch_ == 0, savepoint);
-    ++writes_in_batch_;
+    step();
     return std::nullopt;
   } catch (const std::exception& e) {
     auto err = make_error(db::map_error(e));
@@ -194,7 +176,7 @@ std::optional<caf::error> commit_batcher::run_again() {
   auto held = std::move(pending_);
   pending_.clear();
   for (size_t i = 0; i < held.size(); ++i) {
-    auto err = apply_guarded(held[i].run);
+    auto err = apply(held[i].run);
     if (!err) {
       pending_.push_back(std::move(held[i]));
       continue;

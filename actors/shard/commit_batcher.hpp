@@ -124,8 +124,7 @@ private:
   };
 
   std::optional<caf::error> apply(const std::function<void()>& run);
-  std::optional<caf::error> apply_guarded(const std::function<void()>& run);
-  std::optional<caf::error> start_write(bool savepoint);
+  std::optional<caf::error> or_drop(const std::function<void()>& step);
   void run_write(const std::function<void()>& run);
   std::optional<caf::error> run_again();
   std::optional<caf::error> read(const std::function<void()>& op);
