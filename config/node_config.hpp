@@ -45,7 +45,7 @@ struct supervision_config {
 struct cluster_config {
   std::vector<peer_address> seeds;     // peers to contact at start
   int64_t heartbeat_ms = 250;          // BASP heartbeat interval
-  int64_t heartbeat_timeout_ms = 1500; // a silent peer is dead after
+  int64_t heartbeat_timeout_ms = 1000; // a silent peer is dead after
   int64_t catalog_interval_ms = 500;   // catalog heartbeat and re-check
   std::vector<int32_t> allowed_shards; // empty: any shard
 };

@@ -32,6 +32,7 @@ struct cluster_settings {
   caf::timespan tick;     // catalog heartbeat and reconciliation period
   caf::timespan confirm;  // reconnect attempt before declaring a peer dead
   caf::timespan connect;  // each step of a connect to a peer (probe, hello)
+  caf::timespan heard;    // a peer counts for acting if it answered since
   caf::timespan stale;    // heartbeat age past which a listed node is gone
   caf::timespan db_stale; // ... and a reachable one cannot reach the database
   caf::timespan timeout;  // every other request

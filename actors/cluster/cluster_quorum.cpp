@@ -13,11 +13,11 @@ int64_t ms(caf::timespan t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t).count();
 }
 
-// A peer answered within two catalog intervals (pinged every half one).
+// A peer answered a ping (every half tick) within the window.
 bool heard_lately(self_ptr self, const std::string& name) {
   auto& st = self->state;
   auto i = st.heard.find(name);
-  return i != st.heard.end() && steady::now() - i->second <= 2 * st.cfg.tick;
+  return i != st.heard.end() && steady::now() - i->second <= st.cfg.heard;
 }
 
 // Leniently (serving): every peer connected or being confirmed. Strictly

@@ -165,6 +165,14 @@ child_spec cluster_child(const config::node_config& cfg,
     std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 10, 100, 300));
   cs.connect = milliseconds(
     std::clamp<int64_t>(cfg.cluster.heartbeat_timeout_ms / 4, 100, 300));
+  // Peers are pinged every half tick. The window stays a ping interval
+  // below the heartbeat timeout: when one cut-off peer's connection times
+  // out, the others cut off with it (up to that much later) no longer
+  // count, or an even split would go to whichever side acted first.
+  auto interval = cfg.cluster.catalog_interval_ms;
+  auto below_timeout = cfg.cluster.heartbeat_timeout_ms - interval / 2;
+  cs.heard
+    = milliseconds(std::max(interval, std::min(2 * interval, below_timeout)));
   // A node that has not written a catalog heartbeat for three intervals
   // (and no less than the BASP timeout) is gone unless it answers; one
   // that answers but has not written for twice that cannot reach the

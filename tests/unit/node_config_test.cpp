@@ -205,7 +205,7 @@ TEST_CASE("cluster keys", "[node_config]") {
   auto defaults = parse_node_config(minimal, "node.json").cluster;
   CHECK(defaults.seeds.empty());
   CHECK(defaults.heartbeat_ms == 250);
-  CHECK(defaults.heartbeat_timeout_ms == 1500);
+  CHECK(defaults.heartbeat_timeout_ms == 1000);
   CHECK(defaults.catalog_interval_ms == 500);
   CHECK(defaults.allowed_shards.empty());
   auto with = [](const std::string& cluster) {
