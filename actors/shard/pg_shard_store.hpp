@@ -30,8 +30,10 @@ public:
   /// each one to the server, and PostgreSQL parses it, on first use).
   static void prepare(pqxx::connection_base& conn);
 
-  /// Touches the tables a takeover's first writes use, so that a standby
-  /// connection's backend has their catalog entries loaded.
+  /// Readies a standby connection for a takeover: touches the tables its
+  /// first writes use (their catalog entries load), calls the fence
+  /// function once (PL/pgSQL loads and compiles it) and prepares the
+  /// statements a new owner runs first.
   static void warm_up(pqxx::connection& conn);
 
   /// Runs the repositories in `tx`, a transaction of the caller's (tools

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 #include <pqxx/except>
+#include <pqxx/nontransaction>
 
 #include "actors/shard/pg_shard_store.hpp"
 #include "actors/shard/shard_owner_actor.hpp"
@@ -152,6 +153,40 @@ TEST_CASE("an owner starts on the standby connection, or on a new one when "
   store.open(2, "b");
   CHECK(owner_pid() != 0);
   CHECK(test::query_int(dsn, "SELECT epoch FROM shard_fence") == 2);
+}
+
+TEST_CASE("a standby connection comes warmed up: its transaction ended, a "
+          "takeover's statements prepared, and an owner takes it as it is",
+          "[shard][standby]") {
+  test::scratch_databases dbs{1};
+  auto dsn = migrated_shard(dbs);
+  auto pool = std::make_shared<db::standby_pool>(std::vector<std::string>{dsn},
+                                                 pg_shard_store::warm_up);
+  REQUIRE(test::eventually([&] { return pool->ready() == 1; }));
+  // The fence function ran in a transaction that was rolled back: nothing
+  // stays open, no lock is held.
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM pg_stat_activity"
+                             " WHERE datname = current_database()"
+                             " AND pid <> pg_backend_pid() AND state = 'idle'")
+        == 1);
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM pg_locks l JOIN"
+                             " pg_class c ON c.oid = l.relation"
+                             " WHERE c.relname = 'shard_fence'")
+        == 0);
+  {
+    auto conn = pool->take(0);
+    REQUIRE(conn);
+    pqxx::nontransaction tx{*conn};
+    CHECK(tx.exec1("SELECT count(*) FROM pg_prepared_statements WHERE name"
+                   " IN ('load_user', 'scan_points', 'events_after')")[0]
+            .as<int64_t>()
+          == 3);
+  }
+  // The owner registers the same statements again on the warmed session.
+  REQUIRE(test::eventually([&] { return pool->ready() == 1; }));
+  pg_shard_store store{0, dsn, pool};
+  store.open(1, "a");
+  CHECK(test::query_int(dsn, "SELECT epoch FROM shard_fence") == 1);
 }
 
 TEST_CASE("a failing statement does not undo the rest of its batch",
