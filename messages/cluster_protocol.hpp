@@ -9,6 +9,8 @@
 //   (clu_route_atom, shard_route)  -> ()   a peer now serves (or no longer
 //                                          serves, region invalid) a shard
 //   (clu_sync_atom)                -> ()   leases changed: read the catalog
+//   (clu_sync_atom, cluster_view)  -> ()   ... as the sender committed them
+//                                          (start a shard given to us now)
 //   (clu_routes_atom)              -> [shard_route]  the newest known route
 //                                          of every shard (a new gateway)
 //   (clu_status_atom)              -> cluster_status
@@ -96,6 +98,7 @@ struct peer_hello;
 using cluster_actor = caf::typed_actor<
   caf::replies_to<clu_hello_atom, peer_hello>::with<peer_hello>,
   caf::reacts_to<clu_route_atom, shard_route>, caf::reacts_to<clu_sync_atom>,
+  caf::reacts_to<clu_sync_atom, cluster_view>,
   caf::replies_to<clu_routes_atom>::with<std::vector<shard_route>>,
   caf::replies_to<clu_status_atom>::with<cluster_status>,
   caf::replies_to<clu_events_atom, int32_t>::with<std::vector<cluster_event>>,

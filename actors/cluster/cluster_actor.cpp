@@ -48,6 +48,11 @@ cluster_impl::behavior_type cluster(self_ptr self, cluster_settings cfg) {
       log::debug("cluster.sync_asked", {});
       read_catalog(self);
     },
+    [=](clu_sync_atom, const cluster_view& committed) {
+      log::debug("cluster.sync_asked", {{"with", "assignment"}});
+      take_assigned(self, committed);
+      read_catalog(self);
+    },
     [=](clu_routes_atom) {
       std::vector<shard_route> routes;
       for (auto& [shard, route] : self->state.known)

@@ -222,10 +222,31 @@ void assign_orphans(self_ptr self) {
         st.assigning = false;
         st.dead.erase(st.dead.begin(),
                       st.dead.begin() + static_cast<ptrdiff_t>(dead.size()));
+        sync_peers(self, view);
         apply_view(self, std::move(view));
-        sync_peers(self);
       },
       [=](caf::error&) { self->state.assigning = false; });
+}
+
+void take_assigned(self_ptr self, const cluster_view& committed) {
+  auto& st = self->state;
+  if (!st.started || !st.cfg.progress->registered || !st.serving)
+    return;
+  for (auto& lease : committed.leases) {
+    auto known = std::find_if(st.view.leases.begin(), st.view.leases.end(),
+                              [&](auto& l) { return l.shard == lease.shard; });
+    if (known == st.view.leases.end() || lease.epoch <= known->epoch
+        || st.running.count(lease.shard))
+      continue; // not newer, or ours to stop: the catalog read decides
+    *known = lease;
+    if (lease.owner == my_name(self)
+        && lease.incarnation == st.cfg.me.incarnation
+        && !(st.moving && *st.moving == lease.shard))
+      start_shard(self, lease.shard, lease.epoch);
+    else if (lease.epoch > known_epoch(self, lease.shard))
+      tell_gateway(self,
+                   shard_route{lease.shard, lease.epoch, lease.owner, {}});
+  }
 }
 
 namespace {

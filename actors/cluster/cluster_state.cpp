@@ -111,6 +111,11 @@ void sync_peers(self_ptr self) {
     caf::anon_send(p.cluster, clu_sync_atom::value);
 }
 
+void sync_peers(self_ptr self, const cluster_view& committed) {
+  for (auto& [name, p] : self->state.peers)
+    caf::anon_send(p.cluster, clu_sync_atom::value, committed);
+}
+
 void update_ready(self_ptr self) {
   auto& st = self->state;
   if (!st.started || st.cfg.progress->ready)

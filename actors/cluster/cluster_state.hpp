@@ -102,6 +102,8 @@ int64_t known_epoch(self_ptr self, int32_t shard);
 void tell_gateway(self_ptr self, const shard_route& route);
 void broadcast(self_ptr self, const shard_route& route);
 void sync_peers(self_ptr self);
+/// ... with the view an assignment of ours committed.
+void sync_peers(self_ptr self, const cluster_view& committed);
 void update_ready(self_ptr self);
 /// The catalog row of this incarnation of `p` if it lists it as up or
 /// leaving, else null.
@@ -117,6 +119,10 @@ bool is_live_peer(self_ptr self, const peer& p);
 void read_catalog(self_ptr self);
 void apply_view(self_ptr self, cluster_view view);
 void assign_orphans(self_ptr self);
+/// Starts the shards a peer's assignment gave us (`committed`, its view
+/// after the commit) before our own catalog read, which may wait behind a
+/// heartbeat on a loaded catalog. Only leases newer than ours count.
+void take_assigned(self_ptr self, const cluster_view& committed);
 void reconcile(self_ptr self);
 /// Stops every shard running here (the catalog may be out of reach).
 void stop_all_shards(self_ptr self, const std::string& why);
