@@ -38,8 +38,7 @@ catalog_actor::behavior_type catalog_behavior(self_ptr self, std::string dsn) {
     [=](cat_assign_atom, const std::vector<node_info>& live,
         const std::vector<node_info>& dead) {
       return self->state.db.run<cluster_view>([&](auto& tx) {
-        catalog::assign_orphans(tx, live.front().name, live, dead);
-        return catalog::read_view(tx);
+        return catalog::assign_orphans(tx, live.front().name, live, dead);
       });
     },
     [=](cat_handoff_atom, int32_t shard, int64_t epoch, const node_info& from,

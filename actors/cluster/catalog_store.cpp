@@ -74,15 +74,17 @@ void agree_on_heartbeats(pqxx::transaction_base& tx, int64_t interval_ms,
   check("heartbeat_timeout_ms", "cluster.heartbeat_timeout_ms", timeout_ms);
 }
 
-cluster_view read_view(pqxx::transaction_base& tx) {
-  cluster_view view;
-  auto nodes
+namespace {
+
+std::vector<node_info> read_nodes(pqxx::transaction_base& tx) {
+  std::vector<node_info> out;
+  auto rows
     = tx.exec("SELECT name, host, port, pid, incarnation, state,"
               " coalesce(array_to_string(allowed_shards, ','), ''), "
               + iso_utc("started_at")
               + ", (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint"
                 " FROM cluster_nodes ORDER BY name");
-  for (auto r : nodes) {
+  for (auto r : rows) {
     node_info n;
     n.name = r[0].as<std::string>();
     n.host = r[1].as<std::string>();
@@ -93,16 +95,29 @@ cluster_view read_view(pqxx::transaction_base& tx) {
     n.allowed_shards = split_ints(r[6].as<std::string>());
     n.started_at = r[7].as<std::string>();
     n.heartbeat_age_ms = r[8].as<int64_t>();
-    view.nodes.push_back(std::move(n));
+    out.push_back(std::move(n));
   }
-  auto leases = tx.exec("SELECT shard, owner, incarnation, epoch, "
-                        + iso_utc("changed_at")
-                        + " FROM shard_leases ORDER BY shard");
-  for (auto r : leases)
-    view.leases.push_back(shard_lease{
-      r[0].as<int32_t>(), r[1].as<std::string>(), r[2].as<int64_t>(),
-      r[3].as<int64_t>(), r[4].as<std::string>()});
-  return view;
+  return out;
+}
+
+// `lock`: " FOR UPDATE NOWAIT", or "".
+std::vector<shard_lease> read_leases(pqxx::transaction_base& tx,
+                                     const std::string& lock) {
+  std::vector<shard_lease> out;
+  auto rows = tx.exec("SELECT shard, owner, incarnation, epoch, "
+                      + iso_utc("changed_at")
+                      + " FROM shard_leases ORDER BY shard" + lock);
+  for (auto r : rows)
+    out.push_back(shard_lease{r[0].as<int32_t>(), r[1].as<std::string>(),
+                              r[2].as<int64_t>(), r[3].as<int64_t>(),
+                              r[4].as<std::string>()});
+  return out;
+}
+
+} // namespace
+
+cluster_view read_view(pqxx::transaction_base& tx) {
+  return {read_nodes(tx), read_leases(tx, "")};
 }
 
 void register_node(pqxx::transaction_base& tx, const node_info& me) {
@@ -129,31 +144,32 @@ bool heartbeat(pqxx::transaction_base& tx, const node_info& me) {
   return !r.empty();
 }
 
-void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
-                    const std::vector<node_info>& live,
-                    const std::vector<node_info>& dead) {
-  // Lock every lease first. A node that finds them locked does not wait:
-  // another member is assigning (usually the same orphans, after the same
-  // death), and its catalog actor stays free to read the result when that
-  // member's sync arrives.
+cluster_view assign_orphans(pqxx::transaction_base& tx, const std::string& me,
+                            const std::vector<node_info>& live,
+                            const std::vector<node_info>& dead) {
+  // Lock every lease first, reading them. A node that finds them locked
+  // does not wait: another member is assigning (usually the same orphans,
+  // after the same death), and its catalog actor stays free; that member's
+  // sync brings the result. A takeover waits for this transaction, so each
+  // step is one round trip: the lock with the read, a mark with its event.
+  cluster_view view;
   try {
-    tx.exec("SELECT shard FROM shard_leases ORDER BY shard FOR UPDATE NOWAIT");
+    view.leases = read_leases(tx, " FOR UPDATE NOWAIT");
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() != "55P03") // lock_not_available
       throw;
     throw db::domain_error(errc::unavailable,
                            "another node is assigning the shards right now");
   }
-  for (auto& d : dead) {
-    auto r = tx.exec_params("UPDATE cluster_nodes SET state = 'down'"
-                            " WHERE name = $1 AND incarnation = $2"
-                            " AND state IN ('up', 'leaving') RETURNING 1",
-                            d.name, d.incarnation);
-    if (!r.empty())
-      record(tx, me, "node.down", -1, 0,
-             d.name + " is unreachable (declared down by " + me + ")");
-  }
-  auto view = read_view(tx);
+  for (auto& d : dead)
+    tx.exec_params("WITH down AS (UPDATE cluster_nodes SET state = 'down'"
+                   " WHERE name = $1 AND incarnation = $2"
+                   " AND state IN ('up', 'leaving') RETURNING 1)"
+                   " INSERT INTO cluster_events (node, kind, detail)"
+                   " SELECT $3, 'node.down', $4 FROM down",
+                   d.name, d.incarnation, me,
+                   d.name + " is unreachable (declared down by " + me + ")");
+  view.nodes = read_nodes(tx);
   // A lease's owner is alive if the caller reaches it, or if the catalog
   // lists it as up and nobody declared it dead.
   auto registered_up = [&](const shard_lease& l) {
@@ -178,17 +194,24 @@ void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
       continue;
     auto to = std::find_if(live.begin(), live.end(),
                            [&](auto& n) { return n.name == desired[s]; });
-    auto r = tx.exec_params("UPDATE shard_leases SET owner = $2,"
-                            " incarnation = $3, epoch = epoch + 1,"
-                            " changed_at = now() WHERE shard = $1"
-                            " RETURNING epoch",
-                            lease.shard, to->name, to->incarnation);
-    auto epoch = r[0][0].as<int64_t>();
-    record(tx, me, "shard.acquired", lease.shard, epoch,
-           to->name + " takes shard " + std::to_string(lease.shard)
-             + (lease.owner.empty() ? std::string{" (unowned)"}
-                                    : " from " + lease.owner + " (gone)"));
+    auto r = tx.exec_params(
+      "WITH moved AS (UPDATE shard_leases SET owner = $2, incarnation = $3,"
+      " epoch = epoch + 1, changed_at = now() WHERE shard = $1"
+      " RETURNING epoch, changed_at)"
+      " INSERT INTO cluster_events (node, kind, shard, epoch, detail)"
+      " SELECT $4, 'shard.acquired', $1, epoch, $5 FROM moved"
+      " RETURNING epoch, (SELECT "
+        + iso_utc("changed_at") + " FROM moved)",
+      lease.shard, to->name, to->incarnation, me,
+      to->name + " takes shard " + std::to_string(lease.shard)
+        + (lease.owner.empty() ? std::string{" (unowned)"}
+                               : " from " + lease.owner + " (gone)"));
+    lease.owner = to->name;
+    lease.incarnation = to->incarnation;
+    lease.epoch = r[0][0].as<int64_t>();
+    lease.changed_at = r[0][1].as<std::string>();
   }
+  return view;
 }
 
 bool hand_off(pqxx::transaction_base& tx, int32_t shard, int64_t epoch,

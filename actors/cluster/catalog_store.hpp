@@ -34,10 +34,11 @@ bool heartbeat(pqxx::transaction_base& tx, const node_info& me);
 /// Marks `dead` nodes down, then gives every orphaned shard — owner
 /// missing, down, left or of an older incarnation — to a `live` node by
 /// placement (epoch + 1). Only nodes the caller confirmed dead are marked
-/// down: a live node it merely cannot see keeps its shards.
-void assign_orphans(pqxx::transaction_base& tx, const std::string& me,
-                    const std::vector<node_info>& live,
-                    const std::vector<node_info>& dead);
+/// down: a live node it merely cannot see keeps its shards. Returns the
+/// view as this transaction leaves it (no second read).
+cluster_view assign_orphans(pqxx::transaction_base& tx, const std::string& me,
+                            const std::vector<node_info>& live,
+                            const std::vector<node_info>& dead);
 
 /// Moves `shard` from `from` to `to` (epoch + 1) if `from` still holds it
 /// at `epoch`; returns false otherwise.
