@@ -105,32 +105,23 @@ void pg_shard_store::warm_up(pqxx::connection& conn) {
 }
 
 void pg_shard_store::open(int64_t epoch, const std::string& node) {
-  auto shard = std::to_string(ctx_.shard);
-  // The name lets a successor find (and end) this session; the epoch is
-  // written into every row this owner creates.
-  auto name_session = [&] {
-    pqxx::nontransaction setup{*conn_};
-    setup.exec("SET application_name = 'lunchmesh-owner-" + shard
-               + "'; SET lunch.epoch = '" + std::to_string(epoch) + "'");
-  };
   try {
     auto started = std::chrono::steady_clock::now();
-    bool standby = false;
     if (standby_)
       conn_ = standby_->take(ctx_.shard);
-    if (conn_) {
+    bool standby = conn_ != nullptr;
+    if (standby) {
       try {
-        name_session();
-        standby = true;
+        fence(epoch, node, std::chrono::steady_clock::now() - started, true);
       } catch (const pqxx::broken_connection&) {
         conn_.reset(); // it broke while it waited
+        standby = false;
       }
     }
-    if (!conn_) {
+    if (!standby) {
       conn_ = db::open_connection(dsn_);
-      name_session();
+      fence(epoch, node, std::chrono::steady_clock::now() - started, false);
     }
-    fence(epoch, node, std::chrono::steady_clock::now() - started, standby);
     prepare(*conn_);
   } catch (...) {
     close();
@@ -152,49 +143,68 @@ void pg_shard_store::fence(int64_t epoch, const std::string& node,
   };
   auto& conn = *conn_;
   auto shard = std::to_string(ctx_.shard);
+  auto e = std::to_string(epoch);
+  // The session's name lets a successor find (and end) it; the epoch is
+  // written into every row this owner creates. Both are set in the fence's
+  // transaction (PostgreSQL folds statements before a BEGIN in one query
+  // into it), so a takeover costs two round trips: this one and COMMIT.
+  auto fence_sql = "SET application_name = 'lunchmesh-owner-" + shard
+                   + "'; SET lunch.epoch = '" + e
+                   + "'; BEGIN; SET LOCAL lock_timeout = '200ms';"
+                     " UPDATE shard_fence SET epoch = "
+                   + e + ", owner = " + conn.quote(node)
+                   + ", fenced_at = now() WHERE epoch < " + e + " RETURNING 1";
   for (int attempt = 0;; ++attempt) {
+    if (attempt > 0) {
+      pqxx::nontransaction tx{conn};
+      auto killed = tx.exec_params(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND application_name = $1",
+        "lunchmesh-owner-" + shard);
+      log::warn("shard.stale_owner_disconnected",
+                {{"shard", shard},
+                 {"backends", killed[0][0].as<std::string>()}});
+    }
+    pqxx::nontransaction tx{conn};
+    auto rollback = [&] {
+      try {
+        tx.exec("ROLLBACK");
+      } catch (const pqxx::sql_error&) {
+        // not in a transaction: the failure came before the BEGIN
+      }
+    };
     try {
-      pqxx::work tx{conn};
-      // One round trip: the result is the UPDATE's.
-      auto e = std::to_string(epoch);
-      auto moved = tx.exec("SET LOCAL lock_timeout = '200ms';"
-                           " UPDATE shard_fence SET epoch = "
-                           + e + ", owner = " + tx.quote(node)
-                           + ", fenced_at = now() WHERE epoch < " + e
-                           + " RETURNING 1");
+      auto moved = tx.exec(fence_sql);
       if (moved.empty()) {
         auto row = tx.exec("SELECT epoch, owner FROM shard_fence");
-        if (row[0][0].as<int64_t>() != epoch)
-          throw db::domain_error(errc::fenced,
-                                 "fenced: shard " + shard + " belongs to epoch "
-                                   + row[0][0].as<std::string>() + " ("
-                                   + row[0][1].as<std::string>() + "), not "
-                                   + std::to_string(epoch));
+        if (row[0][0].as<int64_t>() != epoch) {
+          rollback();
+          throw db::domain_error(
+            errc::fenced, "fenced: shard " + shard + " belongs to epoch "
+                            + row[0][0].as<std::string>() + " ("
+                            + row[0][1].as<std::string>() + "), not " + e);
+        }
       }
-      tx.commit();
+      tx.exec("COMMIT");
       // How long a takeover took here: the connection, then the fence
       // (waiting for the row lock of a stale owner's open batch, if any).
       log::info("shard.fenced_in",
                 {{"shard", shard},
-                 {"epoch", std::to_string(epoch)},
+                 {"epoch", e},
                  {"taken_over", moved.empty() ? "no" : "yes"},
                  {"connect_ms", ms(connecting)},
                  {"standby", standby ? "yes" : "no"},
                  {"fence_ms", ms(std::chrono::steady_clock::now() - started)},
                  {"attempts", std::to_string(attempt + 1)}});
       return;
-    } catch (const pqxx::sql_error& e) {
-      if (e.sqlstate() != "55P03" || attempt >= 20)
+    } catch (const pqxx::sql_error& err) {
+      rollback();
+      if (err.sqlstate() != "55P03" || attempt >= 20)
         throw;
+      // A stale owner's open batch holds the row (a paused node): it is
+      // disconnected before the next attempt.
     }
-    pqxx::nontransaction tx{conn};
-    auto killed = tx.exec_params(
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-      " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-      " AND application_name = $1",
-      "lunchmesh-owner-" + shard);
-    log::warn("shard.stale_owner_disconnected",
-              {{"shard", shard}, {"backends", killed[0][0].as<std::string>()}});
   }
 }
 

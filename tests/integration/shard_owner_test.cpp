@@ -112,6 +112,33 @@ TEST_CASE_METHOD(
   CHECK(test::query_int(dsn, "SELECT count(*) FROM users") == 0);
 }
 
+TEST_CASE_METHOD(open_batch,
+                 "a takeover disconnects a stale owner whose open batch holds "
+                 "the fence, and its session keeps its name and epoch",
+                 "[shard][fence]") {
+  // The stale owner (epoch 1) has begun a batch: its fence check holds the
+  // row until it commits, which it never will (a paused node).
+  store.begin_write(1, true, false);
+  store.users().insert_user(person("stale"));
+  pg_shard_store next{0, dsn};
+  next.open(2, "successor");
+  CHECK(test::query_int(dsn, "SELECT epoch FROM shard_fence") == 2);
+  // The stale session is gone; the new one carries the owner's name.
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM pg_stat_activity"
+                             " WHERE application_name = 'lunchmesh-owner-0'")
+        == 1);
+  CHECK_THROWS_AS(store.commit_batch(), pqxx::broken_connection);
+  store.abandon_batch();
+  // Rows the new owner writes carry its epoch (set with the fence).
+  next.begin_batch();
+  next.begin_write(2, true, false);
+  next.users().insert_user(person("fresh"));
+  next.parties().insert_party(party_of("fresh"), 50);
+  next.commit_batch();
+  CHECK(test::query_int(dsn, "SELECT count(*) FROM users") == 1);
+  CHECK(test::query_int(dsn, "SELECT epoch FROM parties") == 2);
+}
+
 TEST_CASE("an owner starts on the standby connection, or on a new one when "
           "it broke",
           "[shard][standby]") {
