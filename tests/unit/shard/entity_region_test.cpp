@@ -101,3 +101,98 @@ TEST_CASE_METHOD(shard_fixture,
   CHECK(again.value->party.member_ids == std::vector<std::string>{"host", "a"});
   CHECK(db->count("load_party") == 1);
 }
+
+namespace {
+
+using answer_atom = caf::atom_constant<caf::atom("t_answer")>;
+
+// An owner that holds every user load until the test has it answer.
+caf::behavior holding_owner(caf::event_based_actor* self,
+                            std::shared_ptr<int> loads) {
+  auto held
+    = std::make_shared<std::vector<caf::typed_response_promise<user_lookup>>>();
+  return {
+    [=](db_load_atom, const user_key&) {
+      ++*loads;
+      held->push_back(self->make_response_promise<user_lookup>());
+      return held->back();
+    },
+    [=](answer_atom, const user_lookup& x) {
+      for (auto& rp : *held)
+        rp.deliver(x);
+      held->clear();
+    },
+  };
+}
+
+// A gateway that holds every points scan until the test has it answer.
+caf::behavior holding_gateway(caf::event_based_actor* self,
+                              std::shared_ptr<int> scans) {
+  using marks = std::vector<points_mark>;
+  auto held
+    = std::make_shared<std::vector<caf::typed_response_promise<marks>>>();
+  return {
+    [=](pts_scan_atom, const user_key&) {
+      ++*scans;
+      held->push_back(self->make_response_promise<marks>());
+      return held->back();
+    },
+    [=](answer_atom, const marks& x) {
+      for (auto& rp : *held)
+        rp.deliver(x);
+      held->clear();
+    },
+  };
+}
+
+} // namespace
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a user's first view starts the points scan with the load "
+                 "and answers once both are in",
+                 "[entity][points]") {
+  auto loads = std::make_shared<int>(0);
+  auto scans = std::make_shared<int>(0);
+  auto gateway = sys.spawn(holding_gateway, scans);
+  auto store = sys.spawn(holding_owner, loads);
+  // Stopped with the shard, also when a check fails on the way.
+  owner = caf::actor_cast<shard_owner_actor>(store);
+  struct stop_gateway {
+    caf::actor gateway;
+    ~stop_gateway() {
+      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    }
+  } stop{gateway};
+  directory->put(node_directory::gateway_name, gateway);
+  region_settings r;
+  r.shard = 0;
+  r.shard_count = 1;
+  r.timeout = std::chrono::seconds{10};
+  r.passivate_after = passivate_after;
+  r.entity_intensity = {10, supervision::millis{5000}};
+  r.directory = directory;
+  region = spawn_region(self.ptr(), r, owner);
+  auto view = request<user_view>(region, usr_get_atom::value, user_key{"u1"});
+  sched.run();
+  // The load has not come back, and the scan is already out.
+  REQUIRE(*loads == 1);
+  REQUIRE(*scans == 1);
+  user_lookup found;
+  found.found = true;
+  found.profile.employee_id = "u1";
+  caf::anon_send(store, answer_atom::value, found);
+  sched.run();
+  CHECK_FALSE(view->answered); // the points are not known yet
+  caf::anon_send(gateway, answer_atom::value,
+                 std::vector<points_mark>{{0, 80, 3}});
+  sched.run();
+  REQUIRE(view->answered);
+  REQUIRE(view->value);
+  CHECK(view->value->total_points == 80);
+  // Known now: the next view scans nothing and loads nothing.
+  auto again = ask<user_view>(region, usr_get_atom::value, user_key{"u1"});
+  REQUIRE(again.value);
+  CHECK(again.value->total_points == 80);
+  CHECK(*scans == 1);
+  CHECK(*loads == 1);
+}
