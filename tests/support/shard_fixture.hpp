@@ -63,6 +63,11 @@ struct shard_fixture : deterministic_system {
     shard_owner_settings s{0,         "memory", "node-a", leases,
                            directory, faults,   nullptr};
     owner = spawn_shard_owner(self.ptr(), s, memory_store_factory(db), false);
+    start_region();
+  }
+
+  /// Starts the region over `owner` (the real one, or a test's stand-in).
+  void start_region() {
     region_settings r;
     r.shard = 0;
     r.shard_count = 1;

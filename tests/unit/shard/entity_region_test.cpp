@@ -106,38 +106,21 @@ namespace {
 
 using answer_atom = caf::atom_constant<caf::atom("t_answer")>;
 
-// An owner that holds every user load until the test has it answer.
-caf::behavior holding_owner(caf::event_based_actor* self,
-                            std::shared_ptr<int> loads) {
+// A stand-in that holds every (Atom, Key) request, counting them, until
+// the test has it answer (answer_atom, Answer): an owner's user loads, a
+// gateway's points scans.
+template <class Answer, class Atom, class Key>
+caf::behavior
+holding(caf::event_based_actor* self, std::shared_ptr<int> asked) {
   auto held
-    = std::make_shared<std::vector<caf::typed_response_promise<user_lookup>>>();
+    = std::make_shared<std::vector<caf::typed_response_promise<Answer>>>();
   return {
-    [=](db_load_atom, const user_key&) {
-      ++*loads;
-      held->push_back(self->make_response_promise<user_lookup>());
+    [=](Atom, const Key&) {
+      ++*asked;
+      held->push_back(self->make_response_promise<Answer>());
       return held->back();
     },
-    [=](answer_atom, const user_lookup& x) {
-      for (auto& rp : *held)
-        rp.deliver(x);
-      held->clear();
-    },
-  };
-}
-
-// A gateway that holds every points scan until the test has it answer.
-caf::behavior holding_gateway(caf::event_based_actor* self,
-                              std::shared_ptr<int> scans) {
-  using marks = std::vector<points_mark>;
-  auto held
-    = std::make_shared<std::vector<caf::typed_response_promise<marks>>>();
-  return {
-    [=](pts_scan_atom, const user_key&) {
-      ++*scans;
-      held->push_back(self->make_response_promise<marks>());
-      return held->back();
-    },
-    [=](answer_atom, const marks& x) {
+    [=](answer_atom, const Answer& x) {
       for (auto& rp : *held)
         rp.deliver(x);
       held->clear();
@@ -153,8 +136,9 @@ TEST_CASE_METHOD(shard_fixture,
                  "[entity][points]") {
   auto loads = std::make_shared<int>(0);
   auto scans = std::make_shared<int>(0);
-  auto gateway = sys.spawn(holding_gateway, scans);
-  auto store = sys.spawn(holding_owner, loads);
+  auto gateway = sys.spawn(
+    holding<std::vector<points_mark>, pts_scan_atom, user_key>, scans);
+  auto store = sys.spawn(holding<user_lookup, db_load_atom, user_key>, loads);
   // Stopped with the shard, also when a check fails on the way.
   owner = caf::actor_cast<shard_owner_actor>(store);
   struct stop_gateway {
@@ -164,14 +148,7 @@ TEST_CASE_METHOD(shard_fixture,
     }
   } stop{gateway};
   directory->put(node_directory::gateway_name, gateway);
-  region_settings r;
-  r.shard = 0;
-  r.shard_count = 1;
-  r.timeout = std::chrono::seconds{10};
-  r.passivate_after = passivate_after;
-  r.entity_intensity = {10, supervision::millis{5000}};
-  r.directory = directory;
-  region = spawn_region(self.ptr(), r, owner);
+  start_region();
   auto view = request<user_view>(region, usr_get_atom::value, user_key{"u1"});
   sched.run();
   // The load has not come back, and the scan is already out.
