@@ -12,7 +12,9 @@
 # Environment: LUNCH_PG_DIR (default $ROOT/.pg), LUNCH_SHARDS (default 4:
 # databases lunch_catalog and lunch_shard_0..N-1), LUNCH_PG_BIN,
 # LUNCH_PG_FSYNC (default off: a throwaway cluster; on for durable commits,
-# as the write benchmark measures them).
+# as the write benchmark measures them), LUNCH_PG_OPTIONS (more server
+# settings for pg_ctl -o, e.g. "-c shared_preload_libraries=pg_stat_statements"
+# to profile).
 #
 # TCP (opt-in, e.g. for cluster.sh's nodes in network namespaces):
 # LUNCH_PG_LISTEN=ADDR (an IPv4 address of this machine) makes `start` also
@@ -268,7 +270,7 @@ start() {
     echo "$port" >"$DIR/port"
   fi
   if ! as_pg "$PG_BIN/pg_ctl" start -D "$DATA" -l "$DIR/log" -w -t 60 \
-    -o "-c listen_addresses='$listen_addresses' -c unix_socket_directories='$SOCK' -c port=$port -c fsync=${LUNCH_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=128MB" \
+    -o "-c listen_addresses='$listen_addresses' -c unix_socket_directories='$SOCK' -c port=$port -c fsync=${LUNCH_PG_FSYNC:-off} -c max_connections=200 -c shared_buffers=128MB ${LUNCH_PG_OPTIONS:-}" \
     >/dev/null; then
     tail -n 20 "$DIR/log" >&2 || true
     die "PostgreSQL did not start (log: $DIR/log)"

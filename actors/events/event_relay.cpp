@@ -324,8 +324,7 @@ relay_impl::behavior_type relay(self_ptr self, event_relay_settings cfg) {
                                                + " has no running owner"));
     return relay_impl::behavior_type::make_empty_behavior();
   }
-  start(self);
-  self->delayed_send(self, st.cfg.poll_interval, evt_tick_atom::value);
+  self->delayed_send(self, st.cfg.start_delay, evt_tick_atom::value);
   return {
     [=](evt_new_atom) { load(self); },
     [=](evt_tick_atom) {

@@ -40,6 +40,9 @@ struct event_relay_settings {
   int32_t shard = 0;
   caf::timespan timeout;       // of every request the relay makes
   caf::timespan poll_interval; // reads the outbox at least this often
+  // The first read waits this long: a new owner serves the requests that
+  // waited through its takeover before the backlog the relay brings.
+  caf::timespan start_delay;
   std::shared_ptr<node_directory> directory; // owner(N), gateway()
   std::shared_ptr<fault_injector> faults;    // null unless debug is on
 };

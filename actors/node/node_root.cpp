@@ -106,6 +106,7 @@ supervisor_spec shard_spec(const config::node_config& cfg, int32_t shard,
   es.shard = shard;
   es.timeout = milliseconds(cfg.request_timeout_ms);
   es.poll_interval = milliseconds(500);
+  es.start_delay = milliseconds(50);
   es.directory = node.directory;
   es.faults = node.faults;
   relay.start = [es](caf::local_actor* parent) {

@@ -183,7 +183,8 @@ TEST_CASE("an owner starts on the standby connection, or on a new one when "
 }
 
 TEST_CASE("a standby connection comes warmed up: its transaction ended, a "
-          "takeover's statements prepared, and an owner takes it as it is",
+          "takeover's statements prepared and its reads run once, and an "
+          "owner takes it as it is",
           "[shard][standby]") {
   test::scratch_databases dbs{1};
   auto dsn = migrated_shard(dbs);
@@ -208,6 +209,18 @@ TEST_CASE("a standby connection comes warmed up: its transaction ended, a "
                    " IN ('load_user', 'scan_points', 'events_after')")[0]
             .as<int64_t>()
           == 3);
+    // The reads a new owner's first requests make have been planned once,
+    // with their relations' caches loaded; the writes only prepared.
+    CHECK(tx.exec1("SELECT count(*) FROM pg_prepared_statements WHERE name"
+                   " IN ('event_cursors', 'events_after', 'load_user',"
+                   " 'scan_points', 'load_party', 'members_of', 'request_get')"
+                   " AND custom_plans + generic_plans = 1")[0]
+            .as<int64_t>()
+          == 7);
+    CHECK(tx.exec1("SELECT custom_plans + generic_plans FROM"
+                   " pg_prepared_statements WHERE name = 'save_user'")[0]
+            .as<int64_t>()
+          == 0);
   }
   // The owner registers the same statements again on the warmed session.
   REQUIRE(test::eventually([&] { return pool->ready() == 1; }));
