@@ -26,7 +26,8 @@ class reconnecting_connection {
 public:
   reconnecting_connection() = default;
 
-  /// Connects to `dsn` (when first needed) with `statement_timeout_ms`.
+  /// Connects to `dsn` (when first needed) with `statement_timeout_ms`, for
+  /// a statement and for a transaction idle between two statements.
   /// Errors are logged as `<label>.error`; `prefix` is put before their
   /// messages.
   reconnecting_connection(std::string dsn, int statement_timeout_ms,
@@ -45,7 +46,12 @@ public:
       if (!conn_ || !conn_->is_open()) {
         conn_ = open_connection(dsn_);
         pqxx::nontransaction setup{*conn_};
+        // A transaction left open (this process paused or cut off between
+        // two statements) ends after as long, its locks with it: a paused
+        // node's heartbeat must not hold the majority's catalog changes.
         setup.exec("SET statement_timeout = "
+                   + std::to_string(statement_timeout_ms_)
+                   + "; SET idle_in_transaction_session_timeout = "
                    + std::to_string(statement_timeout_ms_));
       }
       pqxx::work tx{*conn_};

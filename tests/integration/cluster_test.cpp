@@ -2,6 +2,7 @@
 // actor system with a published gateway on a free loopback port, all on
 // the same scratch catalog and shard databases.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -345,6 +346,49 @@ TEST_CASE("a node that finds the leases being assigned does not wait for "
   } catch (const db::domain_error& e) {
     CHECK(e.code == errc::unavailable);
   }
+}
+
+TEST_CASE("a catalog transaction left open between two statements (its node "
+          "paused) ends after the statement timeout, its row locks with it",
+          "[cluster][catalog]") {
+  test::scratch_databases dbs{1};
+  auto dsn = dbs.node_config().catalog;
+  db::reconnecting_connection paused{dsn, 300, "test.paused"};
+  auto made = paused.run<int64_t>([](pqxx::work& tx) -> int64_t {
+    tx.exec("CREATE TABLE heartbeat_rows (id int PRIMARY KEY)");
+    tx.exec("INSERT INTO heartbeat_rows VALUES (1)");
+    return 0;
+  });
+  REQUIRE(made.flag == caf::rt_value);
+  // Another node wants the row, as an assignment marks a node down.
+  std::atomic<bool> taken{false};
+  std::thread other([&] {
+    pqxx::connection conn{dsn};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!taken && std::chrono::steady_clock::now() < deadline) {
+      try {
+        pqxx::work tx{conn};
+        tx.exec("SET LOCAL lock_timeout = '50ms'");
+        tx.exec("SELECT 1 FROM heartbeat_rows WHERE id = 1 FOR UPDATE");
+        tx.commit();
+        taken = true;
+      } catch (const pqxx::sql_error&) {
+        // still locked
+      }
+    }
+  });
+  auto stalled = paused.run<int64_t>([&](pqxx::work& tx) {
+    tx.exec("SELECT 1 FROM heartbeat_rows WHERE id = 1 FOR UPDATE");
+    // Paused: its next statement comes only after the other took the row.
+    test::eventually([&] { return taken.load(); }, std::chrono::seconds(10));
+    return tx.exec("SELECT 1")[0][0].as<int64_t>();
+  });
+  other.join();
+  CHECK(taken);
+  CHECK(stalled.flag == caf::rt_error); // its session was ended
+  auto next = paused.run<int64_t>(
+    [](pqxx::work& tx) { return tx.exec("SELECT 1")[0][0].as<int64_t>(); });
+  CHECK(next.flag == caf::rt_value);
 }
 
 TEST_CASE("the catalog's connection outlives a refusal and is reopened after "
