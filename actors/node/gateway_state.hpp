@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -45,6 +46,15 @@ struct inflight_request {
   std::function<void()> lost; // its node died before it was answered
 };
 
+/// A read handed to a peer's region, whose answer goes from there straight
+/// to the client: kept until its deadline, to be sent again if that node
+/// dies first.
+struct handed_read {
+  std::chrono::steady_clock::time_point deadline;
+  std::string node;
+  std::function<void()> again;
+};
+
 struct gateway_state {
   gateway_settings settings;
   slot_map slots = slot_map::modulo(1);
@@ -55,6 +65,7 @@ struct gateway_state {
   std::string stepped_aside;
   std::unordered_map<uint64_t, inflight_request> inflight;
   uint64_t next_id = 1;
+  std::deque<handed_read> handed;         // oldest first
   std::vector<region_actor> regions;      // this node's live regions (cache)
   std::vector<region_actor> closed_doors; // stand-ins while restarting
   std::chrono::steady_clock::time_point started

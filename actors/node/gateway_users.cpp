@@ -28,8 +28,8 @@ caf::result<user_view> create_user(self_ptr self, const user_profile& p,
 }
 
 caf::result<user_view> get_user(self_ptr self, const user_key& id) {
-  return forward<user_view>(self, shard_of_user(self, id.value), read,
-                            usr_get_atom::value, id);
+  return read_through<user_view>(self, shard_of_user(self, id.value),
+                                 usr_get_atom::value, id);
 }
 
 caf::result<user_view> update_user(self_ptr self, const user_patch& p,

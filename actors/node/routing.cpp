@@ -69,8 +69,39 @@ void on_route(gateway_self self, const shard_route& route) {
     resume_parked(self, route.shard);
 }
 
+// Reads handed over longer ago than the request timeout were answered or
+// timed out at their client; past this many the oldest count as answered,
+// so that a node's death never resends more than a burst of this size.
+constexpr size_t max_handed = 4096;
+
+void drop_old_handed(gateway_self self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  while (!st.handed.empty()
+         && (st.handed.front().deadline < now || st.handed.size() > max_handed))
+    st.handed.pop_front();
+}
+
+void remember_handed(gateway_self self, const std::string& node,
+                     std::function<void()> again) {
+  auto& st = self->state;
+  st.handed.push_back(
+    {self->clock().now() + st.settings.timeout, node, std::move(again)});
+  drop_old_handed(self);
+}
+
 void on_node_lost(gateway_self self, const std::string& node) {
   auto& st = self->state;
+  drop_old_handed(self);
+  std::vector<std::function<void()>> handed;
+  auto lost_node = [&](handed_read& h) {
+    if (h.node != node)
+      return false;
+    handed.push_back(std::move(h.again));
+    return true;
+  };
+  st.handed.erase(std::remove_if(st.handed.begin(), st.handed.end(), lost_node),
+                  st.handed.end());
   for (auto& entry : st.routes)
     if (entry.node == node)
       entry.region = nullptr; // wait for the new owner
@@ -84,6 +115,8 @@ void on_node_lost(gateway_self self, const std::string& node) {
     }
   }
   for (auto& f : lost)
+    f();
+  for (auto& f : handed)
     f();
 }
 

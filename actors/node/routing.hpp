@@ -151,6 +151,11 @@ void ask(gateway_self self, int32_t shard, bool safe,
   r->attempt();
 }
 
+/// Keeps a read handed to `node` (see read_through) until the request
+/// timeout; `again` sends it again if that node dies first.
+void remember_handed(gateway_self self, const std::string& node,
+                     std::function<void()> again);
+
 /// ask() whose answer goes to a new response promise.
 template <class T, class... Ts>
 caf::typed_response_promise<T>
@@ -159,6 +164,29 @@ forward(gateway_self self, int32_t shard, bool safe, Ts... xs) {
   ask<T>(
     self, shard, safe, [rp](T& x) mutable { rp.deliver(std::move(x)); },
     [rp](caf::error& e) mutable { rp.deliver(e); }, xs...);
+  return rp;
+}
+
+/// A read. On a peer's region it is handed over (delegated): the answer goes
+/// from the owner straight to the client's node, which CAF passes on
+/// without this node reading it, one hop fewer than forward(). If the peer
+/// dies before the request timeout, the read is sent again through this
+/// gateway; a client that had the first answer ignores the second.
+template <class T, class... Ts>
+caf::result<T> read_through(gateway_self self, int32_t shard, Ts... xs) {
+  auto& st = self->state;
+  auto& route = st.routes[static_cast<size_t>(shard)];
+  if (!st.stepped_aside.empty() || !route.region
+      || route.node == st.settings.node)
+    return forward<T>(self, shard, true, xs...);
+  auto rp = self->template make_response_promise<T>();
+  auto again = rp; // still pending once rp has handed the request over
+  rp.delegate(route.region, xs...);
+  remember_handed(self, route.node, [self, again, shard, xs...]() mutable {
+    ask<T>(
+      self, shard, true, [again](T& x) mutable { again.deliver(std::move(x)); },
+      [again](caf::error& e) mutable { again.deliver(e); }, xs...);
+  });
   return rp;
 }
 
