@@ -149,7 +149,8 @@ print("One request at a time; the client alternates direct and forwarded"
       " -> region -> user entity\n(one BASP round trip). Forwarded: the"
       " gateway of a node that does not own the\nshard hands it to the"
       " owner's region over BASP, which answers the client through\nthat"
-      " node's BASP layer (CAF forwards it unread). Raw TCP: %s-byte messages, echo thread in the client.\n"
+      " node's BASP layer (CAF forwards it unread). Raw TCP: %s-byte\n"
+      "messages, echo thread in the client.\n"
       "Published for this machine (limits.md): TCP loopback p50 ~17 us; CAF"
       " 0.17 remote\nrequest/response p50 ~217 us." % t.get("bytes", "?"))
 PY
