@@ -89,6 +89,12 @@ struct gateway_fixture {
     env.sched.run();
   }
 
+  // The cluster actor's word that `node` died.
+  void lose(std::string node) {
+    caf::anon_send(gateway, clu_lost_atom::value, std::move(node));
+    env.sched.run();
+  }
+
   void read(answers got) {
     env.sys.spawn(read_once, gateway, got);
     env.sched.run();
@@ -115,8 +121,7 @@ TEST_CASE("a read through a peer is answered by the peer's region, and sent "
   f.read(got);
   CHECK(*asked_n2 == 2);
   CHECK(got->size() == 1);
-  caf::anon_send(f.gateway, clu_lost_atom::value, std::string{"n2"});
-  f.env.sched.run();
+  f.lose("n2");
   CHECK(got->size() == 1); // waits for the new owner
   f.route(3, "n3", f.region("n3", false, asked_n3));
   CHECK(*got == std::vector<std::string>{"n2", "n3"});
@@ -124,8 +129,7 @@ TEST_CASE("a read through a peer is answered by the peer's region, and sent "
   // the client ignored the second answer to its first read.
   CHECK(*asked_n3 == 2);
   // Another node's death sends nothing again.
-  caf::anon_send(f.gateway, clu_lost_atom::value, std::string{"n4"});
-  f.env.sched.run();
+  f.lose("n4");
   CHECK(*asked_n3 == 2);
   CHECK(got->size() == 2);
 }
@@ -144,7 +148,7 @@ TEST_CASE("a read handed to a peer longer ago than the request timeout is "
   f.env.run_for(6s);
   REQUIRE(got->size() == 1);
   CHECK(got->front().rfind("error", 0) == 0);
-  caf::anon_send(f.gateway, clu_lost_atom::value, std::string{"n2"});
+  f.lose("n2");
   f.route(2, "n3", f.region("n3", false, asked_n3));
   CHECK(*asked_n3 == 0);
   CHECK(got->size() == 1);
