@@ -15,6 +15,7 @@ using usr_delete_atom = caf::atom_constant<caf::atom("usr_delete")>;
 using usr_search_atom = caf::atom_constant<caf::atom("usr_search")>;
 using usr_shard_atom = caf::atom_constant<caf::atom("usr_shard")>;
 using usr_brief_atom = caf::atom_constant<caf::atom("usr_brief")>;
+using usr_changed_atom = caf::atom_constant<caf::atom("usr_chgd")>;
 
 // parties
 using pty_create_atom = caf::atom_constant<caf::atom("pty_create")>;

@@ -22,6 +22,11 @@ inline constexpr const char* calendar_delete = "calendar_delete";
 
 namespace lunch {
 
+/// A user's profile changed or the user is gone (`user.employee_id`).
+inline bool is_user_change(const rec_change& c) {
+  return c.kind == rec_kind::user_upsert || c.kind == rec_kind::user_delete;
+}
+
 inline rec_change user_deleted(const std::string& employee_id) {
   rec_change c;
   c.kind = rec_kind::user_delete;

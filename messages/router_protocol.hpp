@@ -18,6 +18,9 @@
 //                                          node's relays: to this node's
 //                                          recommender and to one region on
 //                                          every other node serving shards
+//   (usr_changed_atom, user_key)    -> ()   a user changed (the notice came
+//                                          to a region from a peer): its
+//                                          brief is fetched again
 //   (rec_part_atom, rec_part_spec)  -> rec_part_done  a build's part, to
 //                                          the shard's owner node
 //   (clu_route_atom, shard_route)   -> ()   from this node's cluster actor:
@@ -44,6 +47,7 @@ using router_internal = points_internal::extend<
   caf::replies_to<rec_snapshot_atom,
                   std::string>::with<std::vector<rec_shard_snapshot>>,
   caf::reacts_to<rec_change_atom, rec_change>,
+  caf::reacts_to<usr_changed_atom, user_key>,
   caf::reacts_to<clu_route_atom, shard_route>,
   caf::reacts_to<clu_lost_atom, std::string>,
   caf::reacts_to<clu_quorum_atom, std::string>, caf::reacts_to<dbg_crash_atom>>;

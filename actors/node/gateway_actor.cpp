@@ -17,6 +17,7 @@
 #include "actors/recommend/recommender_actor.hpp"
 #include "actors/region/region_actor.hpp"
 #include "messages/errors.hpp"
+#include "messages/recommend_changes.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node_directory.hpp"
@@ -269,7 +270,12 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
       return recommend_snapshot(self, today);
     },
     [=](rec_change_atom, const rec_change& change) {
+      if (is_user_change(change))
+        self->state.briefs.forget(change.user.employee_id);
       spread_change(self, change);
+    },
+    [=](usr_changed_atom, const user_key& user) {
+      self->state.briefs.forget(user.value);
     },
     [=](rec_get_atom a, const std::string& user, const std::string& date,
         int64_t seed) {

@@ -13,6 +13,7 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/node/brief_cache.hpp"
 #include "actors/node/gateway_actor.hpp"
 #include "actors/shard/slot_map.hpp"
 #include "messages/region_protocol.hpp"
@@ -68,6 +69,8 @@ struct gateway_state {
   std::deque<handed_read> handed;         // oldest first
   std::vector<region_actor> regions;      // this node's live regions (cache)
   std::vector<region_actor> closed_doors; // stand-ins while restarting
+  // Members' briefs for party writes' replies (actors/node/brief_cache.hpp).
+  brief_cache briefs{65536, std::chrono::seconds(10)};
   std::chrono::steady_clock::time_point started
     = std::chrono::steady_clock::now();
   static inline const char* name = "lunch.gateway";

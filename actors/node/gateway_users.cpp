@@ -34,12 +34,16 @@ caf::result<user_view> get_user(self_ptr self, const user_key& id) {
 
 caf::result<user_view> update_user(self_ptr self, const user_patch& p,
                                    const request_id& rid) {
+  // The change notice drops it on every node; here also at once, so a party
+  // write through this node after the update shows the new brief.
+  self->state.briefs.forget(p.values.employee_id);
   return forward<user_view>(self, shard_of_user(self, p.values.employee_id),
                             retryable(rid), usr_update_atom::value, p, rid);
 }
 
 caf::result<user_view> delete_user(self_ptr self, const user_key& id,
                                    const request_id& rid) {
+  self->state.briefs.forget(id.value);
   auto rp = self->make_response_promise<user_view>();
   auto home = shard_of_user(self, id.value);
   auto remove = [=]() mutable {

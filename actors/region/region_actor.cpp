@@ -12,6 +12,7 @@
 #include "actors/user/user_entity_actor.hpp"
 #include "messages/errors.hpp"
 #include "messages/gateway_protocol.hpp"
+#include "messages/recommend_changes.hpp"
 #include "runtime/crash_reply.hpp"
 #include "runtime/fault_injector.hpp"
 #include "runtime/gather.hpp"
@@ -434,9 +435,14 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
       return recommender_restarting();
     },
     [=](rec_change_atom a, const rec_change& change) {
-      // From a peer's gateway: only this node's recommend actor needs it.
+      // From a peer's gateway: only this node's recommend actor needs it,
+      // and this node's gateway if a user changed (it caches briefs).
       if (auto rec = recommender_of(self))
         caf::anon_send(rec, a, change);
+      if (is_user_change(change))
+        if (auto gateway = self->state.settings.directory->gateway())
+          caf::anon_send(gateway, usr_changed_atom::value,
+                         user_key{change.user.employee_id});
     },
     [=](rec_refresh_atom a, int32_t batch) -> caf::result<rec_refresh_report> {
       // From a peer's gateway: this node's cache only.

@@ -1,9 +1,10 @@
 // The entities and their region on CAF's deterministic test coordinator,
 // over an in-memory shard database: the passivation handshake and the
-// serialised changes of one party.
+// serialised changes of one party; what a region passes on from peers.
 
 #include <catch2/catch.hpp>
 
+#include "messages/recommend_changes.hpp"
 #include "tests/support/shard_fixture.hpp"
 
 using namespace lunch;
@@ -172,4 +173,35 @@ TEST_CASE_METHOD(shard_fixture,
   CHECK(again.value->total_points == 80);
   CHECK(*scans == 1);
   CHECK(*loads == 1);
+}
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a user's change notice from a peer is passed to this "
+                 "node's gateway (its cached brief goes); others are not",
+                 "[region][briefs]") {
+  auto told = std::make_shared<std::vector<std::string>>();
+  auto gateway = sys.spawn([=](caf::event_based_actor*) -> caf::behavior {
+    return {
+      [=](usr_changed_atom, const user_key& user) {
+        told->push_back(user.value);
+      },
+    };
+  });
+  struct stop_gateway {
+    caf::actor gateway;
+    ~stop_gateway() {
+      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
+    }
+  } stop{gateway};
+  directory->put(node_directory::gateway_name, gateway);
+  start_shard();
+  rec_change renamed;
+  renamed.kind = rec_kind::user_upsert;
+  renamed.user.employee_id = "u1";
+  caf::anon_send(region, rec_change_atom::value, renamed);
+  caf::anon_send(region, rec_change_atom::value,
+                 membership(rec_kind::member_add, "u2", "2026-12-01", 7));
+  caf::anon_send(region, rec_change_atom::value, user_deleted("u3"));
+  sched.run();
+  CHECK(*told == std::vector<std::string>{"u1", "u3"});
 }
