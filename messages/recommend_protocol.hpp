@@ -20,7 +20,7 @@
 //       entries of one shard's users; progress ticks go to the coordinator:
 //   (rec_tick_atom, build_id, shard, users_done, entries, users_total) -> ()
 // From the gateway (local changes and peers' changes):
-//   (rec_change_atom, rec_change)           -> ()
+//   (rec_change_atom, [rec_change])         -> ()  in commit order
 // The cache's continuous refresh (from this node's gateway, or a peer's via
 // a region of this node):
 //   (rec_refresh_atom, batch)               -> rec_refresh_report  one
@@ -190,7 +190,7 @@ using recommender_actor
                                           recommend_cache_interface>::
     extend<caf::reacts_to<rec_tick_atom, std::string, int32_t, int64_t, int64_t,
                           int64_t>,
-           caf::reacts_to<rec_change_atom, rec_change>>;
+           caf::reacts_to<rec_change_atom, std::vector<rec_change>>>;
 
 // -- builders (node-local) ----------------------------------------------------
 

@@ -17,9 +17,10 @@
 //   (shd_stats_atom)                  -> shard_stats  (the owner's)
 //   (nod_status_atom)                 -> region_status
 //   (rec_snapshot_atom, today)        -> rec_shard_snapshot (this shard)
-//   (rec_change_atom, rec_change)     -> ()  a change committed on a peer
+//   (rec_change_atom, [rec_change])   -> ()  changes committed on a peer
 //       node, sent by that node's gateway: passed to this node's
-//       "recommend" actor only (never on to other nodes)
+//       "recommend" actor only (never on to other nodes), and a user's
+//       change to this node's gateway (usr_changed_atom)
 //   (sup_tree_atom)                   -> [tree_line]  itself, as a supervisor
 //   (dbg_crash_atom[, user_key | party_id]) -> ()  throw, or make that
 //       entity throw
@@ -70,7 +71,7 @@ using region_own = caf::typed_actor<
   caf::replies_to<shd_stats_atom>::with<shard_stats>,
   caf::replies_to<nod_status_atom>::with<region_status>,
   caf::replies_to<rec_snapshot_atom, std::string>::with<rec_shard_snapshot>,
-  caf::reacts_to<rec_change_atom, rec_change>,
+  caf::reacts_to<rec_change_atom, std::vector<rec_change>>,
   caf::replies_to<passivate_atom, user_key, int64_t>::with<bool>,
   caf::replies_to<passivate_atom, party_id, int64_t>::with<bool>,
   caf::replies_to<sup_tree_atom>::with<std::vector<tree_line>>,

@@ -14,7 +14,7 @@
 //   (rec_snapshot_atom, today)      -> [rec_shard_snapshot]  every shard,
 //                                          in shard order; fails
 //                                          (unavailable) if one cannot answer
-//   (rec_change_atom, rec_change)   -> ()   a committed change, from this
+//   (rec_change_atom, [rec_change]) -> ()   committed changes, from this
 //                                          node's relays: to this node's
 //                                          recommender and to one region on
 //                                          every other node serving shards
@@ -46,7 +46,7 @@ namespace lunch {
 using router_internal = points_internal::extend<
   caf::replies_to<rec_snapshot_atom,
                   std::string>::with<std::vector<rec_shard_snapshot>>,
-  caf::reacts_to<rec_change_atom, rec_change>,
+  caf::reacts_to<rec_change_atom, std::vector<rec_change>>,
   caf::reacts_to<usr_changed_atom, user_key>,
   caf::reacts_to<clu_route_atom, shard_route>,
   caf::reacts_to<clu_lost_atom, std::string>,

@@ -176,8 +176,10 @@ void deliver_notices(self_ptr self, const std::vector<int64_t>& ids) {
       });
 }
 
-// Change notices are handed to this node's gateway, which passes them on;
-// with no gateway (it restarts) they wait.
+// Change notices are handed to this node's gateway, which passes them on:
+// those of all the events ready, in their order, as one message (on every
+// node each message costs a hop or two, whatever it holds). With no
+// gateway (it restarts) they wait.
 void deliver_changes(self_ptr self, const std::string& subscriber,
                      const std::vector<int64_t>& ids) {
   auto gateway = gateway_of(self);
@@ -185,15 +187,18 @@ void deliver_changes(self_ptr self, const std::string& subscriber,
     finish_all(self, subscriber, ids, false);
     return;
   }
+  std::vector<rec_change> changes;
   for (auto id : ids) {
     auto& e = self->state.events.at(id);
     try {
       for (auto& change : events::rec_changes_of(e))
-        self->send(gateway, rec_change_atom::value, change);
+        changes.push_back(std::move(change));
     } catch (const std::exception& x) {
       log_unreadable(self, e, x);
     }
   }
+  if (!changes.empty())
+    self->send(gateway, rec_change_atom::value, std::move(changes));
   finish_all(self, subscriber, ids, true);
 }
 

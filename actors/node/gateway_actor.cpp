@@ -269,10 +269,11 @@ gateway_impl::behavior_type gateway(self_ptr self, gateway_settings settings) {
     [=](rec_snapshot_atom, const std::string& today) {
       return recommend_snapshot(self, today);
     },
-    [=](rec_change_atom, const rec_change& change) {
-      if (is_user_change(change))
-        self->state.briefs.forget(change.user.employee_id);
-      spread_change(self, change);
+    [=](rec_change_atom, const std::vector<rec_change>& changes) {
+      for (auto& change : changes)
+        if (is_user_change(change))
+          self->state.briefs.forget(change.user.employee_id);
+      spread_changes(self, changes);
     },
     [=](usr_changed_atom, const user_key& user) {
       self->state.briefs.forget(user.value);

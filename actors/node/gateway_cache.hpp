@@ -3,7 +3,7 @@
 // The gateway's side of the recommendation caches (lunchctl cache ...): one
 // refresh batch on every node, and every node's cache figures. This node's
 // recommender is asked directly; every other node serving shards through
-// one of its regions (as spread_change reaches it), which hands the request
+// one of its regions (as spread_changes reaches it), which hands the request
 // to that node's recommender. A node that does not answer within the
 // request timeout (or whose recommender restarts) is listed with `error`
 // set and zero figures. The lists are sorted by node name.

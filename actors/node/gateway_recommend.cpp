@@ -32,16 +32,16 @@ recommend_snapshot(gateway_self self, const std::string& today) {
   return rp;
 }
 
-void spread_change(gateway_self self, const rec_change& change) {
+void spread_changes(gateway_self self, const std::vector<rec_change>& changes) {
   auto& st = self->state;
   if (auto rec = st.settings.directory->recommender())
-    caf::anon_send(rec, rec_change_atom::value, change);
+    caf::anon_send(rec, rec_change_atom::value, changes);
   // One region per peer node is enough: it hands the notice to its own
   // node's recommend actor only, so nothing travels twice.
   std::unordered_set<std::string> told{st.settings.node};
   for (auto& route : st.routes)
     if (route.region && !route.node.empty() && told.insert(route.node).second)
-      caf::anon_send(route.region, rec_change_atom::value, change);
+      caf::anon_send(route.region, rec_change_atom::value, changes);
 }
 
 } // namespace lunch

@@ -18,10 +18,10 @@ namespace lunch {
 caf::result<std::vector<rec_shard_snapshot>>
 recommend_snapshot(gateway_self self, const std::string& today);
 
-/// A change committed by one of this node's shard owners: to this node's
-/// recommend actor and to one region of every other node serving shards,
-/// which hands it to that node's recommend actor (and no further). Missing
-/// receivers are skipped: notices are fire-and-forget.
-void spread_change(gateway_self self, const rec_change& change);
+/// Changes committed by one of this node's shard owners, in commit order:
+/// to this node's recommend actor and to one region of every other node
+/// serving shards, which hands them to that node's recommend actor (and no
+/// further). Missing receivers are skipped: notices are fire-and-forget.
+void spread_changes(gateway_self self, const std::vector<rec_change>& changes);
 
 } // namespace lunch

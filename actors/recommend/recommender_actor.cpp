@@ -172,8 +172,9 @@ recommender_actor::behavior_type recommender(self_ptr self,
     [=](rec_tick_atom, const std::string& id, int32_t shard, int64_t done,
         int64_t entries,
         int64_t total) { on_tick(self, id, shard, done, entries, total); },
-    [=](rec_change_atom, const rec_change& change) {
-      apply_change(self, change);
+    [=](rec_change_atom, const std::vector<rec_change>& changes) {
+      for (auto& change : changes)
+        apply_change(self, change);
     },
     [=](rec_refresh_atom, int32_t batch) { return refresh_batch(self, batch); },
     [=](rec_cache_atom) { return cache_stats(self); },

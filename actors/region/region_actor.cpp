@@ -434,13 +434,14 @@ region_actor::behavior_type region(self_ptr self, region_settings settings,
         return self->delegate(rec, a, spec);
       return recommender_restarting();
     },
-    [=](rec_change_atom a, const rec_change& change) {
-      // From a peer's gateway: only this node's recommend actor needs it,
-      // and this node's gateway if a user changed (it caches briefs).
+    [=](rec_change_atom a, const std::vector<rec_change>& changes) {
+      // From a peer's gateway: only this node's recommend actor needs them,
+      // and this node's gateway those of users (it caches briefs).
       if (auto rec = recommender_of(self))
-        caf::anon_send(rec, a, change);
-      if (is_user_change(change))
-        if (auto gateway = self->state.settings.directory->gateway())
+        caf::anon_send(rec, a, changes);
+      auto gateway = self->state.settings.directory->gateway();
+      for (auto& change : changes)
+        if (gateway && is_user_change(change))
           caf::anon_send(gateway, usr_changed_atom::value,
                          user_key{change.user.employee_id});
     },

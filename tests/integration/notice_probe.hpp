@@ -36,9 +36,10 @@ public:
       : log_(std::make_shared<log>()) {
     auto l = log_;
     handle_ = sys.spawn([l](caf::event_based_actor*) -> caf::behavior {
-      return {[l](rec_change_atom, const rec_change& c) {
+      return {[l](rec_change_atom, const std::vector<rec_change>& cs) {
         std::lock_guard<std::mutex> guard{l->mtx};
-        l->lines.push_back(describe(c));
+        for (auto& c : cs)
+          l->lines.push_back(describe(c));
       }};
     });
     dir.put(node_directory::recommender_name, handle_);

@@ -146,7 +146,8 @@ TEST_CASE("the published gateway refuses the node's internal messages",
   }
 
   SECTION("change notices, snapshots and crashes are internal too") {
-    CHECK(unexpected(n.refusal(rec_change_atom::value, rec_change{})));
+    CHECK(unexpected(n.refusal(rec_change_atom::value,
+                               std::vector<rec_change>{rec_change{}})));
     CHECK(unexpected(
       n.refusal(rec_snapshot_atom::value, std::string{"2026-12-01"})));
     CHECK(unexpected(n.refusal(dbg_crash_atom::value)));

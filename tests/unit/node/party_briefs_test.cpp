@@ -70,7 +70,7 @@ caf::behavior fake_region(caf::event_based_actor*, world_ptr w) {
       w->nicknames[p.values.employee_id] = p.values.nickname;
       return user_view{p.values, 0, {}};
     },
-    [=](rec_change_atom, const rec_change&) {
+    [=](rec_change_atom, const std::vector<rec_change>&) {
       // A change spread to the peer: nothing to do here.
     },
   };
@@ -177,7 +177,8 @@ TEST_CASE("a user's change notice, from this node's relay or through a "
   rec_change renamed;
   renamed.kind = rec_kind::user_upsert;
   renamed.user.employee_id = "a";
-  caf::anon_send(f.gateway, rec_change_atom::value, renamed);
+  caf::anon_send(f.gateway, rec_change_atom::value,
+                 std::vector<rec_change>{renamed});
   f.env.sched.run();
   CHECK(f.join("c") == shown{"h:Host", "a:Anna", "b:Bo", "c:Cy"});
   caf::anon_send(f.gateway, usr_changed_atom::value, user_key{"h"});

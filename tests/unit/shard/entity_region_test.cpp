@@ -198,10 +198,11 @@ TEST_CASE_METHOD(shard_fixture,
   rec_change renamed;
   renamed.kind = rec_kind::user_upsert;
   renamed.user.employee_id = "u1";
-  caf::anon_send(region, rec_change_atom::value, renamed);
   caf::anon_send(region, rec_change_atom::value,
-                 membership(rec_kind::member_add, "u2", "2026-12-01", 7));
-  caf::anon_send(region, rec_change_atom::value, user_deleted("u3"));
+                 std::vector<rec_change>{renamed,
+                                         membership(rec_kind::member_add, "u2",
+                                                    "2026-12-01", 7),
+                                         user_deleted("u3")});
   sched.run();
   CHECK(*told == std::vector<std::string>{"u1", "u3"});
 }
