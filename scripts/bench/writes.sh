@@ -346,10 +346,11 @@ print("lunchmesh cached reads / 20 k/s goal:   %.2fx   (%s)"
 print()
 print("Note: each lunchmesh write is a full transaction (a create inserts the"
       " party,\nits member row and a points ledger row; a join a member row and"
-      " a ledger row),\nplus the actor hops and the member lookups of the reply,"
-      " while a pgbench op is\none single-row INSERT. lunchmesh latencies"
-      " include the client's own queueing\nwith %d requests in flight;"
-      " pgbench clients each have one." % r.get("inflight", 0))
+      " a ledger row),\nplus its outbox row, the relay's notification row, the"
+      " users' existence check\nand the actor hops, while a pgbench op is one"
+      " single-row INSERT. lunchmesh\nlatencies include the client's own"
+      " queueing with %d requests in flight;\npgbench clients each have one."
+      % r.get("inflight", 0))
 PY
 
 if ((BENCH_RC != 0)); then
