@@ -33,7 +33,8 @@
 # otherwise the script says why and still prints the lunchmesh figures.
 # Prints p50/max per kind, the ratios, the goals and the published Akka
 # and Orleans figures, and stops everything (also on failure or Ctrl-C).
-# Exit 1 if a round failed.
+# Exit 1 if a round failed; a failed round's node logs, prober output and
+# cluster view are kept in /tmp/lunch-bench-failover-failed.* (named).
 #
 #   scripts/bench/failover.sh [ROUNDS]   rounds per kind (default 10)
 #
@@ -183,6 +184,18 @@ settle() {
   cluster_json >"$kept/cluster-status.json" 2>&1 || true
   echo "$out" >"$kept/check.txt"
   die "after $after a node's gateway does not reach a shard although the catalog lists a live owner: $out (logs kept in $kept)"
+}
+
+# A failed round keeps what explains it, whatever BENCH_KEEP says: the
+# node logs so far (a restarted node appends to its log), the prober's
+# output ($1: its file prefix) and the cluster's view now.
+keep_failed_round() {
+  local kept
+  kept=$(mktemp -d /tmp/lunch-bench-failover-failed.XXXXXX)
+  cp "$LUNCH_CLUSTER_DIR"/*.log "$kept"/ 2>/dev/null || true
+  cp "$1" "$1".* "$kept"/ 2>/dev/null || true
+  cluster_json >"$kept/cluster-status.json" 2>&1 || true
+  echo "  (logs of the failed round kept in $kept)"
 }
 
 # For shard $1: "OWNER_NAME PROBER_ADDR PROBER_NAME", the prober
@@ -350,7 +363,10 @@ print("%-6s %5d %6d %7s %7s %10s %9s %s" % (d["kind"], d["round"], d["shard"],
       "%.1f" % d["latency_ms"] if d["ok"] else "FAILED",
       (fails or "-") + ("" if d["ok"] else "  (" + d.get("why", "") + ")")))
 sys.exit(0 if d["ok"] else 1)
-' <"$RESULTS" || FAILED=$((FAILED + 1))
+' <"$RESULTS" || {
+      FAILED=$((FAILED + 1))
+      keep_failed_round "$out"
+    }
     # Back to 3 nodes: restart the killed one / continue the paused one.
     if [[ $kind == crash ]]; then
       rm -f "$LUNCH_CLUSTER_DIR/$owner.pid"
@@ -473,7 +489,10 @@ print("%-9s %5d %6d %7s %7s %10s %9s %9s %9s %s" % (d["kind"], d["round"], d["sh
       "%s (of %d after the cut); evicted %d time(s)" % (d["minority_acks_after_aside"],
       d["minority_acks_after_cut"], d["evictions"])))
 sys.exit(0 if ok else 1)
-' <"$PART_RESULTS" || FAILED=$((FAILED + 1))
+' <"$PART_RESULTS" || {
+      FAILED=$((FAILED + 1))
+      keep_failed_round "$out"
+    }
     settle "partition round $r"
   done
 fi
