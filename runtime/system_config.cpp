@@ -92,8 +92,9 @@ void configure(caf::actor_system_config& cfg, int32_t threads, heartbeats hb) {
   cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
   register_error_renderer(cfg);
-  // Nodes of a different protocol version refuse the BASP handshake.
-  cfg.set("middleman.app-identifiers", std::vector<std::string>{"lunchmesh/1"});
+  // Nodes of a different protocol version refuse the BASP handshake. Raise
+  // it when a message between nodes changes (2: change notices in batches).
+  cfg.set("middleman.app-identifiers", std::vector<std::string>{"lunchmesh/2"});
   // BASP heartbeats: a paused peer is noticed after the timeout. Every node
   // of a cluster uses the same values (the catalog checks).
   cfg.set("middleman.heartbeat-interval",
