@@ -48,13 +48,24 @@ struct shard_fixture : deterministic_system {
   caf::scoped_actor self{sys}; // the parent of what the test starts
   shard_owner_actor owner;
   region_actor region;
+  caf::actor gateway; // a test's stand-in, if it set one (use_gateway)
 
   shard_fixture() {
     leases->grant(0, 1);
   }
 
   ~shard_fixture() {
+    // The stand-in first: stop_shard runs the scheduler that ends it.
+    if (gateway)
+      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
     stop_shard();
+  }
+
+  /// Makes `stand_in` the node's gateway, as the entities and the region
+  /// find it in the directory; it is stopped with the fixture.
+  void use_gateway(caf::actor stand_in) {
+    gateway = std::move(stand_in);
+    directory->put(node_directory::gateway_name, gateway);
   }
 
   /// Starts the owner (it fences the shard with this node's epoch) and

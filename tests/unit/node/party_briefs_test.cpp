@@ -12,14 +12,10 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/node/gateway_actor.hpp"
-#include "actors/shard/slot_map.hpp"
-#include "messages/cluster_protocol.hpp"
 #include "messages/errors.hpp"
 #include "messages/recommend_changes.hpp"
 #include "messages/wire_formats.hpp"
-#include "runtime/node_directory.hpp"
-#include "tests/support/deterministic_system.hpp"
+#include "tests/support/gateway_fixture.hpp"
 
 using namespace lunch;
 using namespace std::chrono_literals;
@@ -79,31 +75,13 @@ caf::behavior fake_region(caf::event_based_actor*, world_ptr w) {
 // "id:nickname" of each member, in order, or the error.
 using shown = std::vector<std::string>;
 
-struct briefs_fixture {
-  testing::deterministic_system env;
-  caf::scoped_actor parent{env.sys};
-  router_actor gateway;
+struct briefs_fixture : testing::one_shard_gateway {
   world_ptr world = std::make_shared<region_world>();
 
   briefs_fixture() {
-    gateway_settings gs;
-    gs.node = "n1";
-    gs.shard_count = 1;
-    gs.slot_table.assign(slot_count, 0);
-    gs.timeout = 5s;
-    gs.directory = std::make_shared<node_directory>();
-    gateway = spawn_gateway(parent.ptr(), gs);
-    auto region
-      = caf::actor_cast<region_actor>(env.sys.spawn(fake_region, world));
-    caf::anon_send(gateway, clu_route_atom::value,
-                   shard_route{0, 1, "n2", region});
+    route(1, "n2",
+          caf::actor_cast<region_actor>(env.sys.spawn(fake_region, world)));
     world->nicknames = {{"h", "Host"}, {"a", "Ann"}, {"b", "Bo"}, {"c", "Cy"}};
-    env.sched.run();
-  }
-
-  ~briefs_fixture() {
-    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-    env.sched.run();
   }
 
   template <class... Ts>

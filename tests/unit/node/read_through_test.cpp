@@ -10,12 +10,8 @@
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
 
-#include "actors/node/gateway_actor.hpp"
-#include "actors/shard/slot_map.hpp"
-#include "messages/cluster_protocol.hpp"
 #include "messages/wire_formats.hpp"
-#include "runtime/node_directory.hpp"
-#include "tests/support/deterministic_system.hpp"
+#include "tests/support/gateway_fixture.hpp"
 
 using namespace lunch;
 using namespace std::chrono_literals;
@@ -55,38 +51,13 @@ void read_once(caf::event_based_actor* self, router_actor gateway,
           [=](caf::error& e) { got->push_back("error " + to_string(e)); });
 }
 
-struct gateway_fixture {
-  testing::deterministic_system env;
-  caf::scoped_actor parent{env.sys};
-  router_actor gateway;
+struct gateway_fixture : testing::one_shard_gateway {
   senders_seen senders = std::make_shared<std::vector<caf::actor_addr>>();
-
-  gateway_fixture() {
-    gateway_settings gs;
-    gs.node = "n1";
-    gs.shard_count = 1;
-    gs.slot_table.assign(slot_count, 0);
-    gs.timeout = 5s;
-    gs.directory = std::make_shared<node_directory>();
-    gateway = spawn_gateway(parent.ptr(), gs);
-    env.sched.run();
-  }
-
-  ~gateway_fixture() {
-    caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-    env.sched.run();
-  }
 
   region_actor region(std::string name, bool silent,
                       std::shared_ptr<int> asked) {
     return caf::actor_cast<region_actor>(env.sys.spawn(
       peer_region, std::move(name), silent, std::move(asked), senders));
-  }
-
-  void route(int64_t epoch, std::string node, region_actor r) {
-    caf::anon_send(gateway, clu_route_atom::value,
-                   shard_route{0, epoch, std::move(node), std::move(r)});
-    env.sched.run();
   }
 
   // The cluster actor's word that `node` died.

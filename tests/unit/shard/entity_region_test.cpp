@@ -137,18 +137,11 @@ TEST_CASE_METHOD(shard_fixture,
                  "[entity][points]") {
   auto loads = std::make_shared<int>(0);
   auto scans = std::make_shared<int>(0);
-  auto gateway = sys.spawn(
-    holding<std::vector<points_mark>, pts_scan_atom, user_key>, scans);
+  use_gateway(sys.spawn(
+    holding<std::vector<points_mark>, pts_scan_atom, user_key>, scans));
   auto store = sys.spawn(holding<user_lookup, db_load_atom, user_key>, loads);
   // Stopped with the shard, also when a check fails on the way.
   owner = caf::actor_cast<shard_owner_actor>(store);
-  struct stop_gateway {
-    caf::actor gateway;
-    ~stop_gateway() {
-      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-    }
-  } stop{gateway};
-  directory->put(node_directory::gateway_name, gateway);
   start_region();
   auto view = request<user_view>(region, usr_get_atom::value, user_key{"u1"});
   sched.run();
@@ -180,20 +173,13 @@ TEST_CASE_METHOD(shard_fixture,
                  "node's gateway (its cached brief goes); others are not",
                  "[region][briefs]") {
   auto told = std::make_shared<std::vector<std::string>>();
-  auto gateway = sys.spawn([=](caf::event_based_actor*) -> caf::behavior {
+  use_gateway(sys.spawn([=](caf::event_based_actor*) -> caf::behavior {
     return {
       [=](usr_changed_atom, const user_key& user) {
         told->push_back(user.value);
       },
     };
-  });
-  struct stop_gateway {
-    caf::actor gateway;
-    ~stop_gateway() {
-      caf::anon_send_exit(gateway, caf::exit_reason::user_shutdown);
-    }
-  } stop{gateway};
-  directory->put(node_directory::gateway_name, gateway);
+  }));
   start_shard();
   rec_change renamed;
   renamed.kind = rec_kind::user_upsert;
