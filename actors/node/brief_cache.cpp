@@ -18,11 +18,10 @@ void brief_cache::put(member_view brief, clock::time_point now) {
   if (capacity_ == 0)
     return;
   brief.is_host = false;
-  auto i = entries_.find(brief.employee_id);
-  if (i == entries_.end() && entries_.size() >= capacity_)
+  if (entries_.size() >= capacity_ && entries_.count(brief.employee_id) == 0)
     entries_.clear();
-  auto id = brief.employee_id;
-  entries_[id] = entry{std::move(brief), now};
+  auto& slot = entries_[brief.employee_id];
+  slot = entry{std::move(brief), now};
 }
 
 void brief_cache::forget(const std::string& id) {
