@@ -80,29 +80,28 @@ void pg_inbox::prepare(pqxx::connection_base& conn) {
                " $4, $5, nullif($6::bigint, 0), $7, nullif($8, ''))"
                " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
   // A batch in one round trip; rows of unknown users are left out and
-  // their ids returned.
+  // their ids returned. Each row's user is looked up through the index (a
+  // subquery per row): the planner cannot count the rows of a JSON
+  // parameter and would otherwise hash every user of the shard.
   conn.prepare("notification_insert_batch", R"(
     WITH x AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, slot int,
-        employee_id text, type text, title text, message text,
-        related_id bigint, related_type text, dedupe_key text)),
-    known AS (
-      SELECT x.* FROM x
-       WHERE EXISTS (SELECT 1 FROM users u WHERE u.employee_id = x.employee_id)),
+      SELECT x.*, (SELECT true FROM users u
+                    WHERE u.employee_id = x.employee_id) AS known
+        FROM jsonb_to_recordset($1::jsonb) AS x(ord int, slot int,
+          employee_id text, type text, title text, message text,
+          related_id bigint, related_type text, dedupe_key text)),
     ins AS (
       INSERT INTO notifications (id, employee_id, type, title, message,
         related_id, related_type, dedupe_key)
       SELECT nextval('notification_seq') * 16384 + slot, employee_id, type,
              title, message, nullif(related_id, 0), related_type,
              nullif(dedupe_key, '')
-        FROM known ORDER BY ord
+        FROM x WHERE known ORDER BY ord
       ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1)
-    SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM known),
+    SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM x WHERE known),
            (SELECT coalesce(json_agg(DISTINCT employee_id
                                      ORDER BY employee_id), '[]'::json)
-              FROM x WHERE NOT EXISTS (SELECT 1 FROM known k
-                                        WHERE k.employee_id = x.employee_id)
-           )::text)");
+              FROM x WHERE known IS NULL)::text)");
   conn.prepare("notification_unread",
                "SELECT EXISTS (SELECT 1 FROM users WHERE employee_id = $1),"
                " (SELECT count(*) FROM notifications"
