@@ -166,6 +166,16 @@ void confirmed_dead(self_ptr self, const node_info& info) {
   declare_dead(self, info);
 }
 
+// True in the first milliseconds after a peer's connection dropped.
+bool just_lost(self_ptr self, const node_info& info) {
+  auto& st = self->state;
+  auto i = st.confirming.find(info.name);
+  if (i == st.confirming.end())
+    return false;
+  auto since = steady::now() - (i->second - st.cfg.confirm);
+  return since < std::chrono::milliseconds(10);
+}
+
 // A peer's connection dropped. It is dead only if it cannot be reached
 // again before the confirmation deadline: a killed node refuses the
 // connection at once; a paused one never completes the handshake.
@@ -210,6 +220,13 @@ void confirm(self_ptr self, node_info info) {
     if (r == reach::unreachable) {
       self->state.hung.erase(info.name);
       retry_later(); // a partition, or a host that is gone
+      return;
+    }
+    if (just_lost(self, info)) {
+      // A killed node's listener may still accept for a few milliseconds:
+      // probing again soon costs less than a middleman connect that waits
+      // for a handshake it will not get (measured: 10-14 ms).
+      retry_later();
       return;
     }
     self->state.hung.insert(info.name); // until it says hello
