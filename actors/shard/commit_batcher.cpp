@@ -58,6 +58,7 @@ bool commit_batcher::ensure_batch() {
     store_.begin_batch();
     writes_in_batch_ = 0;
     guarded_ = false;
+    changed_in_batch_ = false;
   });
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
 // The shard owner's group commit, over any shard_store: writes share one
-// batch transaction; replies leave after the batch has committed; the
+// batch transaction; replies leave after the batch has committed (those of
+// reads before its first write at once); the
 // batch's first write checks the fence (the lease epoch still ours); a
 // write with a request id is applied once, and its repeat is answered with
 // the reply stored in the request log.
@@ -65,6 +66,7 @@ public:
   /// this write and is the reply at once.
   template <class T, class F>
   void write(caf::typed_response_promise<T> rp, F op) {
+    changed_in_batch_ = true;
     auto value = std::make_shared<std::optional<T>>();
     std::function<void()> run = [value, op]() mutable { value->emplace(op()); };
     if (auto err = apply(run))
@@ -73,6 +75,25 @@ public:
       hold({std::move(run),
             [rp, value]() mutable { rp.deliver(std::move(**value)); },
             [rp](const caf::error& e) mutable { rp.deliver(e); }});
+    schedule_flush();
+  }
+
+  /// Runs the read `op()` (-> T) in the open batch. Before the batch's
+  /// first write it sees committed rows only, under the batch's fence check
+  /// (a takeover waits for the batch), so its reply leaves at once: a new
+  /// owner's first loads do not wait for a commit. After a write it waits
+  /// for the commit like one, as it may have seen that write.
+  template <class T, class F>
+  void read_in_batch(caf::typed_response_promise<T> rp, F op) {
+    if (changed_in_batch_) {
+      write(rp, std::move(op));
+      return;
+    }
+    std::optional<T> value;
+    if (auto err = apply([&] { value.emplace(op()); }))
+      rp.deliver(*err);
+    else
+      rp.deliver(std::move(*value));
     schedule_flush();
   }
 
@@ -169,6 +190,7 @@ private:
   bool dropped_ = false;          // the connection is gone: quitting
   int64_t writes_in_batch_ = 0;   // writes run in the open batch
   bool guarded_ = false;          // the open batch's writes have savepoints
+  bool changed_in_batch_ = false; // a write ran in the open batch
   bool batch_has_events_ = false; // the relay is told after the commit
 };
 

@@ -131,7 +131,7 @@ void check_faults(self_ptr self) {
 
 // -- the handlers' three shapes ---------------------------------------------
 
-/// A read or write in the open batch; its reply leaves after the commit.
+/// A write in the open batch; its reply leaves after the commit.
 /// `op` may run twice (commit_batcher), so it holds copies of its arguments.
 template <class T, class F>
 caf::typed_response_promise<T> batched(self_ptr self, F op) {
@@ -139,6 +139,17 @@ caf::typed_response_promise<T> batched(self_ptr self, F op) {
   auto rp = self->make_response_promise<T>();
   auto& store = *self->state.store;
   self->state.batcher->write(rp, [op, &store] { return op(store); });
+  return rp;
+}
+
+/// A read in the open batch; its reply leaves at once before the batch's
+/// first write, else after the commit.
+template <class T, class F>
+caf::typed_response_promise<T> read(self_ptr self, F op) {
+  check_faults(self);
+  auto rp = self->make_response_promise<T>();
+  auto& store = *self->state.store;
+  self->state.batcher->read_in_batch(rp, [op, &store] { return op(store); });
   return rp;
 }
 
@@ -189,7 +200,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
   return {
     // -- users ---------------------------------------------------------------
     [=](db_load_atom, const user_key& id) {
-      return batched<user_lookup>(self, [=](store_ref s) {
+      return read<user_lookup>(self, [=](store_ref s) {
         return s.users().load_user(id.value);
       });
     },
@@ -215,12 +226,12 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](pts_scan_atom, const user_key& id) {
-      return batched<points_mark>(self, [=](store_ref s) {
+      return read<points_mark>(self, [=](store_ref s) {
         return s.users().scan_points(id.value);
       });
     },
     [=](usr_search_atom, const std::string& term, int32_t limit) {
-      return batched<std::vector<user_summary>>(self, [=](store_ref s) {
+      return read<std::vector<user_summary>>(self, [=](store_ref s) {
         return s.users().search(term, limit);
       });
     },
@@ -231,7 +242,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](db_load_atom, party_id id) {
-      return batched<party_lookup>(self, [=](store_ref s) {
+      return read<party_lookup>(self, [=](store_ref s) {
         return s.parties().load_party(id.value);
       });
     },
@@ -257,22 +268,22 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](db_seen_atom, const request_id& rid) {
-      return batched<bool>(self, [=](store_ref s) {
+      return read<bool>(self, [=](store_ref s) {
         return s.requests().logged_reply(rid.value).has_value();
       });
     },
     [=](pty_mine_atom, const user_key& user) {
-      return batched<std::vector<party_record>>(self, [=](store_ref s) {
+      return read<std::vector<party_record>>(self, [=](store_ref s) {
         return s.parties().parties_of(user.value);
       });
     },
     [=](pty_list_atom, const party_filter& filter) {
-      return batched<std::vector<party_record>>(self, [=](store_ref s) {
+      return read<std::vector<party_record>>(self, [=](store_ref s) {
         return s.parties().list(filter);
       });
     },
     [=](shd_stats_atom) {
-      return batched<shard_stats>(self, [=](store_ref s) {
+      return read<shard_stats>(self, [=](store_ref s) {
         return s.parties().stats();
       });
     },
@@ -283,7 +294,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](cal_list_atom, const user_key& user) {
-      return batched<std::vector<calendar_entry>>(self, [=](store_ref s) {
+      return read<std::vector<calendar_entry>>(self, [=](store_ref s) {
         return s.calendar().calendar_of(user.value);
       });
     },
@@ -309,7 +320,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](ntf_list_atom, const user_key& user, bool unread_only) {
-      return batched<notification_inbox>(self, [=](store_ref s) {
+      return read<notification_inbox>(self, [=](store_ref s) {
         return s.inbox().inbox(user.value, unread_only);
       });
     },
@@ -342,7 +353,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](mnt_scan_atom, const std::string& day, const std::string& user) {
-      return batched<std::vector<analytics_counts>>(self, [=](store_ref s) {
+      return read<std::vector<analytics_counts>>(self, [=](store_ref s) {
         return s.analytics().analytics_counts_of(day, user);
       });
     },
@@ -354,7 +365,7 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
       });
     },
     [=](mnt_get_atom, const std::string& user, const std::string& day) {
-      return batched<user_analytics>(self, [=](store_ref s) {
+      return read<user_analytics>(self, [=](store_ref s) {
         return s.analytics().analytics_of(user, day);
       });
     },
@@ -365,12 +376,12 @@ owner_impl::behavior_type owner(self_ptr self, shard_owner_settings settings,
     },
     // -- the outbox, for the shard's event relay -----------------------------
     [=](evt_pending_atom, int64_t after, int32_t limit) {
-      return batched<std::vector<domain_event>>(self, [=](store_ref s) {
+      return read<std::vector<domain_event>>(self, [=](store_ref s) {
         return s.outbox().events_after(after, limit);
       });
     },
     [=](evt_cursor_atom) {
-      return batched<std::vector<event_cursor>>(self, [=](store_ref s) {
+      return read<std::vector<event_cursor>>(self, [=](store_ref s) {
         return s.outbox().event_cursors();
       });
     },

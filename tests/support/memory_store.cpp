@@ -87,6 +87,8 @@ void memory_store::undo_write() {
 
 // As PostgreSQL does, an aborted transaction's commit rolls back.
 void memory_store::commit_batch() {
+  if (db_->on_commit)
+    db_->on_commit();
   if (!aborted_)
     db_->committed = std::move(*work_);
   abandon_batch();

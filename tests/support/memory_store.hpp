@@ -53,6 +53,8 @@ struct memory_db {
   std::map<std::string, int> calls;
   /// Runs as each write starts its savepoint (a test arms a fault here).
   std::function<void()> on_write;
+  /// Runs as a batch commits (a test makes the commit fail here).
+  std::function<void()> on_commit;
 
   int count(const std::string& call) const {
     auto i = calls.find(call);

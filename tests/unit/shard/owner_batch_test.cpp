@@ -184,3 +184,36 @@ TEST_CASE_METHOD(shard_fixture,
   CHECK(repeat.value->party.id == create->value->party.id);
   CHECK(db->count("insert_party") == 2);
 }
+
+TEST_CASE_METHOD(shard_fixture,
+                 "a read before a batch's first write is answered at once, "
+                 "one after it with the commit",
+                 "[shard][commit]") {
+  add_user("a");
+  start_shard();
+  user_profile b;
+  b.employee_id = "b";
+  b.nickname = "b";
+  // One batch: a read, a write, a read. Its commit fails: only what was
+  // answered before the commit survives it.
+  db->on_commit = [] { throw std::runtime_error("the commit failed"); };
+  auto before = request<user_lookup>(owner, db_load_atom::value, user_key{"a"});
+  auto write = request<user_profile>(owner, db_insert_atom::value, b,
+                                     request_id{});
+  auto after = request<user_lookup>(owner, db_load_atom::value, user_key{"a"});
+  sched.run();
+  REQUIRE(before->answered);
+  REQUIRE(before->value);
+  CHECK(before->value->found);
+  CHECK(before->value->profile.employee_id == "a");
+  REQUIRE(write->answered);
+  CHECK(write->code() == errc::internal);
+  REQUIRE(after->answered);
+  CHECK(after->code() == errc::internal);
+  CHECK(db->committed.users.count("b") == 0);
+  // The owner goes on: the next batch commits.
+  db->on_commit = nullptr;
+  auto again = ask<user_profile>(owner, db_insert_atom::value, b, request_id{});
+  CHECK(again.code() == errc::none);
+  CHECK(db->committed.users.count("b") == 1);
+}
