@@ -41,6 +41,9 @@ struct cluster_settings {
   std::shared_ptr<lease_table> leases;
   std::shared_ptr<cluster_progress> progress;
   std::function<void()> on_left; // this node handed off all and may stop
+  /// Told the shards this node would take (placement.hpp standby_shards)
+  /// whenever the view changes them; unset: nobody keeps standbys.
+  std::function<void(std::vector<bool>)> keep_standby;
 };
 
 /// Spawns the node's cluster actor (a child of the root supervisor):

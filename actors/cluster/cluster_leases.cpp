@@ -132,6 +132,30 @@ void read_catalog(self_ptr self) {
       .then(on_view, on_error);
 }
 
+namespace {
+
+// Standby connections only for the shards this node would take: the
+// placement now, and without each owner.
+void keep_standby(self_ptr self) {
+  auto& st = self->state;
+  if (!st.cfg.keep_standby || !st.cfg.progress->registered)
+    return;
+  std::vector<placement_member> members;
+  for (auto& n : live_nodes(self))
+    members.push_back({n.name, n.state == "up", n.allowed_shards});
+  std::vector<std::string> current;
+  for (auto& lease : st.view.leases)
+    current.push_back(is_live_owner(self, lease) ? lease.owner : "");
+  auto wanted = standby_shards(st.cfg.shard_count, members, current,
+                               my_name(self));
+  if (wanted != st.standby_for) {
+    st.standby_for = wanted;
+    st.cfg.keep_standby(std::move(wanted));
+  }
+}
+
+} // namespace
+
 void apply_view(self_ptr self, cluster_view view) {
   auto& st = self->state;
   st.view = std::move(view);
@@ -199,6 +223,7 @@ void apply_view(self_ptr self, cluster_view view) {
         && !st.peers.count(n.name) && !st.confirming.count(n.name))
       connect_to(self, n.host, static_cast<uint16_t>(n.port), n);
   update_ready(self);
+  keep_standby(self);
   reconcile(self);
 }
 

@@ -65,6 +65,7 @@ struct cluster_state {
   std::map<int32_t, shard_route> routes; // regions serving here
   std::map<int32_t, shard_route> known;  // newest route of every shard
   std::optional<int32_t> moving;         // being handed off
+  std::vector<bool> standby_for;         // as last told (keep_standby)
   std::set<int32_t> stopping;            // shard subtrees being stopped here
   std::map<int32_t, int64_t> start_after_stop; // lease epoch to start then
   bool started = false;                        // first catalog view applied

@@ -81,4 +81,37 @@ place_shards(int32_t shard_count, const std::vector<placement_member>& live,
   return desired;
 }
 
+std::vector<bool> standby_shards(int32_t shard_count,
+                                 const std::vector<placement_member>& live,
+                                 const std::vector<std::string>& current_owner,
+                                 const std::string& me) {
+  std::vector<bool> wanted(static_cast<size_t>(shard_count), false);
+  auto now = place_shards(shard_count, live, current_owner);
+  // The placement without each owner, as its orphans' assignment makes it.
+  std::map<std::string, std::vector<std::string>> without;
+  auto placed_without = [&](const std::string& lost) -> auto& {
+    auto i = without.find(lost);
+    if (i != without.end())
+      return i->second;
+    std::vector<placement_member> rest;
+    for (auto& m : live)
+      if (m.name != lost)
+        rest.push_back(m);
+    auto orphaned = current_owner;
+    for (auto& owner : orphaned)
+      if (owner == lost)
+        owner.clear();
+    return without.emplace(lost, place_shards(shard_count, rest, orphaned))
+      .first->second;
+  };
+  for (size_t s = 0; s < wanted.size(); ++s) {
+    auto owner = s < current_owner.size() ? current_owner[s] : std::string{};
+    if (owner == me)
+      continue;
+    wanted[s] = now[s] == me
+                || (!owner.empty() && placed_without(owner)[s] == me);
+  }
+  return wanted;
+}
+
 } // namespace lunch

@@ -188,6 +188,10 @@ child_spec cluster_child(const config::node_config& cfg,
   cs.leases = node.leases;
   cs.progress = node.progress;
   cs.on_left = node.on_left;
+  if (auto pool = node.standby)
+    cs.keep_standby = [pool](std::vector<bool> wanted) {
+      pool->keep(std::move(wanted));
+    };
   if (auto pub = node.published)
     cs.port = [pub]() -> uint16_t {
       std::lock_guard<std::mutex> guard{pub->mtx};

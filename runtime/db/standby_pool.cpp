@@ -10,7 +10,8 @@ standby_pool::standby_pool(std::vector<std::string> dsns, warm_up_fn warm_up)
     : dsns_(std::move(dsns)),
       warm_up_(std::move(warm_up)),
       ready_(dsns_.size()),
-      retry_at_(dsns_.size(), clock::time_point{}) {
+      wanted_(dsns_.size(), true),
+      due_at_(dsns_.size(), clock::time_point{}) {
   worker_ = std::thread([this] { run(); });
 }
 
@@ -31,10 +32,23 @@ std::unique_ptr<pqxx::connection> standby_pool::take(int32_t shard) {
       return nullptr;
     auto i = static_cast<size_t>(shard);
     conn = std::move(ready_[i]);
-    retry_at_[i] = clock::now() + replace_after;
+    due_at_[i] = clock::now() + replace_after;
   }
   wake_.notify_all(); // schedule its replacement
   return conn;
+}
+
+void standby_pool::keep(std::vector<bool> wanted) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    wanted.resize(wanted_.size(), false);
+    auto later = clock::now() + replace_after;
+    for (size_t i = 0; i < wanted_.size(); ++i)
+      if (wanted_[i] != wanted[i])
+        due_at_[i] = std::max(due_at_[i], later);
+    wanted_ = std::move(wanted);
+  }
+  wake_.notify_all();
 }
 
 size_t standby_pool::ready() const {
@@ -43,28 +57,41 @@ size_t standby_pool::ready() const {
     ready_.begin(), ready_.end(), [](auto& c) { return c != nullptr; }));
 }
 
-// Opens what is missing, one connection at a time, outside the lock; then
-// sleeps until a connection is taken, a retry is due, or the pool stops.
+// Opens what is missing and closes what is no longer wanted, one at a
+// time, outside the lock; then sleeps until a connection is taken, the
+// wanted shards change, a change is due, or the pool stops.
 void standby_pool::run() {
   std::unique_lock<std::mutex> lock{mtx_};
   while (!stopping_) {
     auto now = clock::now();
-    auto next_retry = clock::time_point::max();
+    auto next_due = clock::time_point::max();
     size_t missing = ready_.size();
+    std::unique_ptr<pqxx::connection> unwanted;
     for (size_t i = 0; i < ready_.size(); ++i) {
-      if (ready_[i])
+      if ((ready_[i] != nullptr) == wanted_[i])
         continue;
-      if (retry_at_[i] <= now) {
-        missing = i;
+      if (due_at_[i] > now) {
+        next_due = std::min(next_due, due_at_[i]);
+        continue;
+      }
+      if (ready_[i]) {
+        unwanted = std::move(ready_[i]);
         break;
       }
-      next_retry = std::min(next_retry, retry_at_[i]);
+      missing = i;
+      break;
+    }
+    if (unwanted) {
+      lock.unlock();
+      unwanted.reset();
+      lock.lock();
+      continue;
     }
     if (missing == ready_.size()) {
-      if (next_retry == clock::time_point::max())
+      if (next_due == clock::time_point::max())
         wake_.wait(lock);
       else
-        wake_.wait_until(lock, next_retry);
+        wake_.wait_until(lock, next_due);
       continue;
     }
     auto dsn = dsns_[missing];
@@ -80,9 +107,9 @@ void standby_pool::run() {
     }
     lock.lock();
     if (conn)
-      ready_[missing] = std::move(conn);
+      ready_[missing] = std::move(conn); // closed next round if unwanted now
     else
-      retry_at_[missing] = clock::now() + std::chrono::seconds(1);
+      due_at_[missing] = clock::now() + std::chrono::seconds(1);
   }
   // Closed here, on this thread, not in a caller's.
   for (auto& c : ready_)

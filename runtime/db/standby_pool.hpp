@@ -8,7 +8,10 @@
 // opens them, warms each up (a first query in a fresh backend loads the
 // catalog entries it touches: ~2 ms idle, tens of ms under load) and
 // replaces each one taken; one that fails to open is tried again a second
-// later. The cost: one idle backend per shard per node.
+// later. The cost: one idle backend per shard per node, or per shard the
+// caller says it wants (keep): every backend of a killed node exits at
+// once, ~11 ms of PostgreSQL's CPU each on a 2-core VM (measured), in the
+// middle of the takeover.
 
 #include <chrono>
 #include <condition_variable>
@@ -49,6 +52,11 @@ public:
   /// new one.
   std::unique_ptr<pqxx::connection> take(int32_t shard);
 
+  /// Keeps standbys only for the shards marked (all, until first called).
+  /// A change takes effect after `replace_after`, like a replacement: a
+  /// failover changes what is wanted while its CPU is scarce.
+  void keep(std::vector<bool> wanted);
+
   /// How many connections are ready now (for tests).
   size_t ready() const;
 
@@ -62,7 +70,8 @@ private:
   mutable std::mutex mtx_;
   std::condition_variable wake_;
   std::vector<std::unique_ptr<pqxx::connection>> ready_;
-  std::vector<clock::time_point> retry_at_; // no open before this
+  std::vector<bool> wanted_;
+  std::vector<clock::time_point> due_at_; // no open or close before this
   bool stopping_ = false;
   std::thread worker_;
 };

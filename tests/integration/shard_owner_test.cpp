@@ -182,6 +182,36 @@ TEST_CASE("an owner starts on the standby connection, or on a new one when "
   CHECK(test::query_int(dsn, "SELECT epoch FROM shard_fence") == 2);
 }
 
+TEST_CASE("the standby pool keeps connections only to the shards it is told, "
+          "and opens and closes them after a delay",
+          "[shard][standby]") {
+  test::scratch_databases dbs{2};
+  std::vector<std::string> dsns{dbs.shard_dsn(0), dbs.shard_dsn(1)};
+  auto sessions = [&](int shard) {
+    return test::query_int(dsns[static_cast<size_t>(shard)],
+                           "SELECT count(*) FROM pg_stat_activity"
+                           " WHERE datname = current_database()"
+                           " AND pid <> pg_backend_pid()");
+  };
+  db::standby_pool pool{dsns};
+  // Every shard until told otherwise.
+  REQUIRE(test::eventually([&] { return pool.ready() == 2; }));
+  auto told = std::chrono::steady_clock::now();
+  pool.keep({true, false});
+  REQUIRE(test::eventually([&] { return sessions(1) == 0; }));
+  CHECK(std::chrono::steady_clock::now() - told
+        >= db::standby_pool::replace_after);
+  CHECK(pool.ready() == 1);
+  CHECK(sessions(0) == 1);
+  // Wanted again: opened after the delay; shard 0's stays.
+  told = std::chrono::steady_clock::now();
+  pool.keep({true, true});
+  REQUIRE(test::eventually([&] { return sessions(1) == 1; }));
+  CHECK(std::chrono::steady_clock::now() - told
+        >= db::standby_pool::replace_after);
+  CHECK(pool.ready() == 2);
+}
+
 TEST_CASE("a standby connection comes warmed up: its transaction ended, a "
           "takeover's statements prepared and its reads run once, and an "
           "owner takes it as it is",

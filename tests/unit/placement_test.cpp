@@ -78,3 +78,30 @@ TEST_CASE("placement: allowed shards are respected", "[placement]") {
   CHECK(!may_own(up("x", {2}), 1));
   CHECK(may_own(up("x"), 63));
 }
+
+TEST_CASE("placement: a node keeps standbys for the shards it would take",
+          "[placement]") {
+  using flags = std::vector<bool>;
+  std::vector<placement_member> live{up("node0"), up("node1"), up("node2")};
+  owners now{"node0", "node0", "node1", "node2"};
+  // node0 lost: its shards go one to node1, one to node2; node1 lost: its
+  // shard to node2; node2 lost: its shard to node1. node0, which holds
+  // two, takes nothing.
+  CHECK(standby_shards(4, live, now, "node0")
+        == flags{false, false, false, false});
+  CHECK(standby_shards(4, live, now, "node1")
+        == flags{true, false, false, true});
+  CHECK(standby_shards(4, live, now, "node2")
+        == flags{false, true, true, false});
+  // A joining node holds nothing yet: the shard placement hands it now,
+  // and those it would take from a lost owner.
+  live.push_back(up("node3"));
+  CHECK(place_shards(4, live, now)
+        == owners{"node0", "node3", "node1", "node2"});
+  CHECK(standby_shards(4, live, now, "node3") == flags{true, true, true, true});
+  // An unowned shard: whoever placement gives it to.
+  CHECK(standby_shards(2, {up("a"), up("b")}, {"a", ""}, "b")
+        == flags{true, true});
+  CHECK(standby_shards(2, {up("a"), up("b")}, {"a", ""}, "a")
+        == flags{false, false});
+}
