@@ -134,18 +134,26 @@ void read_catalog(self_ptr self) {
 
 namespace {
 
+// The live members and every shard's live owner ("" if none), as this node
+// sees them: what placement works from.
+std::pair<std::vector<placement_member>, std::vector<std::string>>
+placement_input(self_ptr self) {
+  std::vector<placement_member> members;
+  for (auto& n : live_nodes(self))
+    members.push_back({n.name, n.state == "up", n.allowed_shards});
+  std::vector<std::string> current;
+  for (auto& lease : self->state.view.leases)
+    current.push_back(is_live_owner(self, lease) ? lease.owner : "");
+  return {std::move(members), std::move(current)};
+}
+
 // Standby connections only for the shards this node would take: the
 // placement now, and without each owner.
 void keep_standby(self_ptr self) {
   auto& st = self->state;
   if (!st.cfg.keep_standby || !st.cfg.progress->registered)
     return;
-  std::vector<placement_member> members;
-  for (auto& n : live_nodes(self))
-    members.push_back({n.name, n.state == "up", n.allowed_shards});
-  std::vector<std::string> current;
-  for (auto& lease : st.view.leases)
-    current.push_back(is_live_owner(self, lease) ? lease.owner : "");
+  auto [members, current] = placement_input(self);
   auto wanted = standby_shards(st.cfg.shard_count, members, current,
                                my_name(self));
   if (wanted != st.standby_for) {
@@ -337,12 +345,7 @@ void reconcile(self_ptr self) {
   for (auto& n : st.view.nodes)
     if (n.name != my_name(self) && n.state == "up" && !st.peers.count(n.name))
       return;
-  std::vector<placement_member> members;
-  for (auto& n : live_nodes(self))
-    members.push_back({n.name, n.state == "up", n.allowed_shards});
-  std::vector<std::string> current;
-  for (auto& lease : st.view.leases)
-    current.push_back(is_live_owner(self, lease) ? lease.owner : "");
+  auto [members, current] = placement_input(self);
   auto desired = place_shards(st.cfg.shard_count, members, current);
   for (auto& [shard, epoch] : st.running) {
     auto& target = desired[static_cast<size_t>(shard)];
