@@ -66,10 +66,12 @@ public:
   /// this write and is the reply at once.
   template <class T, class F>
   void write(caf::typed_response_promise<T> rp, F op) {
-    changed_in_batch_ = true;
     auto value = std::make_shared<std::optional<T>>();
     std::function<void()> run = [value, op]() mutable { value->emplace(op()); };
-    if (auto err = apply(run))
+    auto failed = apply(run);
+    // After apply: it may have opened the batch, which clears the flag.
+    changed_in_batch_ = true;
+    if (auto err = failed)
       rp.deliver(*err);
     else
       hold({std::move(run),

@@ -211,6 +211,18 @@ TEST_CASE_METHOD(shard_fixture,
   REQUIRE(after->answered);
   CHECK(after->code() == errc::internal);
   CHECK(db->committed.users.count("b") == 0);
+  // A batch that starts with a write: the read after it waits too.
+  user_profile c;
+  c.employee_id = "c";
+  c.nickname = "c";
+  auto first = request<user_profile>(owner, db_insert_atom::value, c,
+                                     request_id{});
+  auto then = request<user_lookup>(owner, db_load_atom::value, user_key{"a"});
+  sched.run();
+  REQUIRE(first->answered);
+  CHECK(first->code() == errc::internal);
+  REQUIRE(then->answered);
+  CHECK(then->code() == errc::internal);
   // The owner goes on: the next batch commits.
   db->on_commit = nullptr;
   auto again = ask<user_profile>(owner, db_insert_atom::value, b, request_id{});
