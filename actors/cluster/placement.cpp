@@ -106,9 +106,8 @@ std::vector<bool> standby_shards(int32_t shard_count,
   };
   for (size_t s = 0; s < wanted.size(); ++s) {
     auto owner = s < current_owner.size() ? current_owner[s] : std::string{};
-    if (owner == me)
-      continue;
-    wanted[s] = now[s] == me
+    wanted[s] = owner == me // its owner's restart takes it
+                || now[s] == me
                 || (!owner.empty() && placed_without(owner)[s] == me);
   }
   return wanted;

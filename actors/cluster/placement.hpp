@@ -30,9 +30,10 @@ std::vector<std::string>
 place_shards(int32_t shard_count, const std::vector<placement_member>& live,
              const std::vector<std::string>& current_owner);
 
-/// The shards `me` should keep a standby connection for: those it does not
-/// own that placement would give it now (a handoff toward it), or once
-/// their owner is lost (the orphans' assignment). A standby elsewhere only
+/// The shards `me` should keep a standby connection for: those it owns (a
+/// restarted owner takes it), and those placement would give it now (a
+/// handoff toward it) or once their owner is lost (the orphans'
+/// assignment). A standby elsewhere only
 /// costs: every connection of a killed node is a PostgreSQL backend that
 /// exits at once, on the CPU the takeover needs.
 std::vector<bool> standby_shards(int32_t shard_count,

@@ -79,20 +79,22 @@ TEST_CASE("placement: allowed shards are respected", "[placement]") {
   CHECK(may_own(up("x"), 63));
 }
 
-TEST_CASE("placement: a node keeps standbys for the shards it would take",
+TEST_CASE("placement: a node keeps standbys for the shards it owns or would "
+          "take",
           "[placement]") {
   using flags = std::vector<bool>;
   std::vector<placement_member> live{up("node0"), up("node1"), up("node2")};
   owners now{"node0", "node0", "node1", "node2"};
-  // node0 lost: its shards go one to node1, one to node2; node1 lost: its
-  // shard to node2; node2 lost: its shard to node1. node0, which holds
-  // two, takes nothing.
+  // Its own shards (an owner's restart takes the standby), and: node0
+  // lost, its shards go one to node1, one to node2; node1 lost, its shard
+  // to node2; node2 lost, its shard to node1. node0, which holds two, takes
+  // nothing more.
   CHECK(standby_shards(4, live, now, "node0")
-        == flags{false, false, false, false});
+        == flags{true, true, false, false});
   CHECK(standby_shards(4, live, now, "node1")
-        == flags{true, false, false, true});
+        == flags{true, false, true, true});
   CHECK(standby_shards(4, live, now, "node2")
-        == flags{false, true, true, false});
+        == flags{false, true, true, true});
   // A joining node holds nothing yet: the shard placement hands it now,
   // and those it would take from a lost owner.
   live.push_back(up("node3"));
@@ -103,5 +105,5 @@ TEST_CASE("placement: a node keeps standbys for the shards it would take",
   CHECK(standby_shards(2, {up("a"), up("b")}, {"a", ""}, "b")
         == flags{true, true});
   CHECK(standby_shards(2, {up("a"), up("b")}, {"a", ""}, "a")
-        == flags{false, false});
+        == flags{true, false});
 }
