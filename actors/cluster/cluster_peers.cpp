@@ -166,14 +166,17 @@ void confirmed_dead(self_ptr self, const node_info& info) {
   declare_dead(self, info);
 }
 
+// How long ago the peer whose confirmation ends at `deadline` was lost.
+steady::duration lost_for(self_ptr self, steady::time_point deadline) {
+  return steady::now() - (deadline - self->state.cfg.confirm);
+}
+
 // True in the first milliseconds after a peer's connection dropped.
 bool just_lost(self_ptr self, const node_info& info) {
   auto& st = self->state;
   auto i = st.confirming.find(info.name);
-  if (i == st.confirming.end())
-    return false;
-  auto since = steady::now() - (i->second - st.cfg.confirm);
-  return since < std::chrono::milliseconds(10);
+  return i != st.confirming.end()
+         && lost_for(self, i->second) < std::chrono::milliseconds(10);
 }
 
 // A peer's connection dropped. It is dead only if it cannot be reached
@@ -196,7 +199,7 @@ void confirm(self_ptr self, node_info info) {
     auto& st = self->state;
     auto now = steady::now();
     auto deadline = st.confirming[info.name];
-    auto since = now - (deadline - st.cfg.confirm);
+    auto since = lost_for(self, deadline);
     auto delay = std::clamp<steady::duration>(
       since / 2, std::chrono::milliseconds(2), std::chrono::milliseconds(20));
     if (now + delay >= deadline)

@@ -129,7 +129,7 @@ void check_faults(self_ptr self) {
     throw_injected(self, st.path);
 }
 
-// -- the handlers' three shapes ---------------------------------------------
+// -- the handlers' four shapes ---------------------------------------------
 
 /// A write in the open batch; its reply leaves after the commit.
 /// `op` may run twice (commit_batcher), so it holds copies of its arguments.
